@@ -1,0 +1,3 @@
+module github.com/kvsgo/sdk
+
+go 1.24

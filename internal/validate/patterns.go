@@ -20,6 +20,7 @@ var patterns = map[string]string{
 	"destinationUri":     `^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$`,
 	"destinationRegion":  `^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$`,
 	"scheduleExpression": `[^\n]{11,100}`,
+	"formatConfigValue":  `^[a-zA-Z_0-9]+`,
 }
 
 var (

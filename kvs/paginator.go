@@ -129,7 +129,9 @@ func NewListEdgeAgentConfigurationsPaginator(c *Client, in *ListEdgeAgentConfigu
 		req.NextToken = token
 		return c.ListEdgeAgentConfigurations(ctx, &req, optFns...)
 	}, func(o *ListEdgeAgentConfigurationsOutput) string { return o.NextToken },
-		func(o *ListEdgeAgentConfigurationsOutput) []ListEdgeAgentConfigurationsEdgeConfig { return o.EdgeConfigs })
+		func(o *ListEdgeAgentConfigurationsOutput) []ListEdgeAgentConfigurationsEdgeConfig {
+			return o.EdgeConfigs
+		})
 }
 
 // NewDescribeMappedResourceConfigurationPaginator pages through

@@ -9,4 +9,5 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/kinesisvideo v1.36.8 // indirect
 	github.com/aws/smithy-go v1.28.8 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
+	go.uber.org/goleak v1.3.0 // indirect
 )

@@ -61,14 +61,24 @@ func SharedDir(t testing.TB) string {
 	if dir == "" {
 		root, err := repoRoot()
 		if err != nil {
-			t.Skipf("shared material: %v", err)
+			Skip(t, "shared material: %v", err)
 		}
 		dir = filepath.Join(filepath.Dir(root), "shared")
 	}
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared material not found at %s (set KVSGO_SHARED): %v", dir, err)
+		Skip(t, "shared material not found at %s (set KVSGO_SHARED): %v", dir, err)
 	}
 	return dir
+}
+
+// Skip skips the test for a missing prerequisite, or fails it when KVSGO_CI is set: CI installs
+// every prerequisite, so a skip there would hide a test that did not run.
+func Skip(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("KVSGO_CI") != "" {
+		t.Fatalf("KVSGO_CI is set but a prerequisite is missing: "+format, args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // repoRoot finds the directory holding go.mod, upwards from the working directory.
@@ -96,7 +106,7 @@ func LoadModel(t testing.TB, name string) *Model {
 	path := filepath.Join(SharedDir(t), "models", name, "service-2.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("model not found: %v", err)
+		Skip(t, "model not found: %v", err)
 	}
 	var m Model
 	if err := json.Unmarshal(data, &m); err != nil {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/kvsgo/sdk/internal/rpc"
@@ -165,7 +164,7 @@ func (c *Client) config(optFns []func(*Options)) (*rpc.Config, error) {
 func invoke[Out, In any](ctx context.Context, c *Client, op, path string, in *In, optFns []func(*Options)) (*Out, error) {
 	cfg, err := c.config(optFns)
 	if err != nil {
-		return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op, Err: err}
+		return nil, rpc.OperationError(ServiceID, op, err)
 	}
 	if in == nil {
 		in = new(In)

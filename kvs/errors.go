@@ -16,7 +16,7 @@ import (
 type AccessDeniedException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *AccessDeniedException) Error() string { return errorString(e) }
+func (e *AccessDeniedException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "AccessDeniedException".
 func (e *AccessDeniedException) ErrorCode() string { return "AccessDeniedException" }
@@ -31,7 +31,7 @@ func (e *AccessDeniedException) ErrorFault() smithy.ErrorFault { return smithy.F
 type AccountChannelLimitExceededException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *AccountChannelLimitExceededException) Error() string { return errorString(e) }
+func (e *AccountChannelLimitExceededException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "AccountChannelLimitExceededException".
 func (e *AccountChannelLimitExceededException) ErrorCode() string {
@@ -50,7 +50,7 @@ func (e *AccountChannelLimitExceededException) ErrorFault() smithy.ErrorFault {
 type AccountStreamLimitExceededException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *AccountStreamLimitExceededException) Error() string { return errorString(e) }
+func (e *AccountStreamLimitExceededException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "AccountStreamLimitExceededException".
 func (e *AccountStreamLimitExceededException) ErrorCode() string {
@@ -69,7 +69,7 @@ func (e *AccountStreamLimitExceededException) ErrorFault() smithy.ErrorFault {
 type ClientLimitExceededException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *ClientLimitExceededException) Error() string { return errorString(e) }
+func (e *ClientLimitExceededException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "ClientLimitExceededException".
 func (e *ClientLimitExceededException) ErrorCode() string { return "ClientLimitExceededException" }
@@ -84,7 +84,7 @@ func (e *ClientLimitExceededException) ErrorFault() smithy.ErrorFault { return s
 type DeviceStreamLimitExceededException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *DeviceStreamLimitExceededException) Error() string { return errorString(e) }
+func (e *DeviceStreamLimitExceededException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "DeviceStreamLimitExceededException".
 func (e *DeviceStreamLimitExceededException) ErrorCode() string {
@@ -103,7 +103,7 @@ func (e *DeviceStreamLimitExceededException) ErrorFault() smithy.ErrorFault {
 type InvalidArgumentException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *InvalidArgumentException) Error() string { return errorString(e) }
+func (e *InvalidArgumentException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "InvalidArgumentException".
 func (e *InvalidArgumentException) ErrorCode() string { return "InvalidArgumentException" }
@@ -118,7 +118,7 @@ func (e *InvalidArgumentException) ErrorFault() smithy.ErrorFault { return smith
 type InvalidDeviceException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *InvalidDeviceException) Error() string { return errorString(e) }
+func (e *InvalidDeviceException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "InvalidDeviceException".
 func (e *InvalidDeviceException) ErrorCode() string { return "InvalidDeviceException" }
@@ -133,7 +133,7 @@ func (e *InvalidDeviceException) ErrorFault() smithy.ErrorFault { return smithy.
 type InvalidResourceFormatException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *InvalidResourceFormatException) Error() string { return errorString(e) }
+func (e *InvalidResourceFormatException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "InvalidResourceFormatException".
 func (e *InvalidResourceFormatException) ErrorCode() string { return "InvalidResourceFormatException" }
@@ -148,7 +148,7 @@ func (e *InvalidResourceFormatException) ErrorFault() smithy.ErrorFault { return
 type NoDataRetentionException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *NoDataRetentionException) Error() string { return errorString(e) }
+func (e *NoDataRetentionException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "NoDataRetentionException".
 func (e *NoDataRetentionException) ErrorCode() string { return "NoDataRetentionException" }
@@ -163,7 +163,7 @@ func (e *NoDataRetentionException) ErrorFault() smithy.ErrorFault { return smith
 type NotAuthorizedException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *NotAuthorizedException) Error() string { return errorString(e) }
+func (e *NotAuthorizedException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "NotAuthorizedException".
 func (e *NotAuthorizedException) ErrorCode() string { return "NotAuthorizedException" }
@@ -178,7 +178,7 @@ func (e *NotAuthorizedException) ErrorFault() smithy.ErrorFault { return smithy.
 type ResourceInUseException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *ResourceInUseException) Error() string { return errorString(e) }
+func (e *ResourceInUseException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "ResourceInUseException".
 func (e *ResourceInUseException) ErrorCode() string { return "ResourceInUseException" }
@@ -193,7 +193,7 @@ func (e *ResourceInUseException) ErrorFault() smithy.ErrorFault { return smithy.
 type ResourceNotFoundException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *ResourceNotFoundException) Error() string { return errorString(e) }
+func (e *ResourceNotFoundException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "ResourceNotFoundException".
 func (e *ResourceNotFoundException) ErrorCode() string { return "ResourceNotFoundException" }
@@ -208,7 +208,7 @@ func (e *ResourceNotFoundException) ErrorFault() smithy.ErrorFault { return smit
 type StreamEdgeConfigurationNotFoundException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *StreamEdgeConfigurationNotFoundException) Error() string { return errorString(e) }
+func (e *StreamEdgeConfigurationNotFoundException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "StreamEdgeConfigurationNotFoundException".
 func (e *StreamEdgeConfigurationNotFoundException) ErrorCode() string {
@@ -227,7 +227,7 @@ func (e *StreamEdgeConfigurationNotFoundException) ErrorFault() smithy.ErrorFaul
 type TagsPerResourceExceededLimitException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *TagsPerResourceExceededLimitException) Error() string { return errorString(e) }
+func (e *TagsPerResourceExceededLimitException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "TagsPerResourceExceededLimitException".
 func (e *TagsPerResourceExceededLimitException) ErrorCode() string {
@@ -246,7 +246,7 @@ func (e *TagsPerResourceExceededLimitException) ErrorFault() smithy.ErrorFault {
 type VersionMismatchException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *VersionMismatchException) Error() string { return errorString(e) }
+func (e *VersionMismatchException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "VersionMismatchException".
 func (e *VersionMismatchException) ErrorCode() string { return "VersionMismatchException" }
@@ -275,11 +275,3 @@ var errorTable = rpc.NewErrorTable(map[string]func(string) error{
 	"TagsPerResourceExceededLimitException":    func(m string) error { return &TagsPerResourceExceededLimitException{Message: m} },
 	"VersionMismatchException":                 func(m string) error { return &VersionMismatchException{Message: m} },
 })
-
-// errorString formats a modeled error as "Code: message".
-func errorString(e smithy.APIError) string {
-	if m := e.ErrorMessage(); m != "" {
-		return e.ErrorCode() + ": " + m
-	}
-	return e.ErrorCode()
-}

@@ -137,3 +137,11 @@ func snippet(b []byte) string {
 	}
 	return string(b)
 }
+
+// ErrorString formats a modeled error as "Code: message", or "Code" without a message.
+func ErrorString(e smithy.APIError) string {
+	if m := e.ErrorMessage(); m != "" {
+		return e.ErrorCode() + ": " + m
+	}
+	return e.ErrorCode()
+}

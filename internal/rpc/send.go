@@ -55,7 +55,12 @@ func (c *Config) Do(ctx context.Context, r *Request) (*http.Response, error) {
 
 // OperationError wraps err with the service and operation names.
 func (c *Config) OperationError(op string, err error) error {
-	return &smithy.OperationError{ServiceID: c.ServiceID, OperationName: op, Err: err}
+	return OperationError(c.ServiceID, op, err)
+}
+
+// OperationError wraps err with the service and operation names.
+func OperationError(serviceID, op string, err error) error {
+	return &smithy.OperationError{ServiceID: serviceID, OperationName: op, Err: err}
 }
 
 func (c *Config) send(ctx context.Context, r *Request) (*http.Response, error) {

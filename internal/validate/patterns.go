@@ -21,6 +21,8 @@ var patterns = map[string]string{
 	"destinationRegion":  `^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$`,
 	"scheduleExpression": `[^\n]{11,100}`,
 	"formatConfigValue":  `^[a-zA-Z_0-9]+`,
+	"fragmentNumber":     `^[0-9]+$`,
+	"continuationToken":  `^[a-zA-Z0-9_\.\-]+$`,
 }
 
 var (

@@ -88,6 +88,15 @@ func Struct(in any) error {
 	return ipe
 }
 
+// Errorf returns a smithy.InvalidParamsError with one problem, for rules that tags cannot
+// express (such as "exactly one of two members"): context is the input type's name, path the
+// member's.
+func Errorf(context, path, format string, args ...any) error {
+	ipe := smithy.InvalidParamsError{Context: context}
+	ipe.Add(&FieldError{path: path, Reason: fmt.Sprintf(format, args...)})
+	return ipe
+}
+
 // checker walks a value and collects the constraints it breaks. The path to the value being
 // checked is kept as a stack and formatted only when a rule fails.
 type checker struct {

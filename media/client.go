@@ -1,0 +1,94 @@
+package media
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/kvsgo/sdk/internal/dataplane"
+	"github.com/kvsgo/sdk/internal/rpc"
+	"github.com/kvsgo/sdk/internal/validate"
+	"github.com/kvsgo/sdk/kvs"
+)
+
+// ServiceID names the media service in errors ("operation error Kinesis Video Media: …").
+const ServiceID = "Kinesis Video Media"
+
+// Options configure a Client.
+type Options struct {
+	// Options holds the settings shared with the control plane: region, credentials, HTTP client,
+	// retries, logging. BaseEndpoint here is the control-plane endpoint used to look up data
+	// endpoints.
+	kvs.Options
+
+	// Control is the control-plane client that looks up (and caches) the streams' data endpoints.
+	// When nil, one is built from Options. Share one between clients to share its cache.
+	Control *kvs.Client
+
+	// Endpoint, when set, is the data endpoint every request goes to; nothing is looked up.
+	Endpoint string
+}
+
+// Client calls the Kinesis Video Streams media API: PutMedia and GetMedia. It is safe for
+// concurrent use.
+type Client struct {
+	options   Options
+	endpoints dataplane.Endpoints
+	base      *rpc.Config
+	baseErr   error
+}
+
+// New returns a client configured by options, changed by optFns.
+func New(options Options, optFns ...func(*Options)) *Client {
+	for _, fn := range optFns {
+		fn(&options)
+	}
+	if options.Control == nil {
+		options.Control = kvs.New(options.Options)
+	}
+	c := &Client{options: options, endpoints: dataplane.Endpoints{Control: options.Control, Fixed: options.Endpoint}}
+	c.base, c.baseErr = options.build()
+	return c
+}
+
+// NewFromConfig returns a client configured from an aws.Config, changed by optFns.
+func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
+	return New(Options{Options: kvs.OptionsFromConfig(cfg)}, optFns...)
+}
+
+// Options returns a copy of the client's options.
+func (c *Client) Options() Options { return c.options }
+
+func (o Options) build() (*rpc.Config, error) {
+	return rpc.ClientOptions(o.Options).Build(ServiceID, "kinesisvideomedia", errorTable.New)
+}
+
+// dataConfig returns the protocol configuration of one call of op, aimed at the stream's data
+// endpoint for api, and the function to report the call's outcome with.
+func (c *Client) dataConfig(ctx context.Context, op string, api kvs.APIName, name, arn string, optFns []func(*Options)) (*rpc.Config, func(error), error) {
+	base, baseErr, endpoints := c.base, c.baseErr, c.endpoints
+	if len(optFns) > 0 {
+		o := c.options
+		for _, fn := range optFns {
+			fn(&o)
+		}
+		base, baseErr = o.build()
+		endpoints = dataplane.Endpoints{Control: o.Control, Fixed: o.Endpoint}
+	}
+	if baseErr != nil {
+		return nil, nil, rpc.OperationError(ServiceID, op, baseErr)
+	}
+	cfg, done, err := endpoints.Config(ctx, base, api, name, arn)
+	if err != nil {
+		return nil, nil, rpc.OperationError(ServiceID, op, err)
+	}
+	return cfg, done, nil
+}
+
+// validateInput checks in against its constraints before any I/O.
+func validateInput(op string, in any) error {
+	if err := validate.Struct(in); err != nil {
+		return rpc.OperationError(ServiceID, op, err)
+	}
+	return nil
+}

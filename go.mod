@@ -1,3 +1,5 @@
 module github.com/kvsgo/sdk
 
 go 1.24
+
+require github.com/Eyevinn/mp4ff v0.56.0 // indirect

@@ -29,6 +29,7 @@ type Writer struct {
 	tracks    []uint64
 	known     bool
 	buf       []byte // one encoded element
+	head      []byte // the start of a known-size cluster
 	body      []byte // the blocks of an open known-size cluster
 	sentHead  bool
 	inCluster bool
@@ -70,18 +71,23 @@ func (w *Writer) Reset(dst io.Writer) {
 func (w *Writer) WriteTags(tags []Tag) error {
 	b, err := AppendTags(w.buf[:0], tags)
 	if err != nil {
-		return err
+		return err // invalid tags leave the open cluster alone
 	}
 	w.buf = b
-	return w.writeLevel1(b)
+	if err := w.EndCluster(); err != nil {
+		return err
+	}
+	return w.write(b)
 }
 
 // EndFragment ends the open cluster and writes the end-of-fragment Tags
 // element (see AppendEndOfFragment), as the KVS producer SDK does after a
 // long pause without frames so that the service closes the fragment.
 func (w *Writer) EndFragment() error {
-	w.buf = AppendEndOfFragment(w.buf[:0])
-	return w.writeLevel1(w.buf)
+	if err := w.EndCluster(); err != nil {
+		return err
+	}
+	return w.write(endOfFragment)
 }
 
 // StartCluster ends the open cluster, if any, and starts a new one with
@@ -142,9 +148,8 @@ func (w *Writer) EndCluster() error {
 	if !w.known {
 		return nil
 	}
-	b, _ := AppendClusterStart(w.buf[:0], w.clusterTC, int64(len(w.body)))
-	w.buf = b
-	err := w.write(b)
+	w.head, _ = AppendClusterStart(w.head[:0], w.clusterTC, int64(len(w.body)))
+	err := w.write(w.head)
 	if err == nil {
 		err = w.write(w.body)
 	}
@@ -169,14 +174,6 @@ func (w *Writer) Close() error {
 		w.err = ErrClosed
 	}
 	return err
-}
-
-// writeLevel1 writes an element that sits beside clusters.
-func (w *Writer) writeLevel1(b []byte) error {
-	if err := w.EndCluster(); err != nil {
-		return err
-	}
-	return w.write(b)
 }
 
 // usable returns the sticky error, and otherwise makes sure the header

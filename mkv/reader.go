@@ -152,7 +152,7 @@ func (r *Reader) closeBefore(h elemHeader) (Event, bool, error) {
 		return ev, true, err
 	}
 	if r.inDoc && (h.id == idEBML || h.id == idSegment && r.inSeg) {
-		if r.segEnd >= 0 {
+		if r.inSeg && r.segEnd >= 0 {
 			return Event{}, false, r.syntax(h, "inside a Segment of known size")
 		}
 		return r.endDocument(h.off), true, nil
@@ -252,7 +252,7 @@ func (r *Reader) peek() (elemHeader, error) {
 			if want == 1 {
 				return elemHeader{}, err
 			}
-			return elemHeader{}, truncated(off, err)
+			return elemHeader{}, truncated(off, 0, err)
 		}
 		id, size, hlen, need, err := parseHead(in.buffered())
 		if err != nil {
@@ -269,10 +269,11 @@ func (r *Reader) peek() (elemHeader, error) {
 	}
 }
 
-// truncated turns an end of input inside an element into a SyntaxError.
-func truncated(off int64, err error) error {
+// truncated turns an end of input inside the element id at off into a
+// SyntaxError; other read errors are returned as they are.
+func truncated(off int64, id uint32, err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return &SyntaxError{Offset: off, Err: io.ErrUnexpectedEOF}
+		return &SyntaxError{Offset: off, ID: id, Err: io.ErrUnexpectedEOF}
 	}
 	return err
 }
@@ -285,20 +286,14 @@ func (r *Reader) body(h elemHeader) ([]byte, error) {
 			Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, h.size, r.lim.MaxElementSize)}
 	}
 	if err := r.in.need(int(h.size)); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, &SyntaxError{Offset: h.off, ID: h.id, Err: err}
+		return nil, truncated(h.off, h.id, err)
 	}
 	return r.in.take(int(h.size)), nil
 }
 
 // skip discards the data of h.
 func (r *Reader) skip(h elemHeader) error {
-	if err := r.in.skip(h.size); err != nil {
-		return &SyntaxError{Offset: h.off, ID: h.id, Err: err}
-	}
-	return nil
+	return truncated(h.off, h.id, r.in.skip(h.size))
 }
 
 func (r *Reader) syntax(h elemHeader, format string, args ...any) error {

@@ -175,3 +175,10 @@ func toJSON(v any) string {
 }
 
 func equalJSON(a, b any) bool { return toJSON(a) == toJSON(b) }
+
+// sharedDirOrEmpty is sharedDir for optional inputs: "" when absent.
+func sharedDirOrEmpty(t *testing.T, sub string) string {
+	dir := ""
+	t.Run("locate "+sub, func(t *testing.T) { dir = sharedDir(t, sub) })
+	return dir
+}

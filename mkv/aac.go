@@ -1,13 +1,10 @@
 package mkv
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/Eyevinn/mp4ff/aac"
 )
 
 // CodecIDAAC is the Matroska codec ID of AAC audio; its CodecPrivate is
@@ -123,13 +120,34 @@ func (c AACConfig) AudioSpecificConfig() ([]byte, error) {
 }
 
 // ParseAudioSpecificConfig reads the core configuration from an
-// AudioSpecificConfig (the CodecPrivate of an A_AAC track).
+// AudioSpecificConfig (the CodecPrivate of an A_AAC track): the object
+// type, the sampling frequency and the channel configuration. For HE-AAC
+// signalled explicitly (object type 5 or 29 first), ObjectType is that
+// first type and SampleRate the core rate; what follows is not read.
 func ParseAudioSpecificConfig(asc []byte) (AACConfig, error) {
-	a, err := aac.DecodeAudioSpecificConfig(bytes.NewReader(asc))
-	if err != nil {
-		return AACConfig{}, fmt.Errorf("mkv: AudioSpecificConfig: %w", err)
+	r := bitReader{b: asc}
+	ot := r.read(5)
+	if ot == 31 {
+		ot = 32 + r.read(6)
 	}
-	return AACConfig{ObjectType: a.ObjectType, SampleRate: a.SamplingFrequency, ChannelConfig: a.ChannelConfiguration}, nil
+	rate := r.read(4)
+	if rate == 15 {
+		rate = r.read(24)
+	} else if int(rate) < len(aacRates) {
+		rate = uint64(aacRates[rate])
+	} else {
+		return AACConfig{}, fmt.Errorf("mkv: AudioSpecificConfig: sampling frequency index %d", rate)
+	}
+	ch := r.read(4)
+	switch {
+	case r.short:
+		return AACConfig{}, fmt.Errorf("mkv: AudioSpecificConfig of %d bytes is truncated", len(asc))
+	case ot == 0 || ot > 255:
+		return AACConfig{}, fmt.Errorf("mkv: AudioSpecificConfig: object type %d", ot)
+	case rate == 0:
+		return AACConfig{}, errors.New("mkv: AudioSpecificConfig: sampling frequency 0")
+	}
+	return AACConfig{ObjectType: uint8(ot), SampleRate: int(rate), ChannelConfig: uint8(ch)}, nil
 }
 
 // TrackEntry describes an A_AAC audio track with this configuration.
@@ -171,6 +189,27 @@ func (w *bitWriter) write(v uint64, n uint) {
 			w.acc, w.nbits = 0, 0
 		}
 	}
+}
+
+// bitReader reads big-endian bit fields; reading past the end sets short
+// and yields zeros.
+type bitReader struct {
+	b     []byte
+	pos   int // in bits
+	short bool
+}
+
+func (r *bitReader) read(n int) uint64 {
+	var v uint64
+	for range n {
+		if r.pos >= 8*len(r.b) {
+			r.short = true
+			return 0
+		}
+		v = v<<1 | uint64(r.b[r.pos/8]>>(7-r.pos%8)&1)
+		r.pos++
+	}
+	return v
 }
 
 // bytes returns the bits written, the last byte padded with zeros.

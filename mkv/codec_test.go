@@ -285,6 +285,7 @@ func TestAudioSpecificConfig(t *testing.T) {
 		{AACConfig{2, 48000, 1}, []byte{0x11, 0x88}},
 		{AACConfig{2, 44100, 2}, []byte{0x12, 0x10}},
 		{AACConfig{2, 22000, 2}, []byte{0x17, 0x80, 0x2A, 0xF8, 0x10}}, // explicit 24-bit rate
+		{AACConfig{1, 48000, 2}, []byte{0x09, 0x90}},                   // AAC Main, which ADTS can carry
 	}
 	for _, tt := range tests {
 		got, err := tt.cfg.AudioSpecificConfig()
@@ -302,6 +303,18 @@ func TestAudioSpecificConfig(t *testing.T) {
 	}
 	if _, err := ParseAudioSpecificConfig([]byte{0x11}); err == nil {
 		t.Error("one-byte AudioSpecificConfig parsed")
+	}
+	// HE-AAC with explicit hierarchical signalling: SBR, 22.05 kHz core,
+	// stereo, 44.1 kHz extension, AAC-LC core.
+	var w bitWriter
+	for _, f := range [][2]uint64{{5, 5}, {7, 4}, {2, 4}, {4, 4}, {2, 5}} {
+		w.write(f[0], uint(f[1]))
+	}
+	if c, err := ParseAudioSpecificConfig(w.bytes()); err != nil || c != (AACConfig{5, 22050, 2}) {
+		t.Errorf("HE-AAC: %+v %v", c, err)
+	}
+	if c, err := ParseAudioSpecificConfig([]byte{0xF8, 0x20, 0x88}); err != nil || c.ObjectType != 33 {
+		t.Errorf("escaped object type: %+v %v", c, err)
 	}
 }
 

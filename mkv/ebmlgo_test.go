@@ -188,13 +188,13 @@ func TestEbmlGoAgrees(t *testing.T) {
 	writeFragments(t, newTestWriter(t, &known, true))
 	inputs["known-size clusters"] = known.Bytes()
 	inputs["codec sample"] = readFile(t, "testdata/h265-main10-176x144.mkv")
-	if dir := sharedDirOrEmpty(t, "kvs-captures"); dir != "" {
+	if dir := sharedDirOrEmpty("kvs-captures"); dir != "" {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.mkv"))
 		for _, f := range files {
 			inputs[filepath.Base(f)] = readFile(t, f)
 		}
 	}
-	if dir := sharedDirOrEmpty(t, "media"); dir != "" {
+	if dir := sharedDirOrEmpty("media"); dir != "" {
 		tracks, frames := sampleStream(t)
 		inputs["sample stream"] = writeSampleStream(t, tracks, frames, false)
 		for _, name := range []string{"h264-aac-320x240-10s-ffmpeg.mkv", "h264-aac-320x240-10s-mkvmerge.mkv"} {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -15,17 +16,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/golden")
 
-// sharedDir returns a folder of the project's shared reference material:
-// $KVSGO_SHARED/sub, or else <repo root>/../shared/sub, where the repo
-// root is the nearest folder above holding go.mod. It skips the test when
+// locateShared returns a folder of the project's shared reference
+// material: $KVSGO_SHARED/sub, or else <repo root>/../shared/sub, where
+// the repo root is the nearest folder above holding go.mod. It fails when
 // the folder is absent.
-func sharedDir(t testing.TB, sub string) string {
-	t.Helper()
+func locateShared(sub string) (string, error) {
 	base := os.Getenv("KVSGO_SHARED")
 	if base == "" {
 		dir, err := os.Getwd()
 		if err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		for {
 			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -33,7 +33,7 @@ func sharedDir(t testing.TB, sub string) string {
 			}
 			parent := filepath.Dir(dir)
 			if parent == dir {
-				t.Skip("no go.mod above the test folder, cannot locate ../shared; set KVSGO_SHARED")
+				return "", errors.New("no go.mod above the test folder, cannot locate ../shared; set KVSGO_SHARED")
 			}
 			dir = parent
 		}
@@ -41,8 +41,25 @@ func sharedDir(t testing.TB, sub string) string {
 	}
 	p := filepath.Join(base, sub)
 	if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
-		t.Skipf("shared reference folder %s is absent (set KVSGO_SHARED to the shared/ folder to run this test)", p)
+		return "", fmt.Errorf("shared reference folder %s is absent (set KVSGO_SHARED to the shared/ folder to run this test)", p)
 	}
+	return p, nil
+}
+
+// sharedDir is locateShared for a test that needs the folder: it skips
+// the test when the folder is absent.
+func sharedDir(t testing.TB, sub string) string {
+	t.Helper()
+	p, err := locateShared(sub)
+	if err != nil {
+		t.Skip(err)
+	}
+	return p
+}
+
+// sharedDirOrEmpty is locateShared for optional inputs: "" when absent.
+func sharedDirOrEmpty(sub string) string {
+	p, _ := locateShared(sub)
 	return p
 }
 
@@ -175,10 +192,3 @@ func toJSON(v any) string {
 }
 
 func equalJSON(a, b any) bool { return toJSON(a) == toJSON(b) }
-
-// sharedDirOrEmpty is sharedDir for optional inputs: "" when absent.
-func sharedDirOrEmpty(t *testing.T, sub string) string {
-	dir := ""
-	t.Run("locate "+sub, func(t *testing.T) { dir = sharedDir(t, sub) })
-	return dir
-}

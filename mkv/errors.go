@@ -32,9 +32,9 @@ var (
 // the first byte the Reader read), ID its element ID (0 when the ID itself
 // could not be read).
 type SyntaxError struct {
-	Offset int64
-	ID     uint32
-	Err    error
+	Offset int64  // stream offset of the element at fault
+	ID     uint32 // its element ID, 0 when unknown
+	Err    error  // what is wrong
 }
 
 // Error formats the error with the element's name when it is known.

@@ -34,7 +34,8 @@ func IsH264KeyFrame(annexB []byte) bool {
 // or length prefixes, as mp4ff's avc package and its
 // InitSegment/SetAVCDescriptor take them.
 type H264Config struct {
-	SPS, PPS [][]byte
+	SPS [][]byte // sequence parameter sets
+	PPS [][]byte // picture parameter sets
 	// Profile (profile_idc), Constraints (the constraint_set flags byte)
 	// and Level (level_idc) of the first SPS.
 	Profile, Constraints, Level uint8

@@ -38,7 +38,9 @@ func IsH265KeyFrame(annexB []byte) bool {
 // codes or length prefixes, as mp4ff's hevc package and its
 // InitSegment/SetHEVCDescriptor take them.
 type H265Config struct {
-	VPS, SPS, PPS [][]byte
+	VPS [][]byte // video parameter sets
+	SPS [][]byte // sequence parameter sets
+	PPS [][]byte // picture parameter sets
 	// Profile is general_profile_idc (1 Main, 2 Main 10, 4 range
 	// extensions...), Level is general_level_idc (30 times the level).
 	Profile, Level uint8

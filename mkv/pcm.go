@@ -30,11 +30,11 @@ const WaveFormatSize = 18
 // track.
 type WaveFormat struct {
 	FormatTag      uint16 // WaveFormatALaw, WaveFormatMuLaw...
-	Channels       uint16
+	Channels       uint16 // number of channels
 	SampleRate     uint32 // samples per second
-	AvgBytesPerSec uint32
+	AvgBytesPerSec uint32 // bytes per second
 	BlockAlign     uint16 // bytes per sample frame (all channels)
-	BitsPerSample  uint16
+	BitsPerSample  uint16 // bits per sample of one channel
 }
 
 // Marshal encodes the structure in its 18-byte little-endian form with no

@@ -13,8 +13,8 @@ type Header struct {
 	MaxIDLength        uint64 // EBMLMaxIDLength
 	MaxSizeLength      uint64 // EBMLMaxSizeLength
 	DocType            string // "matroska" or "webm"
-	DocTypeVersion     uint64
-	DocTypeReadVersion uint64
+	DocTypeVersion     uint64 // version of the DocType the writer used
+	DocTypeReadVersion uint64 // oldest DocType version a reader needs
 }
 
 // Info holds the Segment Information element.
@@ -25,11 +25,12 @@ type Info struct {
 	// SegmentUID identifies the segment; 16 random bytes. The writer makes
 	// one up when it is empty.
 	SegmentUID []byte
-	Title      string
+	// Title is a human-readable name for the segment.
+	Title string
 	// MuxingApp and WritingApp name the software that wrote the file; the
 	// writer fills in "kvsgo" when they are empty.
-	MuxingApp  string
-	WritingApp string
+	MuxingApp  string // the muxing library
+	WritingApp string // the application
 	// Duration in timecode units; zero when unknown, as in a live stream.
 	Duration float64
 }
@@ -50,7 +51,8 @@ type TrackEntry struct {
 	// Number is what blocks refer to the track by (1, 2, 3 for KVS).
 	Number uint64
 	// UID identifies the track across files; never zero.
-	UID  uint64
+	UID uint64
+	// Type says whether the track is video, audio...
 	Type TrackType
 	// Name is a human-readable label.
 	Name string
@@ -70,35 +72,37 @@ type TrackEntry struct {
 
 // VideoSettings holds a video track's picture size in pixels.
 type VideoSettings struct {
-	PixelWidth  uint64
-	PixelHeight uint64
+	PixelWidth  uint64 // width of the coded picture after cropping
+	PixelHeight uint64 // height of the coded picture after cropping
 }
 
 // AudioSettings holds an audio track's sampling parameters.
 type AudioSettings struct {
 	SamplingFrequency float64 // Hz
-	Channels          uint64
-	BitDepth          uint64 // bits per sample; zero when not applicable
+	Channels          uint64  // number of channels
+	BitDepth          uint64  // bits per sample; zero when not applicable
 }
 
 // A Tag is one Tag element of a Tags element: what it applies to and its
 // name/value pairs.
 type Tag struct {
-	Targets    Targets
-	SimpleTags []SimpleTag
+	Targets    Targets     // what the tag applies to
+	SimpleTags []SimpleTag // the name/value pairs, at least one
 }
 
 // Targets says what a Tag applies to. The zero value means the whole
 // segment.
 type Targets struct {
-	TypeValue uint64 // TargetTypeValue, such as 50 for an album or movie
-	Type      string // TargetType, an informational name
-	TrackUIDs []uint64
+	TypeValue uint64   // TargetTypeValue, such as 50 for an album or movie
+	Type      string   // TargetType, an informational name
+	TrackUIDs []uint64 // UIDs of the tracks the tag applies to
 }
 
 // A SimpleTag is a name with a string or binary value, and optionally
 // nested SimpleTags that qualify it.
 type SimpleTag struct {
+	// Name is the TagName, never empty. KVS reserves names starting with
+	// "AWS" for its own tags.
 	Name string
 	// Language is the TagLanguage; empty means undetermined ("und").
 	Language string
@@ -214,17 +218,17 @@ func (p TagsPosition) String() string {
 // Header, Info, Tracks and Tags are freshly allocated and belong to the
 // caller; Frame.Data alone aliases the Reader's buffer.
 type Event struct {
-	Kind Kind
+	Kind Kind // what happened, and so which field below is set
 	// Offset is the stream offset of the element behind the event; for an
 	// end event, the offset where the end was found.
 	Offset       int64
-	Header       *Header
-	Info         *Info
-	Tracks       []TrackEntry
-	Tags         []Tag
-	TagsPosition TagsPosition
-	Cluster      Cluster
-	Frame        Frame
+	Header       *Header      // KindDocumentStart: the EBML header
+	Info         *Info        // KindInfo
+	Tracks       []TrackEntry // KindTracks: the entries in stream order
+	Tags         []Tag        // KindTags: the Tag elements of one Tags
+	TagsPosition TagsPosition // KindTags: before or after a cluster
+	Cluster      Cluster      // KindClusterStart, KindClusterEnd
+	Frame        Frame        // KindFrame
 }
 
 // Timestamp converts a timecode in units of scale nanoseconds (zero meaning

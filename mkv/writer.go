@@ -10,7 +10,7 @@ type WriterOptions struct {
 	// Info and Tracks make up the stream header; see AppendHeader for the
 	// defaults applied.
 	Info   Info
-	Tracks []TrackEntry
+	Tracks []TrackEntry // one to MaxTracks tracks
 	// KnownSizeClusters makes the Writer hold each cluster's blocks in
 	// memory and write the cluster, with its size, when it ends. By default
 	// a cluster has unknown size and each frame is written the moment it

@@ -118,32 +118,12 @@ func (nopCloser) Close() error { return nil }
 
 // benchCapture returns the GetMedia capture and its documents.
 func benchCapture(b *testing.B) (data []byte, docs [][]byte, frames int) {
-	dir := sharedDirOrEmpty("kvs-captures")
-	if dir == "" {
-		b.Skip("../shared/kvs-captures is absent; set KVSGO_SHARED")
-	}
-	data = readFile(b, filepath.Join(dir, "output_get_media.mkv"))
+	data = readFile(b, filepath.Join(sharedDir(b, "kvs-captures"), "output_get_media.mkv"))
 	evs, err := decodeAll(data, ReaderOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var starts []int64
-	for _, ev := range evs {
-		switch ev.Kind {
-		case KindDocumentStart:
-			starts = append(starts, ev.Offset)
-		case KindFrame:
-			frames++
-		}
-	}
-	for i, s := range starts {
-		end := int64(len(data))
-		if i+1 < len(starts) {
-			end = starts[i+1]
-		}
-		docs = append(docs, data[s:end])
-	}
-	return data, docs, frames
+	return data, splitDocuments(b, data), tally(evs).Frames
 }
 
 // BenchmarkRead decodes the GetMedia capture output_get_media.mkv (2.5

@@ -172,20 +172,10 @@ func TestCapturesAgainstMkvinfo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var starts []int64
-		for _, ev := range evs {
-			if ev.Kind == KindDocumentStart {
-				starts = append(starts, ev.Offset)
-			}
-		}
 		got := map[string]int{}
-		for i, s := range starts {
-			end := int64(len(data))
-			if i+1 < len(starts) {
-				end = starts[i+1]
-			}
+		for i, doc := range splitDocuments(t, data) {
 			piece := filepath.Join(tmp, "doc.mkv")
-			if err := os.WriteFile(piece, data[s:end], 0o644); err != nil {
+			if err := os.WriteFile(piece, doc, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			out, err := exec.Command(mkvinfo, "-a", piece).CombinedOutput()

@@ -35,81 +35,75 @@ func splitAccessUnits(t testing.TB, stream []byte, vcl func(nalu []byte) bool) [
 func h264VCL(n []byte) bool { t := n[0] & 0x1F; return t >= 1 && t <= 5 }
 func h265VCL(n []byte) bool { return h265Type(n) < 32 }
 
-// ffmpegTrack returns the first track ffmpeg's Matroska muxer wrote.
-func ffmpegTrack(t *testing.T, path string) TrackEntry {
-	t.Helper()
-	evs, err := decodeAll(readFile(t, path), ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs {
-		if ev.Kind == KindTracks {
-			return ev.Tracks[0]
-		}
-	}
-	t.Fatalf("%s has no Tracks", path)
-	return TrackEntry{}
+// videoCodec gathers the helpers of one video codec for table tests.
+type videoCodec struct {
+	ext        string
+	vcl, key   func(nalu []byte) bool
+	track      func(number uint64, keyFrame []byte) (TrackEntry, error)
+	fromAnnexB func(au []byte) (videoConfig, error)
+	fromRecord func(record []byte) (videoConfig, error)
 }
+
+// videoConfig is what both codecs' configurations say, with the parameter
+// sets rendered as JSON.
+type videoConfig struct {
+	Profile, Chroma, Bits uint8
+	Width, Height         int
+	Sets                  string
+}
+
+func h264Config(c H264Config, err error) (videoConfig, error) {
+	return videoConfig{c.Profile, c.ChromaFormat, c.BitDepthLuma, c.Width, c.Height, toJSON(c)}, err
+}
+
+func h265Config(c H265Config, err error) (videoConfig, error) {
+	return videoConfig{c.Profile, c.ChromaFormat, c.BitDepthLuma, c.Width, c.Height, toJSON(c)}, err
+}
+
+var (
+	h264Codec = videoCodec{".h264", h264VCL, IsH264KeyFrame, H264Track,
+		func(b []byte) (videoConfig, error) { return h264Config(ParseH264AnnexB(b)) },
+		func(b []byte) (videoConfig, error) { return h264Config(ParseAVCDecoderConfig(b)) }}
+	h265Codec = videoCodec{".h265", h265VCL, IsH265KeyFrame, H265Track,
+		func(b []byte) (videoConfig, error) { return h265Config(ParseH265AnnexB(b)) },
+		func(b []byte) (videoConfig, error) { return h265Config(ParseHEVCDecoderConfig(b)) }}
+)
 
 // TestDecoderConfigsMatchFFmpeg builds the decoder configuration record of
 // each sample from its first key frame and compares it with the
 // CodecPrivate ffmpeg 5.1 wrote for the same stream (testdata/README.md).
 func TestDecoderConfigsMatchFFmpeg(t *testing.T) {
 	tests := []struct {
-		name                  string
-		profile, chroma, bits uint8
-		width, height         int
+		name  string
+		codec videoCodec
+		want  videoConfig // without Sets
 	}{
-		{"h264-high-176x144", 100, 1, 8, 176, 144},
-		{"h264-high10-176x144", 110, 1, 10, 176, 144},
-		{"h264-high422-176x100", 122, 2, 10, 176, 100},
-		{"h265-main10-176x144", 2, 1, 10, 176, 144},
-		{"h265-main422-10-176x100", 4, 2, 10, 176, 100},
+		{"h264-high-176x144", h264Codec, videoConfig{100, 1, 8, 176, 144, ""}},
+		{"h264-high10-176x144", h264Codec, videoConfig{110, 1, 10, 176, 144, ""}},
+		{"h264-high422-176x100", h264Codec, videoConfig{122, 2, 10, 176, 100, ""}},
+		{"h265-main10-176x144", h265Codec, videoConfig{2, 1, 10, 176, 144, ""}},
+		{"h265-main422-10-176x100", h265Codec, videoConfig{4, 2, 10, 176, 100, ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ext := ".h264"
-			if tt.name[:4] == "h265" {
-				ext = ".h265"
+			aus := splitAccessUnits(t, readFile(t, filepath.Join("testdata", tt.name+tt.codec.ext)), tt.codec.vcl)
+			want := trackOf(t, filepath.Join("testdata", tt.name+".mkv"), 1)
+			if !tt.codec.key(aus[0]) || tt.codec.key(aus[1]) {
+				t.Error("key frame detection")
 			}
-			stream := readFile(t, filepath.Join("testdata", tt.name+ext))
-			want := ffmpegTrack(t, filepath.Join("testdata", tt.name+".mkv"))
-			var track TrackEntry
-			var err error
-			var profile, chroma, bits uint8
-			var w, h int
-			if ext == ".h264" {
-				aus := splitAccessUnits(t, stream, h264VCL)
-				if !IsH264KeyFrame(aus[0]) || IsH264KeyFrame(aus[1]) {
-					t.Error("key frame detection")
-				}
-				var c H264Config
-				if c, err = ParseH264AnnexB(aus[0]); err == nil {
-					profile, chroma, bits, w, h = c.Profile, c.ChromaFormat, c.BitDepthLuma, c.Width, c.Height
-					track, err = H264Track(1, aus[0])
-				}
-				if back, err := ParseAVCDecoderConfig(want.CodecPrivate); err != nil || !equalJSON(back, c) {
-					t.Errorf("parsing ffmpeg's record: %v\n%+v\n%+v", err, back, c)
-				}
-			} else {
-				aus := splitAccessUnits(t, stream, h265VCL)
-				if !IsH265KeyFrame(aus[0]) || IsH265KeyFrame(aus[1]) {
-					t.Error("key frame detection")
-				}
-				var c H265Config
-				if c, err = ParseH265AnnexB(aus[0]); err == nil {
-					profile, chroma, bits, w, h = c.Profile, c.ChromaFormat, c.BitDepthLuma, c.Width, c.Height
-					track, err = H265Track(1, aus[0])
-				}
-				if back, err := ParseHEVCDecoderConfig(want.CodecPrivate); err != nil || !equalJSON(back, c) {
-					t.Errorf("parsing ffmpeg's record: %v\n%+v\n%+v", err, back, c)
-				}
-			}
+			got, err := tt.codec.fromAnnexB(aus[0])
 			if err != nil {
 				t.Fatal(err)
 			}
-			if profile != tt.profile || chroma != tt.chroma || bits != tt.bits || w != tt.width || h != tt.height {
-				t.Errorf("profile %d chroma %d bits %d size %dx%d", profile, chroma, bits, w, h)
+			if back, err := tt.codec.fromRecord(want.CodecPrivate); err != nil || back != got {
+				t.Errorf("parsing ffmpeg's record: %v\n%+v\n%+v", err, back, got)
+			}
+			if got.Sets = ""; got != tt.want {
+				t.Errorf("configuration %+v, want %+v", got, tt.want)
+			}
+			track, err := tt.codec.track(1, aus[0])
+			if err != nil {
+				t.Fatal(err)
 			}
 			if !bytes.Equal(track.CodecPrivate, want.CodecPrivate) {
 				t.Errorf("record\n% X\nffmpeg\n% X", track.CodecPrivate, want.CodecPrivate)
@@ -143,7 +137,7 @@ func TestSharedSamplesCodecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ffmpegTrack(t, filepath.Join(dir, "h264-aac-320x240-10s-ffmpeg.mkv"))
+	want := trackOf(t, filepath.Join(dir, "h264-aac-320x240-10s-ffmpeg.mkv"), 1)
 	if !bytes.Equal(track.CodecPrivate, want.CodecPrivate) || track.Video != want.Video {
 		t.Errorf("H.264 track %+v\nffmpeg %+v", track, want)
 	}
@@ -166,29 +160,12 @@ func TestSharedSamplesCodecs(t *testing.T) {
 	if len(frames) != 470 || cfg != (AACConfig{ObjectType: 2, SampleRate: 48000, ChannelConfig: 1}) {
 		t.Errorf("AAC: %d frames (ffprobe counts 470), config %+v", len(frames), cfg)
 	}
-	ffAAC := ffmpegTrackNumber(t, filepath.Join(dir, "h264-aac-320x240-10s-ffmpeg.mkv"), 2)
+	ffAAC := trackOf(t, filepath.Join(dir, "h264-aac-320x240-10s-ffmpeg.mkv"), 2)
 	// ffmpeg's AAC encoder appends an explicit "no SBR" sync extension
 	// (0x2B7) that ADTS cannot carry; the two core bytes must agree.
 	if asc, _ := cfg.AudioSpecificConfig(); !bytes.HasPrefix(ffAAC.CodecPrivate, asc) || len(asc) != 2 {
 		t.Errorf("AudioSpecificConfig % X, ffmpeg % X", asc, ffAAC.CodecPrivate)
 	}
-}
-
-func ffmpegTrackNumber(t *testing.T, path string, n uint64) TrackEntry {
-	t.Helper()
-	evs, err := decodeAll(readFile(t, path), ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs {
-		for _, tr := range ev.Tracks {
-			if tr.Number == n {
-				return tr
-			}
-		}
-	}
-	t.Fatalf("%s has no track %d", path, n)
-	return TrackEntry{}
 }
 
 // splitADTS cuts an ADTS stream into raw AAC frames, checking that every
@@ -215,7 +192,7 @@ func splitADTS(t testing.TB, b []byte) ([][]byte, AACConfig) {
 
 func TestADTS(t *testing.T) {
 	frames, cfg := splitADTS(t, readFile(t, "testdata/aac-lc-44100-stereo.aac"))
-	want := ffmpegTrack(t, "testdata/aac-lc-44100-stereo.mkv")
+	want := trackOf(t, "testdata/aac-lc-44100-stereo.mkv", 1)
 	track, err := cfg.TrackEntry(2)
 	if err != nil {
 		t.Fatal(err)

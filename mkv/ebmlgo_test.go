@@ -70,24 +70,10 @@ type (
 // TestCapturesAgainstMkvinfo).
 func ebmlGoDigest(t *testing.T, data []byte) string {
 	t.Helper()
-	evs, err := decodeAll(data, ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var starts []int64
-	for _, ev := range evs {
-		if ev.Kind == KindDocumentStart {
-			starts = append(starts, ev.Offset)
-		}
-	}
 	var s egStream
-	for i, start := range starts {
-		end := int64(len(data))
-		if i+1 < len(starts) {
-			end = starts[i+1]
-		}
+	for i, piece := range splitDocuments(t, data) {
 		var doc egStream
-		if err := ebml.Unmarshal(bytes.NewReader(data[start:end]), &doc, ebml.WithIgnoreUnknown(true)); err != nil {
+		if err := ebml.Unmarshal(bytes.NewReader(piece), &doc, ebml.WithIgnoreUnknown(true)); err != nil {
 			t.Fatalf("ebml-go, document %d: %v", i, err)
 		}
 		s.Header = append(s.Header, doc.Header...)

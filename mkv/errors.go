@@ -57,7 +57,8 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 // field takes its default.
 type Limits struct {
 	// MaxElementSize bounds any element the Reader holds in memory whole:
-	// a block, Info, Tracks, Tags or the EBML header. Default 64 MiB.
+	// a block, Info, Tracks, Tags or the EBML header. Default 64 MiB, at
+	// most 1 GiB.
 	MaxElementSize int64
 	// MaxCodecPrivate bounds a track's CodecPrivate. Default 1 MiB.
 	MaxCodecPrivate int
@@ -79,6 +80,10 @@ const (
 	DefaultMaxTracks       = 64
 )
 
+// maxElementLimit caps MaxElementSize so that sizes fit an int on every
+// platform.
+const maxElementLimit = 1 << 30
+
 // maxTagDepth bounds how deeply SimpleTags may nest, so that decoding
 // recursion stays shallow whatever the input.
 const maxTagDepth = 32
@@ -87,6 +92,7 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxElementSize <= 0 {
 		l.MaxElementSize = DefaultMaxElementSize
 	}
+	l.MaxElementSize = min(l.MaxElementSize, maxElementLimit)
 	if l.MaxCodecPrivate <= 0 {
 		l.MaxCodecPrivate = DefaultMaxCodecPrivate
 	}

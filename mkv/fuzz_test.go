@@ -275,7 +275,7 @@ func FuzzH264(f *testing.F) {
 // FuzzAVCDecoderConfig parses arbitrary records.
 func FuzzAVCDecoderConfig(f *testing.F) {
 	for _, name := range []string{"h264-high-176x144", "h264-high10-176x144", "h264-high422-176x100"} {
-		f.Add(ffmpegTrackF(f, name).CodecPrivate)
+		f.Add(trackOf(f, filepath.Join("testdata", name+".mkv"), 1).CodecPrivate)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseAVCDecoderConfig(data)
@@ -313,7 +313,7 @@ func FuzzH265(f *testing.F) {
 // FuzzHEVCDecoderConfig parses arbitrary records.
 func FuzzHEVCDecoderConfig(f *testing.F) {
 	for _, name := range []string{"h265-main10-176x144", "h265-main422-10-176x100"} {
-		f.Add(ffmpegTrackF(f, name).CodecPrivate)
+		f.Add(trackOf(f, filepath.Join("testdata", name+".mkv"), 1).CodecPrivate)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseHEVCDecoderConfig(data)
@@ -395,19 +395,4 @@ func checkNALConversions(t *testing.T, data []byte) {
 	if again, err := AppendLengthPrefixed(nil, annexB); err != nil && len(lp) > 0 || !bytes.Equal(again, lp) {
 		t.Fatalf("conversion not stable: %v", err)
 	}
-}
-
-// ffmpegTrackF is ffmpegTrack for fuzz seeds.
-func ffmpegTrackF(f *testing.F, name string) TrackEntry {
-	evs, err := decodeAll(readFile(f, filepath.Join("testdata", name+".mkv")), ReaderOptions{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, ev := range evs {
-		if ev.Kind == KindTracks {
-			return ev.Tracks[0]
-		}
-	}
-	f.Fatalf("%s has no Tracks", name)
-	return TrackEntry{}
 }

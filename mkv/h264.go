@@ -147,16 +147,21 @@ func (c H264Config) DecoderConfig() ([]byte, error) {
 
 // TrackEntry describes a video track with this configuration.
 func (c H264Config) TrackEntry(number uint64) (TrackEntry, error) {
-	cp, err := c.DecoderConfig()
+	return videoTrack(number, CodecIDH264, c.DecoderConfig, c.Width, c.Height)
+}
+
+// videoTrack describes a video track whose CodecPrivate comes from record.
+func videoTrack(number uint64, codecID string, record func() ([]byte, error), width, height int) (TrackEntry, error) {
+	cp, err := record()
 	if err != nil {
 		return TrackEntry{}, err
 	}
 	return TrackEntry{
 		Number:       number,
 		Type:         TrackVideo,
-		CodecID:      CodecIDH264,
+		CodecID:      codecID,
 		CodecPrivate: cp,
-		Video:        VideoSettings{PixelWidth: uint64(c.Width), PixelHeight: uint64(c.Height)},
+		Video:        VideoSettings{PixelWidth: uint64(width), PixelHeight: uint64(height)},
 	}, nil
 }
 

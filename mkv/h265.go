@@ -174,17 +174,7 @@ func (c H265Config) DecoderConfig() ([]byte, error) {
 
 // TrackEntry describes a video track with this configuration.
 func (c H265Config) TrackEntry(number uint64) (TrackEntry, error) {
-	cp, err := c.DecoderConfig()
-	if err != nil {
-		return TrackEntry{}, err
-	}
-	return TrackEntry{
-		Number:       number,
-		Type:         TrackVideo,
-		CodecID:      CodecIDH265,
-		CodecPrivate: cp,
-		Video:        VideoSettings{PixelWidth: uint64(c.Width), PixelHeight: uint64(c.Height)},
-	}, nil
+	return videoTrack(number, CodecIDH265, c.DecoderConfig, c.Width, c.Height)
 }
 
 // H265Track describes an H.265 video track from the stream's first key

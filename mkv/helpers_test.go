@@ -123,6 +123,48 @@ func decodeFrom(r *Reader) ([]Event, error) {
 	}
 }
 
+// splitDocuments cuts a stream where our reader saw documents start.
+func splitDocuments(t testing.TB, data []byte) [][]byte {
+	t.Helper()
+	evs, err := decodeAll(data, ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []int64
+	for _, ev := range evs {
+		if ev.Kind == KindDocumentStart {
+			starts = append(starts, ev.Offset)
+		}
+	}
+	var docs [][]byte
+	for i, s := range starts {
+		end := int64(len(data))
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		docs = append(docs, data[s:end])
+	}
+	return docs
+}
+
+// trackOf returns the track numbered n of the first Tracks in a file.
+func trackOf(t testing.TB, path string, n uint64) TrackEntry {
+	t.Helper()
+	evs, err := decodeAll(readFile(t, path), ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		for _, tr := range ev.Tracks {
+			if tr.Number == n {
+				return tr
+			}
+		}
+	}
+	t.Fatalf("%s has no track %d", path, n)
+	return TrackEntry{}
+}
+
 // counts tallies a decoded stream.
 type counts struct {
 	Documents, Infos, TracksElems, Clusters, Frames, KeyFrames int

@@ -194,14 +194,11 @@ func TestInteropFFmpegDecodes(t *testing.T) {
 	inputs := map[string][]byte{"h264-aac-g711.mkv": writeSampleStream(t, tracks, frames, false)}
 
 	aus := splitAccessUnits(t, readFile(t, filepath.Join(sharedDir(t, "media"), "h265-320x240-30fps-10s.h265")), h265VCL)
-	inputs["h265.mkv"] = videoOnlyStream(t, aus, H265Track, IsH265KeyFrame)
-	for _, name := range []string{"h264-high10-176x144", "h264-high422-176x100"} {
-		aus := splitAccessUnits(t, readFile(t, filepath.Join("testdata", name+".h264")), h264VCL)
-		inputs[name+".mkv"] = videoOnlyStream(t, aus, H264Track, IsH264KeyFrame)
-	}
-	for _, name := range []string{"h265-main10-176x144", "h265-main422-10-176x100"} {
-		aus := splitAccessUnits(t, readFile(t, filepath.Join("testdata", name+".h265")), h265VCL)
-		inputs[name+".mkv"] = videoOnlyStream(t, aus, H265Track, IsH265KeyFrame)
+	inputs["h265.mkv"] = videoOnlyStream(t, aus, h265Codec)
+	for name, codec := range map[string]videoCodec{"h264-high10-176x144": h264Codec, "h264-high422-176x100": h264Codec,
+		"h265-main10-176x144": h265Codec, "h265-main422-10-176x100": h265Codec} {
+		aus := splitAccessUnits(t, readFile(t, filepath.Join("testdata", name+codec.ext)), codec.vcl)
+		inputs[name+".mkv"] = videoOnlyStream(t, aus, codec)
 	}
 	for name, data := range inputs {
 		t.Run(name, func(t *testing.T) {
@@ -212,15 +209,15 @@ func TestInteropFFmpegDecodes(t *testing.T) {
 }
 
 // videoOnlyStream writes one video track, a cluster per key frame.
-func videoOnlyStream(t *testing.T, aus [][]byte, track func(uint64, []byte) (TrackEntry, error), key func([]byte) bool) []byte {
-	tr, err := track(1, aus[0])
+func videoOnlyStream(t *testing.T, aus [][]byte, codec videoCodec) []byte {
+	tr, err := codec.track(1, aus[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	var frames []sampleFrame
 	for i, au := range aus {
 		lp, _ := AppendLengthPrefixed(nil, au)
-		frames = append(frames, sampleFrame{1, int64(i) * 1000 / 30, key(au), lp})
+		frames = append(frames, sampleFrame{1, int64(i) * 1000 / 30, codec.key(au), lp})
 	}
 	return writeSampleStream(t, []TrackEntry{tr}, frames, false)
 }

@@ -73,7 +73,7 @@ func NewReader(r io.Reader, opts ReaderOptions) *Reader {
 func (r *Reader) Reset(src io.Reader) {
 	buf := r.in.buf
 	*r = Reader{lim: r.lim}
-	r.in = input{r: src, buf: buf, max: int(min(r.lim.MaxElementSize, 1<<40)) + 16}
+	r.in = input{r: src, buf: buf, max: int(r.lim.MaxElementSize) + 16}
 	r.scale = DefaultTimecodeScale
 }
 

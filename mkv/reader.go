@@ -170,7 +170,7 @@ func (r *Reader) handle(h elemHeader) (ev Event, ok bool, err error) {
 	if r.inCluster && r.clusterEnd >= 0 {
 		parentEnd = r.clusterEnd
 	}
-	if parentEnd >= 0 && h.end() > parentEnd && !(h.id == idCluster && h.size < 0) {
+	if parentEnd >= 0 && h.end() > parentEnd {
 		return ev, false, r.syntax(h, "overruns its parent, which ends at offset %d", parentEnd)
 	}
 	if h.size < 0 && h.id != idSegment && h.id != idCluster {
@@ -206,10 +206,9 @@ func (r *Reader) handle(h elemHeader) (ev Event, ok bool, err error) {
 			r.inCluster, r.haveTC, r.sawCluster = true, false, true
 			r.cluster = Cluster{Size: h.size}
 			r.clusterOff, r.clusterEnd = h.off, h.end()
-			if h.size < 0 && r.segEnd >= 0 {
-				r.clusterEnd = r.segEnd
-			}
 			return ev, false, nil
+		case idSimpleBlock, idBlockGroup, idTimecode:
+			return ev, false, r.syntax(h, "outside a Cluster")
 		}
 		return ev, false, r.skip(h)
 	}

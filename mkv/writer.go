@@ -20,7 +20,8 @@ type WriterOptions struct {
 
 // A Writer writes a Matroska stream for PutMedia or a file: the header,
 // then Tags and Clusters of frames, each written to the destination as
-// soon as it is complete (one Write call per element). It is built on the
+// soon as it is complete, with one Write call per element (two for a
+// known-size cluster: its start, then its blocks). It is built on the
 // Append functions and produces the same bytes. Write errors are sticky.
 // A Writer is not safe for concurrent use.
 type Writer struct {

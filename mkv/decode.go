@@ -96,7 +96,8 @@ func text(b []byte) string {
 	return string(b)
 }
 
-// clone copies b, keeping nil apart from empty.
+// clone copies b into a new slice that is never nil, so that an element
+// present but empty stays distinct from an absent one.
 func clone(b []byte) []byte {
 	return append(make([]byte, 0, len(b)), b...)
 }

@@ -81,6 +81,20 @@ func Skip(t testing.TB, format string, args ...any) {
 	t.Skipf(format, args...)
 }
 
+// ReadShared reads a file of the shared reference material (path relative to it), for fuzz
+// seeds and other optional uses that must not skip.
+func ReadShared(rel string) ([]byte, error) {
+	dir := os.Getenv("KVSGO_SHARED")
+	if dir == "" {
+		root, err := repoRoot()
+		if err != nil {
+			return nil, err
+		}
+		dir = filepath.Join(filepath.Dir(root), "shared")
+	}
+	return os.ReadFile(filepath.Join(dir, rel))
+}
+
 // repoRoot finds the directory holding go.mod, upwards from the working directory.
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()

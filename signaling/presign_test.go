@@ -60,3 +60,36 @@ func TestPresignURLRejectsBadEndpoints(t *testing.T) {
 		t.Error("signing without a region succeeded")
 	}
 }
+
+func TestPresignConnectURL(t *testing.T) {
+	fs := newFakeService(t)
+	c := fs.client()
+	u, err := c.PresignConnectURL(context.Background(), &signaling.ConnectInput{ChannelARN: testChannelARN, Role: signaling.RoleViewer, ClientID: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := parsed.Query()
+	if parsed.Scheme != "ws" || parsed.Path != "/ws" || q.Get(signaling.QueryChannelARN) != testChannelARN ||
+		q.Get(signaling.QueryClientID) != "v1" || q.Get("X-Amz-Signature") == "" || q.Get("X-Amz-Expires") != "299" {
+		t.Errorf("URL %s", u)
+	}
+	if _, err := c.PresignConnectURL(context.Background(), &signaling.ConnectInput{ChannelARN: testChannelARN, Role: signaling.RoleViewer}); err == nil {
+		t.Error("a viewer URL without a client ID was signed")
+	}
+}
+
+func TestAnonymousConnectionsAreNotSigned(t *testing.T) {
+	fs := newFakeService(t)
+	c := fs.client(func(o *signaling.Options) { o.Credentials = aws.AnonymousCredentials{} })
+	u, err := c.PresignConnectURL(context.Background(), &signaling.ConnectInput{ChannelARN: testChannelARN, Role: signaling.RoleMaster})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(u, "X-Amz-Signature") || !strings.Contains(u, "X-Amz-ChannelARN=") {
+		t.Errorf("anonymous URL %s", u)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -213,6 +214,12 @@ func invoke[Out any, In any, PIn interface {
 		return nil, cfg.OperationError(op, err)
 	}
 	arn, role := in.route()
+	if role != RoleMaster && role != RoleViewer {
+		// Role is not sent, so its json tag hides it from validate.Struct.
+		ipe := smithy.InvalidParamsError{Context: reflect.TypeOf(in).Elem().Name()}
+		ipe.Add(&invalidParam{field: "Role", reason: fmt.Sprintf("%q is not one of MASTER, VIEWER", role)})
+		return nil, cfg.OperationError(op, ipe)
+	}
 	endpoint, err := c.endpoint(ctx, arn, role, kvs.ChannelProtocolHTTPS)
 	if err != nil {
 		return nil, cfg.OperationError(op, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -44,20 +45,21 @@ func (p *rotatingCreds) Retrieve(context.Context) (aws.Credentials, error) {
 // service does.
 type fakeService struct {
 	*httptest.Server
-	t     *testing.T
-	ctx   context.Context
-	stop  context.CancelFunc
-	creds *rotatingCreds
-	relay bool
-	conns chan *fakeConn // accepted connections, in order
-	wg    sync.WaitGroup
+	errorf func(format string, args ...any) // reports a protocol violation
+	ctx    context.Context
+	stop   context.CancelFunc
+	creds  *rotatingCreds
+	relay  bool
+	conns  chan *fakeConn // accepted connections, in order
+	wg     sync.WaitGroup
 
 	mu         sync.Mutex
 	lookups    []kvs.ChannelRole // the role of each GetSignalingChannelEndpoint request
 	iceBodies  []map[string]any  // the body of each GetIceServerConfig request
 	handshakes []url.Values      // the query of each WebSocket handshake
 	reject     func(n int) (status int, code string)
-	// endpointHost, when set and returning a host, replaces the WSS host of lookup n.
+	// endpointHost, when set and returning a host, replaces the host of the endpoints that
+	// lookup n returns.
 	endpointHost func(n int) string
 	master       *fakeConn
 	viewers      map[string]*fakeConn
@@ -66,7 +68,14 @@ type fakeService struct {
 
 func newFakeService(t *testing.T) *fakeService {
 	t.Helper()
-	fs := &fakeService{t: t, creds: &rotatingCreds{}, conns: make(chan *fakeConn, 64), viewers: map[string]*fakeConn{}}
+	fs := startFakeService(t.Errorf)
+	t.Cleanup(fs.Close)
+	return fs
+}
+
+// startFakeService starts the fake service; errorf reports what clients do wrong.
+func startFakeService(errorf func(format string, args ...any)) *fakeService {
+	fs := &fakeService{errorf: errorf, creds: &rotatingCreds{}, conns: make(chan *fakeConn, 64), viewers: map[string]*fakeConn{}}
 	fs.ctx, fs.stop = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /getSignalingChannelEndpoint", fs.endpoints)
@@ -76,7 +85,6 @@ func newFakeService(t *testing.T) *fakeService {
 	})
 	mux.HandleFunc("GET /ws", fs.websocket)
 	fs.Server = httptest.NewServer(mux)
-	t.Cleanup(fs.Close)
 	return fs
 }
 
@@ -110,15 +118,15 @@ func (fs *fakeService) endpoints(w http.ResponseWriter, r *http.Request) {
 	}
 	fs.mu.Lock()
 	fs.lookups = append(fs.lookups, in.SingleMasterChannelEndpointConfiguration.Role)
-	wss := r.Host
+	host := r.Host
 	if fs.endpointHost != nil {
 		if h := fs.endpointHost(len(fs.lookups)); h != "" {
-			wss = h
+			host = h
 		}
 	}
 	fs.mu.Unlock()
 	fmt.Fprintf(w, `{"ResourceEndpointList":[{"Protocol":"WSS","ResourceEndpoint":"ws://%s/ws"},`+
-		`{"Protocol":"HTTPS","ResourceEndpoint":"http://%s/https"}]}`, wss, r.Host)
+		`{"Protocol":"HTTPS","ResourceEndpoint":"http://%s/https"}]}`, host, host)
 }
 
 func (fs *fakeService) iceConfig(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +176,7 @@ func (fs *fakeService) websocket(w http.ResponseWriter, r *http.Request) {
 	reject := fs.reject
 	fs.mu.Unlock()
 	if err := fs.verify(r); err != nil {
-		fs.t.Errorf("handshake %d: bad signature: %v", n, err)
+		fs.errorf("handshake %d: bad signature: %v", n, err)
 		writeServiceError(w, http.StatusForbidden, "AccessDeniedException", err.Error())
 		return
 	}
@@ -183,7 +191,7 @@ func (fs *fakeService) websocket(w http.ResponseWriter, r *http.Request) {
 		OnPingReceived: func(context.Context, []byte) bool { fc.pings.Add(1); return !fc.deaf.Load() },
 	})
 	if err != nil {
-		fs.t.Errorf("accept: %v", err)
+		fs.errorf("accept: %v", err)
 		return
 	}
 	fc.ws = ws
@@ -211,11 +219,20 @@ func writeServiceError(w http.ResponseWriter, status int, code, msg string) {
 // next returns the next connection the service accepted.
 func (fs *fakeService) next(t *testing.T) *fakeConn {
 	t.Helper()
+	c := fs.accepted()
+	if c == nil {
+		t.Fatal("no connection arrived")
+	}
+	return c
+}
+
+// accepted waits for the next connection the service accepts (and, in relay mode, routes to),
+// or returns nil after waitLimit.
+func (fs *fakeService) accepted() *fakeConn {
 	select {
 	case c := <-fs.conns:
 		return c
 	case <-time.After(waitLimit):
-		t.Fatal("no connection arrived")
 		return nil
 	}
 }
@@ -242,7 +259,9 @@ func (fs *fakeService) forward(from *fakeConn, m *signaling.OutgoingMessage) {
 			CorrelationID: m.CorrelationID, ErrorType: "InvalidArgumentException", StatusCode: "400", Description: "recipient not connected"}}
 	}
 	if to != nil {
-		to.send(fs.t, ev)
+		if err := to.deliver(ev); err != nil {
+			fs.errorf("relay: %v", err)
+		}
 	}
 }
 
@@ -268,7 +287,7 @@ func (c *fakeConn) serve(fs *fakeService) {
 		if fs.relay {
 			m, err := signaling.DecodeOutgoing(data)
 			if err != nil {
-				fs.t.Errorf("relay: %v", err)
+				fs.errorf("relay: %v", err)
 				continue
 			}
 			fs.forward(c, m)
@@ -281,20 +300,33 @@ func (c *fakeConn) serve(fs *fakeService) {
 // send delivers a message to the client.
 func (c *fakeConn) send(t *testing.T, m *signaling.Message) {
 	t.Helper()
+	if err := c.deliver(m); err != nil {
+		t.Error(err)
+	}
+}
+
+func (c *fakeConn) deliver(m *signaling.Message) error {
 	frame, err := signaling.EncodeMessage(m)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	c.sendRaw(t, websocket.MessageText, frame)
+	return c.write(websocket.MessageText, frame)
 }
 
 func (c *fakeConn) sendRaw(t *testing.T, typ websocket.MessageType, frame []byte) {
 	t.Helper()
+	if err := c.write(typ, frame); err != nil {
+		t.Error(err)
+	}
+}
+
+func (c *fakeConn) write(typ websocket.MessageType, frame []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	if err := c.ws.Write(ctx, typ, frame); err != nil {
-		t.Errorf("fake service write: %v", err)
+		return fmt.Errorf("fake service write: %w", err)
 	}
+	return nil
 }
 
 // recv returns the next message the client sent.
@@ -340,6 +372,17 @@ func (c *fakeConn) waitClosed(t *testing.T) websocket.StatusCode {
 		t.Fatal("connection did not close")
 		return 0
 	}
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // recvMessage returns the next message from a Conn, failing the test after waitLimit.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -205,12 +204,7 @@ func TestConnectionIsReplacedAtMaxAge(t *testing.T) {
 
 func TestUnreachableEndpointIsLookedUpAgain(t *testing.T) {
 	fs := newFakeService(t)
-	dead, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadHost := dead.Addr().String()
-	dead.Close()
+	deadHost := closedPort(t)
 	viewer := connect(t, fs.client(), signaling.RoleViewer, "v1")
 	sc := fs.next(t)
 	fs.mu.Lock()

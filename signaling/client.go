@@ -33,10 +33,11 @@ const (
 const (
 	// DefaultKeepaliveInterval is how often a connection is pinged; the KVS C SDK pings every 10 s.
 	DefaultKeepaliveInterval = 10 * time.Second
-	// DefaultReconnectBaseDelay and DefaultReconnectMaxDelay shape the reconnect backoff:
-	// attempt n waits a random time up to min(max, base × 2ⁿ).
+	// DefaultReconnectBaseDelay is the base of the reconnect backoff: attempt n waits a random
+	// time up to min(DefaultReconnectMaxDelay, DefaultReconnectBaseDelay × 2ⁿ).
 	DefaultReconnectBaseDelay = 100 * time.Millisecond
-	DefaultReconnectMaxDelay  = 10 * time.Second
+	// DefaultReconnectMaxDelay caps the reconnect backoff, as in the KVS C producer.
+	DefaultReconnectMaxDelay = 10 * time.Second
 	// DefaultMaxConnectionAge is when a connection is replaced by a fresh one; the service ends
 	// connections after one hour.
 	DefaultMaxConnectionAge = 50 * time.Minute
@@ -63,11 +64,14 @@ type Options struct {
 	// pings when negative.
 	KeepaliveInterval time.Duration
 
-	// ReconnectBaseDelay and ReconnectMaxDelay shape the backoff between reconnect attempts
-	// after a connection is lost: attempt n waits a random duration in [0, min(max, base × 2ⁿ)).
-	// DefaultReconnectBaseDelay and DefaultReconnectMaxDelay when zero.
+	// ReconnectBaseDelay is the base of the backoff between reconnect attempts after a
+	// connection is lost: attempt n waits a random duration in [0, min(ReconnectMaxDelay,
+	// ReconnectBaseDelay × 2ⁿ)). DefaultReconnectBaseDelay when zero.
 	ReconnectBaseDelay time.Duration
-	ReconnectMaxDelay  time.Duration
+	// ReconnectMaxDelay caps the backoff between reconnect attempts; a connection that stayed
+	// open this long counts as stable and the backoff starts over after it ends.
+	// DefaultReconnectMaxDelay when zero.
+	ReconnectMaxDelay time.Duration
 
 	// MaxConnectionAge is how long a signaling connection is used before it is replaced by a
 	// freshly signed one; the service closes connections after one hour. DefaultMaxConnectionAge

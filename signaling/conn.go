@@ -82,10 +82,10 @@ type Stats struct {
 	// Received counts the messages received and decoded, whether delivered, held or dropped.
 	Received int
 	// MalformedFrames counts the received frames that were skipped: empty, not text, not
-	// decodable, of an unknown type, or missing what their type needs. LastMalformed says what
-	// was wrong with the latest.
+	// decodable, of an unknown type, or missing what their type needs.
 	MalformedFrames int
-	LastMalformed   error
+	// LastMalformed says what was wrong with the latest skipped frame.
+	LastMalformed error
 	// DroppedMessages counts received messages dropped because Receive was not called often
 	// enough to keep its queue from filling, or because too many ICE candidates were waiting
 	// for their peer's SDP.

@@ -16,8 +16,9 @@ import (
 type RTCIceServer struct {
 	// URLs are the server's stun:, stuns:, turn: or turns: URLs.
 	URLs []string
-	// Username and Credential authenticate with a TURN server; empty for STUN.
-	Username   string
+	// Username is the user name for a TURN server; empty for STUN.
+	Username string
+	// Credential is the password for a TURN server; empty for STUN.
 	Credential string
 	// TTL is how long Username and Credential stay valid after they were fetched; zero for STUN,
 	// whose use needs no credentials.

@@ -153,6 +153,7 @@ type FrameError struct {
 	Err error
 }
 
+// Error says what is wrong with the frame.
 func (e *FrameError) Error() string {
 	if e.Err != nil {
 		return "signaling: " + e.Reason + ": " + e.Err.Error()
@@ -160,6 +161,7 @@ func (e *FrameError) Error() string {
 	return "signaling: " + e.Reason
 }
 
+// Unwrap returns the underlying error.
 func (e *FrameError) Unwrap() error { return e.Err }
 
 func frameErr(err error, format string, args ...any) error {

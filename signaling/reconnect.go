@@ -35,7 +35,11 @@ func (c *Conn) run(s *session) {
 		if time.Since(s.started) >= c.opts.ReconnectMaxDelay {
 			attempt = 0 // the connection was stable: start the backoff over
 		}
-		c.logf("reconnecting after %v (%v)", s.reason, s.err)
+		if s.err != nil {
+			c.logf("reconnecting: %v", s.err)
+		} else {
+			c.logf("reconnecting after %v", s.reason)
+		}
 		switch s.reason {
 		case endGoAway:
 			c.client.invalidateEndpoint(c.in.ChannelARN, c.in.Role)

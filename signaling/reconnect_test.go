@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"github.com/coder/websocket"
 
 	"github.com/kvsgo/sdk/signaling"
@@ -261,5 +264,30 @@ func TestConnectFailsWhenTheHandshakeIsDenied(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "operation error Kinesis Video Signaling: Connect") || !strings.Contains(err.Error(), "StatusCode: 403") {
 		t.Errorf("error %q lacks the operation or the status", err)
+	}
+}
+
+func TestReconnectsAndSkippedFramesAreLogged(t *testing.T) {
+	fs := newFakeService(t)
+	var mu sync.Mutex
+	var lines []string
+	logger := logging.LoggerFunc(func(_ logging.Classification, format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	})
+	viewer := connect(t, fs.client(func(o *signaling.Options) { o.Logger, o.ClientLogMode = logger, aws.LogRetries }), signaling.RoleViewer, "v1")
+	sc := fs.next(t)
+	sc.sendRaw(t, websocket.MessageText, []byte("junk"))
+	sc.send(t, &signaling.Message{Type: signaling.MessageTypeGoAway})
+	fs.next(t)
+	waitFor(t, func() bool { return viewer.Stats().Connects == 2 })
+	mu.Lock()
+	defer mu.Unlock()
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{"signaling VIEWER " + testChannelARN + ": skipped a frame: signaling: malformed frame", "reconnecting after GO_AWAY"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("log lacks %q:\n%s", want, all)
+		}
 	}
 }

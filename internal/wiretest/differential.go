@@ -32,9 +32,9 @@ func Operations(client any) []string {
 // Differential sends the same inputs through our client and the official one, both aimed at
 // Server, and compares what they send and what they decode.
 type Differential struct {
-	Server   *Server
-	Ours     any // our client
-	Official any // the official client
+	Server   *Server // captures the requests of both clients
+	Ours     any     // our client
+	Official any     // the official client
 	// Unsent, when set, clears the members of our filled input that are not sent (they choose an
 	// endpoint, say) before it is converted to the official input.
 	Unsent func(in reflect.Value)

@@ -160,7 +160,7 @@ func (c *Conn) SendICECandidate(ctx context.Context, to string, candidate ICECan
 func (c *Conn) prepare(m *OutgoingMessage) (*outgoing, error) {
 	switch {
 	case m == nil:
-		return nil, errors.New("signaling: nil message")
+		return nil, frameErr(nil, "nil message")
 	case c.in.Role == RoleMaster && m.RecipientClientID == "":
 		return nil, fmt.Errorf("signaling: a MASTER must name the recipient client ID of its %s", m.Type)
 	case c.in.Role == RoleViewer && m.RecipientClientID != "":
@@ -236,8 +236,8 @@ func (c *Conn) Stats() Stats {
 	return c.stats
 }
 
-// Close closes the connection with a normal closure, stops reconnecting and waits for every
-// goroutine of the Conn to finish. Messages still queued for sending are discarded. Close is
+// Close closes the connection with a normal closure (waiting up to a second for the service to
+// answer it), stops reconnecting and waits for every goroutine of the Conn to finish. Messages still queued for sending are discarded. Close is
 // idempotent and always returns nil.
 func (c *Conn) Close() error {
 	c.once.Do(func() {

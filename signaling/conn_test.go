@@ -371,3 +371,40 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+func TestNilInputsAreErrorsNotPanics(t *testing.T) {
+	fs := newFakeService(t)
+	c := fs.client()
+	viewer := connect(t, c, signaling.RoleViewer, "v1")
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"EncodeOutgoing": func() error { _, err := signaling.EncodeOutgoing(nil); return err },
+		"EncodeMessage":  func() error { _, err := signaling.EncodeMessage(nil); return err },
+		"Send":           func() error { return viewer.Send(ctx, nil) },
+		"SendAndWait":    func() error { return viewer.SendAndWait(ctx, nil, time.Millisecond) },
+		"RTCIceServers":  func() error { _, err := c.RTCIceServers(ctx, nil); return err },
+		"PresignConnect": func() error { _, err := c.PresignConnectURL(ctx, nil); return err },
+		"SendAlexa":      func() error { _, err := c.SendAlexaOfferToMaster(ctx, nil); return err },
+	} {
+		if err := call(); err == nil {
+			t.Errorf("%s(nil) succeeded", name)
+		}
+	}
+}
+
+func TestCloseDoesNotWaitLongForAnUnresponsiveService(t *testing.T) {
+	fs := newFakeService(t)
+	viewer := connect(t, fs.client(), signaling.RoleViewer, "v1")
+	sc := fs.next(t)
+	sc.stall.Store(true)
+	if err := viewer.SendSDPOffer(context.Background(), "", offer); err != nil {
+		t.Fatal(err)
+	}
+	sc.recv(t) // the service has read its last frame: the close frame goes unanswered
+	start := time.Now()
+	viewer.Close()
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	close(sc.resume)
+}

@@ -186,7 +186,7 @@ func (fs *fakeService) websocket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	fc := &fakeConn{query: q, frames: make(chan []byte, 2048), closed: make(chan struct{})}
+	fc := &fakeConn{query: q, frames: make(chan []byte, 2048), closed: make(chan struct{}), resume: make(chan struct{})}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		OnPingReceived: func(context.Context, []byte) bool { fc.pings.Add(1); return !fc.deaf.Load() },
 	})
@@ -273,7 +273,9 @@ type fakeConn struct {
 	closed chan struct{} // closed when the connection has ended
 	status atomic.Int32  // the close status the client sent, if any
 	pings  atomic.Int32
-	deaf   atomic.Bool // when set, pings get no pong
+	deaf   atomic.Bool   // when set, pings get no pong
+	stall  atomic.Bool   // when set, the service stops reading after the next frame
+	resume chan struct{} // closed to make a stalled connection read again
 }
 
 func (c *fakeConn) serve(fs *fakeService) {
@@ -294,6 +296,12 @@ func (c *fakeConn) serve(fs *fakeService) {
 			continue
 		}
 		c.frames <- data
+		if c.stall.Load() {
+			select {
+			case <-c.resume:
+			case <-fs.ctx.Done():
+			}
+		}
 	}
 }
 

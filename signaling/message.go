@@ -182,6 +182,9 @@ func checkID(what, id string) error {
 // EncodeOutgoing returns the frame that sends m. It checks the message type, the IDs and the
 // payload size.
 func EncodeOutgoing(m *OutgoingMessage) ([]byte, error) {
+	if m == nil {
+		return nil, frameErr(nil, "nil message")
+	}
 	if !m.Type.sendable() {
 		return nil, frameErr(nil, "cannot send a message of type %q (only SDP_OFFER, SDP_ANSWER and ICE_CANDIDATE)", m.Type)
 	}
@@ -232,6 +235,9 @@ func DecodeOutgoing(frame []byte) (*OutgoingMessage, error) {
 // EncodeMessage returns the frame the service sends to deliver m: the service side of
 // DecodeMessage.
 func EncodeMessage(m *Message) ([]byte, error) {
+	if m == nil {
+		return nil, frameErr(nil, "nil message")
+	}
 	f := serviceFrame{SenderClientID: m.SenderClientID, MessageType: m.Type}
 	switch m.Type {
 	case MessageTypeSDPOffer, MessageTypeSDPAnswer, MessageTypeICECandidate:

@@ -99,14 +99,28 @@ func (s *session) end(r endReason, err error) {
 	})
 }
 
-// stop closes the connection (with a close handshake unless it was lost) and waits for the
-// session's goroutines.
+// closeHandshakeTimeout bounds the wait for the service to answer a close frame.
+const closeHandshakeTimeout = time.Second
+
+// stop closes the connection (with a close handshake, for at most closeHandshakeTimeout, unless
+// it was lost) and waits for the session's goroutines.
 func (s *session) stop() {
-	if s.reason != endLost {
-		_ = s.ws.Close(websocket.StatusNormalClosure, "")
+	handshake := make(chan struct{})
+	if s.reason == endLost {
+		close(handshake)
+	} else {
+		go func() {
+			defer close(handshake)
+			_ = s.ws.Close(websocket.StatusNormalClosure, "")
+		}()
+	}
+	select {
+	case <-handshake:
+	case <-time.After(closeHandshakeTimeout):
 	}
 	s.cancel()
 	_ = s.ws.CloseNow()
+	<-handshake
 	s.wg.Wait()
 }
 

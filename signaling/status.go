@@ -64,7 +64,7 @@ func NewCorrelationID() string {
 // delivered by Receive. It returns early with the context's error, or with the Conn's error
 // once the Conn is closed.
 func (c *Conn) SendAndWait(ctx context.Context, m *OutgoingMessage, wait time.Duration) error {
-	if m.CorrelationID == "" {
+	if m != nil && m.CorrelationID == "" {
 		cp := *m
 		cp.CorrelationID = NewCorrelationID()
 		m = &cp

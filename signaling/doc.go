@@ -55,8 +55,9 @@
 //
 // # Staying connected
 //
-// The service ends connections after an hour, closes idle ones after ten minutes, sends GO_AWAY
-// before maintenance and RECONNECT_ICE_SERVER when the TURN servers change. A Conn handles all
+// The service ends connections after an hour and closes idle ones after ten minutes; it sends
+// GO_AWAY when a client should move to a new connection (within a minute) and
+// RECONNECT_ICE_SERVER when a client should fetch new ICE servers. A Conn handles all
 // of it: it pings every Options.KeepaliveInterval, replaces the connection before
 // Options.MaxConnectionAge, reconnects at once after GO_AWAY, fetches new ICE servers and
 // reconnects after RECONNECT_ICE_SERVER, and after an unexpected close reconnects with

@@ -102,8 +102,9 @@ type StatusResponse struct {
 type Message struct {
 	// Type says which of the fields below is set.
 	Type MessageType
-	// SenderClientID identifies the viewer that sent an SDP or ICE message to the master; empty in
-	// messages that come from the master or from the service.
+	// SenderClientID identifies the viewer that sent an SDP or ICE message to the master. In
+	// the messages a viewer receives (they come from the master, which has no client ID) and in
+	// those of the service itself it is normally empty.
 	SenderClientID string
 	// SessionDescription is the payload of SDP_OFFER and SDP_ANSWER.
 	SessionDescription SessionDescription

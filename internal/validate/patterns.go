@@ -15,6 +15,7 @@ var patterns = map[string]string{
 	"mediaType":          `[\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*`,
 	"kmsKeyId":           `.+`,
 	"nextToken":          `[a-zA-Z0-9+/=]*`,
+	"messagePayload":     `[a-zA-Z0-9+/=]+`,
 	"tagKey":             `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`,
 	"tagValue":           `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`,
 	"destinationUri":     `^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$`,

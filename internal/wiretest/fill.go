@@ -20,6 +20,7 @@ var samples = map[string]string{
 	"mediaType":          "video/h264,audio/aac",
 	"kmsKeyId":           "alias/sample-key",
 	"nextToken":          "c2FtcGxlLXRva2Vu",
+	"messagePayload":     "c2FtcGxlIHBheWxvYWQ=",
 	"tagKey":             "sample:key",
 	"tagValue":           "sample value",
 	"destinationUri":     "s3://sample-bucket/prefix",

@@ -1,0 +1,117 @@
+// The life of a Conn: watch the open connection, replace it when it ends, stop on Close or on an
+// error that reconnecting cannot fix.
+
+package signaling
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/smithy-go/logging"
+
+	"github.com/kvsgo/sdk/internal/rpc"
+)
+
+// run supervises the Conn's connections, starting with s, until Close or a fatal error.
+func (c *Conn) run(s *session) {
+	attempt := 0
+	for {
+		age := time.NewTimer(c.opts.MaxConnectionAge)
+		select {
+		case <-s.ended:
+		case <-age.C:
+			s.end(endAged, nil)
+		case <-c.closing:
+			s.end(endClosed, nil)
+		}
+		age.Stop()
+		s.stop()
+		if s.reason == endClosed {
+			c.stop(ErrClosed)
+			return
+		}
+		if time.Since(s.started) >= c.opts.ReconnectMaxDelay {
+			attempt = 0 // the connection was stable: start the backoff over
+		}
+		if s.err != nil {
+			c.logf("reconnecting: %v", s.err)
+		} else {
+			c.logf("reconnecting after %v", s.reason)
+		}
+		switch s.reason {
+		case endGoAway:
+			c.client.invalidateEndpoint(c.in.ChannelARN, c.in.Role)
+		case endReconnectICE:
+			c.refetchICE()
+		}
+		next, used, err := c.reconnect(attempt, s.reason.planned())
+		if err != nil {
+			c.stop(err)
+			return
+		}
+		s, attempt = next, used+1
+	}
+}
+
+// reconnect opens a new connection, retrying with backoff from attempt on, and returns it with
+// the number of the attempt that succeeded. A planned reconnect of a stable connection (attempt
+// 0) starts at once. It fails with ErrClosed after Close and with errors that retrying cannot
+// fix.
+func (c *Conn) reconnect(attempt int, planned bool) (*session, int, error) {
+	for ; ; attempt++ {
+		if !planned || attempt > 0 {
+			if err := rpc.Sleep(c.ctx, c.backoff(attempt)); err != nil {
+				return nil, attempt, ErrClosed
+			}
+		}
+		s, err := c.dial(c.ctx)
+		switch {
+		case err == nil:
+			return s, attempt, nil
+		case c.ctx.Err() != nil:
+			return nil, attempt, ErrClosed
+		case staleEndpoint(err):
+			c.client.invalidateEndpoint(c.in.ChannelARN, c.in.Role)
+		case fatal(err) || errors.Is(err, rpc.ErrNoCredentials):
+			return nil, attempt, err
+		}
+		c.logf("reconnect attempt %d failed: %v", attempt+1, err)
+	}
+}
+
+// backoff returns the wait before reconnect attempt n: a random duration in
+// [0, min(max, base × 2ⁿ)) ("full jitter").
+func (c *Conn) backoff(n int) time.Duration {
+	limit := c.opts.ReconnectBaseDelay
+	for i := 0; i < n && limit < c.opts.ReconnectMaxDelay; i++ {
+		limit *= 2
+	}
+	limit = min(limit, c.opts.ReconnectMaxDelay)
+	return rand.N(limit)
+}
+
+// refetchICE replaces the cached ICE servers after RECONNECT_ICE_SERVER. A failure is logged;
+// the next RTCIceServers call tries again.
+func (c *Conn) refetchICE() {
+	c.invalidateICE()
+	ctx, cancel := context.WithTimeout(c.ctx, iceRefetchTimeout)
+	defer cancel()
+	if _, err := c.RTCIceServers(ctx); err != nil {
+		c.logf("fetching ICE servers after RECONNECT_ICE_SERVER: %v", err)
+	}
+}
+
+// stop ends the Conn with err: Send and Receive return it from now on.
+func (c *Conn) stop(err error) {
+	c.err = err
+	c.cancel()
+	close(c.done)
+}
+
+func (c *Conn) logf(format string, args ...any) {
+	if c.opts.Logger != nil && c.opts.ClientLogMode.IsRetries() {
+		c.opts.Logger.Logf(logging.Debug, "signaling %s %s: "+format, append([]any{c.in.Role, c.in.ChannelARN}, args...)...)
+	}
+}

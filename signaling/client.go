@@ -2,7 +2,6 @@ package signaling
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/kvsgo/sdk/internal/dataplane"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/internal/validate"
 	"github.com/kvsgo/sdk/kvs"
@@ -180,22 +179,6 @@ func (c *Client) invalidateEndpoint(channelARN string, role Role) {
 	c.control.InvalidateSignalingChannelEndpoints(endpointQuery(channelARN, role))
 }
 
-// staleEndpoint reports errors suggesting that a cached endpoint no longer serves the channel.
-func staleEndpoint(err error) bool {
-	var send *smithyhttp.RequestSendError
-	if errors.As(err, &send) {
-		return true
-	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		switch api.ErrorCode() {
-		case "InvalidEndpointException", "UnknownOperationException":
-			return true
-		}
-	}
-	return false
-}
-
 // routedInput is an operation input that names the channel and role whose HTTPS endpoint
 // receives it.
 type routedInput interface {
@@ -220,9 +203,7 @@ func invoke[Out any, In any, PIn interface {
 	arn, role := in.route()
 	if role != RoleMaster && role != RoleViewer {
 		// Role is not sent, so its json tag hides it from validate.Struct.
-		ipe := smithy.InvalidParamsError{Context: reflect.TypeOf(in).Elem().Name()}
-		ipe.Add(&invalidParam{field: "Role", reason: fmt.Sprintf("%q is not one of MASTER, VIEWER", role)})
-		return nil, cfg.OperationError(op, ipe)
+		return nil, cfg.OperationError(op, validate.Errorf(reflect.TypeOf(in).Elem().Name(), "Role", "%q is not one of MASTER, VIEWER", role))
 	}
 	endpoint, err := c.endpoint(ctx, arn, role, kvs.ChannelProtocolHTTPS)
 	if err != nil {
@@ -230,7 +211,7 @@ func invoke[Out any, In any, PIn interface {
 	}
 	out := new(Out)
 	if err := cfg.WithEndpoint(endpoint).Invoke(ctx, op, path, in, out); err != nil {
-		if staleEndpoint(err) {
+		if dataplane.IsStaleEndpoint(err) {
 			c.invalidateEndpoint(arn, role)
 		}
 		return nil, err

@@ -36,7 +36,7 @@ type AccessDeniedException = kvs.AccessDeniedException
 type InvalidClientException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *InvalidClientException) Error() string { return errorString(e) }
+func (e *InvalidClientException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "InvalidClientException".
 func (e *InvalidClientException) ErrorCode() string { return "InvalidClientException" }
@@ -52,7 +52,7 @@ func (e *InvalidClientException) ErrorFault() smithy.ErrorFault { return smithy.
 type SessionExpiredException struct{ Message string }
 
 // Error returns the code and the message.
-func (e *SessionExpiredException) Error() string { return errorString(e) }
+func (e *SessionExpiredException) Error() string { return rpc.ErrorString(e) }
 
 // ErrorCode returns "SessionExpiredException".
 func (e *SessionExpiredException) ErrorCode() string { return "SessionExpiredException" }
@@ -73,11 +73,3 @@ var errorTable = rpc.NewErrorTable(map[string]func(string) error{
 	"ResourceNotFoundException":    func(m string) error { return &ResourceNotFoundException{Message: m} },
 	"SessionExpiredException":      func(m string) error { return &SessionExpiredException{Message: m} },
 })
-
-// errorString formats a modeled error as "Code: message".
-func errorString(e smithy.APIError) string {
-	if m := e.ErrorMessage(); m != "" {
-		return e.ErrorCode() + ": " + m
-	}
-	return e.ErrorCode()
-}

@@ -110,29 +110,18 @@ func (in *ConnectInput) check() error {
 	}
 	switch {
 	case in.Role == RoleViewer && in.ClientID == "":
-		ipe.Add(&invalidParam{field: "ClientID", reason: "missing required value (a VIEWER needs a client ID)"})
+		ipe.Add(validate.NewFieldError("ClientID", "missing required value (a VIEWER needs a client ID)"))
 	case in.Role == RoleMaster && in.ClientID != "":
-		ipe.Add(&invalidParam{field: "ClientID", reason: "must be empty for the MASTER (only viewers have client IDs)"})
+		ipe.Add(validate.NewFieldError("ClientID", "must be empty for the MASTER (only viewers have client IDs)"))
 	}
 	if len(in.ClientID) >= 4 && strings.EqualFold(in.ClientID[:4], "AWS_") {
-		ipe.Add(&invalidParam{field: "ClientID", reason: fmt.Sprintf("%q must not start with AWS_", in.ClientID)})
+		ipe.Add(validate.NewFieldError("ClientID", "%q must not start with AWS_", in.ClientID))
 	}
 	if ipe.Len() > 0 {
 		return ipe
 	}
 	return nil
 }
-
-// invalidParam is a broken constraint that the struct tags cannot express. It implements
-// smithy.InvalidParamError.
-type invalidParam struct {
-	context, field, reason string
-}
-
-func (e *invalidParam) Error() string           { return e.Field() + ": " + e.reason }
-func (e *invalidParam) Field() string           { return e.context + "." + e.field }
-func (e *invalidParam) SetContext(c string)     { e.context = c }
-func (e *invalidParam) AddNestedContext(string) {}
 
 // query returns the connection URL's own parameters: the channel, and the client for a viewer.
 func (in *ConnectInput) query() url.Values {

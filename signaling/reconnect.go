@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/kvsgo/sdk/internal/dataplane"
 	"github.com/kvsgo/sdk/internal/rpc"
 )
 
@@ -72,7 +73,7 @@ func (c *Conn) reconnect(attempt int, planned bool) (*session, int, error) {
 			return s, attempt, nil
 		case c.ctx.Err() != nil:
 			return nil, attempt, ErrClosed
-		case staleEndpoint(err):
+		case dataplane.IsStaleEndpoint(err):
 			c.client.invalidateEndpoint(c.in.ChannelARN, c.in.Role)
 		case fatal(err) || errors.Is(err, rpc.ErrNoCredentials):
 			return nil, attempt, err

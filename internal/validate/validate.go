@@ -93,8 +93,13 @@ func Struct(in any) error {
 // member's.
 func Errorf(context, path, format string, args ...any) error {
 	ipe := smithy.InvalidParamsError{Context: context}
-	ipe.Add(&FieldError{path: path, Reason: fmt.Sprintf(format, args...)})
+	ipe.Add(NewFieldError(path, format, args...))
 	return ipe
+}
+
+// NewFieldError returns a problem with the member at path, to add to an InvalidParamsError.
+func NewFieldError(path, format string, args ...any) *FieldError {
+	return &FieldError{path: path, Reason: fmt.Sprintf(format, args...)}
 }
 
 // checker walks a value and collects the constraints it breaks. The path to the value being

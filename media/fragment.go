@@ -70,23 +70,6 @@ func (f *Fragment) Tag(name string) (string, bool) {
 	return "", false
 }
 
-// Frame is one frame of a fragment.
-type Frame struct {
-	// Track is the number of the frame's track.
-	Track uint64
-	// Timecode is the frame's absolute timecode, in the fragment's TimecodeScale units.
-	Timecode int64
-	// Timestamp is the frame's time: the fragment's producer timestamp plus the frame's offset
-	// from the cluster start, or the timecode read as time since the Unix epoch when the
-	// fragment has no producer timestamp.
-	Timestamp time.Time
-	// Keyframe marks a frame that decodes on its own.
-	Keyframe bool
-	// Data is the coded frame. From Next it belongs to the caller; from ReadChunk it is valid
-	// until the next call.
-	Data []byte
-}
-
 // StreamError is an error the service reported inside a GetMedia or GetMediaForFragmentList
 // response (HTTP 200) rather than as an HTTP error.
 type StreamError struct {

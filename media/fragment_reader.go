@@ -113,7 +113,8 @@ func (fr *FragmentReader) apply(ev mkv.Event) {
 	case mkv.KindFrame:
 		f := ev.Frame
 		fr.pending = append(fr.pending, Chunk{Kind: ChunkFrame, Fragment: fr.cur, Frame: Frame{
-			Track: f.Track, Timecode: f.Timecode, Timestamp: fr.cur.frameTime(f.Timecode), Keyframe: f.Keyframe, Data: f.Data,
+			Track: f.Track, Time: fr.cur.frameTime(f.Timecode), Timestamp: mkv.Timestamp(f.Timecode, fr.cur.TimecodeScale),
+			Keyframe: f.Keyframe, Data: f.Data,
 		}})
 	case mkv.KindDocumentEnd:
 		if fr.cur != nil {

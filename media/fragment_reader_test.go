@@ -117,8 +117,8 @@ func TestGetMediaCapture(t *testing.T) {
 	}
 	// Frame times follow the producer timestamp and the block offsets.
 	for i, fr := range f.Frames {
-		if wantTS := f.ProducerTimestamp.Add(time.Duration(fr.Timecode) * time.Millisecond); !fr.Timestamp.Equal(wantTS) {
-			t.Fatalf("frame %d at %v, want %v", i, fr.Timestamp, wantTS)
+		if wantTS := f.ProducerTimestamp.Add(fr.Timestamp); !fr.Time.Equal(wantTS) {
+			t.Fatalf("frame %d at %v, want %v", i, fr.Time, wantTS)
 		}
 	}
 	for i := 1; i < 5; i++ {
@@ -148,7 +148,7 @@ func TestChunksMatchFragments(t *testing.T) {
 				frame = 0
 			case ChunkFrame:
 				w := whole[n].Frames[frame]
-				if c.Frame.Track != w.Track || c.Frame.Timecode != w.Timecode || !bytes.Equal(c.Frame.Data, w.Data) || c.Frame.Keyframe != w.Keyframe {
+				if c.Frame.Track != w.Track || c.Frame.Timestamp != w.Timestamp || !c.Frame.Time.Equal(w.Time) || !bytes.Equal(c.Frame.Data, w.Data) || c.Frame.Keyframe != w.Keyframe {
 					t.Fatalf("%s: fragment %d frame %d differs", name, n, frame)
 				}
 				frame++

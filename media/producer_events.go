@@ -1,0 +1,209 @@
+package media
+
+import (
+	"context"
+	"io"
+	"slices"
+	"time"
+)
+
+// EventType is the kind of a ProducerEvent.
+type EventType uint8
+
+// Producer event types.
+const (
+	// EventAck: an acknowledgement arrived (Ack is set).
+	EventAck EventType = iota + 1
+	// EventFragmentFailed: the service rejected a fragment with an error that sending it again
+	// cannot fix; the fragment was skipped (Err is an *AckError).
+	EventFragmentFailed
+	// EventFragmentDropped: the buffer was full and the oldest fragment was dropped (DropOldest).
+	EventFragmentDropped
+	// EventFramesDropped: frames that could not start a fragment were dropped.
+	EventFramesDropped
+	// EventReconnect: a connection ended and a new one is being made (Err says why; Resent counts
+	// the fragments to send again).
+	EventReconnect
+	// EventConnected: a connection was established.
+	EventConnected
+	// EventFatal: the producer stopped for good (Err says why).
+	EventFatal
+)
+
+var eventNames = [...]string{EventAck: "Ack", EventFragmentFailed: "FragmentFailed", EventFragmentDropped: "FragmentDropped",
+	EventFramesDropped: "FramesDropped", EventReconnect: "Reconnect", EventConnected: "Connected", EventFatal: "Fatal"}
+
+// String returns the event type's name.
+func (t EventType) String() string {
+	if int(t) < len(eventNames) && eventNames[t] != "" {
+		return eventNames[t]
+	}
+	return "EventType(?)"
+}
+
+// ProducerEvent is something that happened to a Producer.
+type ProducerEvent struct {
+	Type EventType
+	Time time.Time
+	// Ack is the acknowledgement, for EventAck.
+	Ack Ack
+	// FragmentTimecode names the fragment concerned, when there is one.
+	FragmentTimecode int64
+	// Frames counts the frames concerned (dropped or lost).
+	Frames int
+	// Resent counts the fragments a reconnection sends again.
+	Resent int
+	// Err explains failures, drops and reconnections.
+	Err error
+	// Missed counts the events dropped just before this one because NextEvent fell behind.
+	Missed int
+}
+
+// eventRing is a bounded queue of events that never blocks the producer: when full, the oldest
+// event is dropped and counted on the next one.
+type eventRing struct {
+	events []ProducerEvent
+	head   int
+	n      int
+	missed int
+	wake   chan struct{} // capacity 1
+}
+
+func newEventRing(size int) eventRing {
+	return eventRing{events: make([]ProducerEvent, size), wake: make(chan struct{}, 1)}
+}
+
+func (r *eventRing) push(e ProducerEvent) {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	if r.n == len(r.events) {
+		r.head = (r.head + 1) % len(r.events)
+		r.n--
+		r.missed++
+	}
+	r.events[(r.head+r.n)%len(r.events)] = e
+	r.n++
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (r *eventRing) pop() (ProducerEvent, bool) {
+	if r.n == 0 {
+		return ProducerEvent{}, false
+	}
+	e := r.events[r.head]
+	r.events[r.head] = ProducerEvent{}
+	r.head = (r.head + 1) % len(r.events)
+	r.n--
+	e.Missed, r.missed = r.missed, 0
+	return e, true
+}
+
+// NextEvent returns the next event, waiting for one until ctx ends. Events are queued in a
+// bounded buffer (ProducerConfig.EventBuffer) so that a slow reader never blocks the producer;
+// ProducerEvent.Missed counts events dropped when it overflows. After the producer has stopped
+// and every event was read, NextEvent returns io.EOF.
+func (p *Producer) NextEvent(ctx context.Context) (ProducerEvent, error) {
+	for {
+		p.mu.Lock()
+		e, ok := p.events.pop()
+		p.mu.Unlock()
+		if ok {
+			return e, nil
+		}
+		select {
+		case <-p.events.wake:
+		case <-p.done:
+			p.mu.Lock()
+			e, ok := p.events.pop()
+			p.mu.Unlock()
+			if ok {
+				return e, nil
+			}
+			return ProducerEvent{}, io.EOF
+		case <-ctx.Done():
+			return ProducerEvent{}, ctx.Err()
+		}
+	}
+}
+
+// Stats are a Producer's counters.
+type Stats struct {
+	FramesWritten int64 // frames given to WriteFrame
+	BytesWritten  int64 // bytes given to WriteFrame
+	FramesDropped int   // frames that could not start a fragment (before a key frame)
+	FramesLost    int   // frames in fragments dropped by the buffer policy
+
+	FragmentsProduced    int // fragments completed
+	FragmentsSent        int // fragment transmissions, resends included
+	FragmentsResent      int // fragments sent again on a new connection
+	FragmentsBuffering   int // BUFFERING acknowledgements
+	FragmentsReceived    int // RECEIVED acknowledgements
+	FragmentsPersisted   int // PERSISTED acknowledgements
+	FragmentsFailed      int // fragments rejected for good (non-retriable error acknowledgements)
+	FragmentsDropped     int // fragments dropped by the buffer policy
+	FragmentsUnconfirmed int // received, but their PERSISTED acknowledgement was lost with the connection
+	ForcedFragmentCuts   int // fragments ended without a key frame to keep within 32.767 s
+
+	ErrorAcks   int // ERROR acknowledgements
+	IdleAcks    int // IDLE acknowledgements
+	Connections int // connections established
+	Reconnects  int // connections replaced after a failure or for age
+
+	BufferedFragments int   // fragments in the buffer
+	BufferedBytes     int64 // their encoded size
+
+	// AckLatency holds percentiles of the time from a fragment's last byte sent to its KeepUntil
+	// acknowledgement, over the last 1024 fragments.
+	AckLatency LatencyPercentiles
+}
+
+// LatencyPercentiles summarizes a distribution of latencies.
+type LatencyPercentiles struct {
+	Count         int
+	P50, P90, P99 time.Duration
+	Max           time.Duration
+}
+
+// Stats returns a snapshot of the producer's counters.
+func (p *Producer) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.stats
+	s.BufferedFragments = p.buf.unacknowledged()
+	s.BufferedBytes = p.buf.bytes
+	s.AckLatency = p.lat.percentiles()
+	return s
+}
+
+// latencies keeps the last samples of a latency in a ring.
+type latencies struct {
+	samples []time.Duration
+	next    int
+	full    bool
+}
+
+func (l *latencies) init(n int) { l.samples = make([]time.Duration, n) }
+
+func (l *latencies) add(d time.Duration) {
+	l.samples[l.next] = d
+	l.next = (l.next + 1) % len(l.samples)
+	l.full = l.full || l.next == 0
+}
+
+func (l *latencies) percentiles() LatencyPercentiles {
+	n := l.next
+	if l.full {
+		n = len(l.samples)
+	}
+	if n == 0 {
+		return LatencyPercentiles{}
+	}
+	s := slices.Clone(l.samples[:n])
+	slices.Sort(s)
+	at := func(q float64) time.Duration { return s[min(n-1, int(q*float64(n)))] }
+	return LatencyPercentiles{Count: n, P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: s[n-1]}
+}

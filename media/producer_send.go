@@ -1,0 +1,359 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/aws/smithy-go"
+)
+
+// conn is one PutMedia connection of a producer.
+type conn struct {
+	gen     uint64
+	pw      *io.PipeWriter
+	started time.Time
+	broken  chan struct{} // closed once the connection must end
+	once    sync.Once
+	reason  error
+	healthy bool // it carried acknowledged data: the backoff starts over
+
+	// endReason (guarded by Producer.mu) is set when the body was ended on purpose; the
+	// connection then ends with it once the service ends the response.
+	endReason  error
+	bodyClosed time.Time
+}
+
+// fail ends the connection for reason (only the first reason is kept).
+func (c *conn) fail(reason error) {
+	c.once.Do(func() {
+		c.reason = reason
+		close(c.broken)
+	})
+}
+
+var (
+	errStaleAcks = errors.New("media: the service did not acknowledge data sent on the connection in time")
+	errRotate    = errors.New("media: the connection reached its maximum age and is replaced")
+	errFinished  = errors.New("media: the connection ended after its last fragment")
+)
+
+// run is the sender: it keeps a connection open while there is data to send, and replaces it
+// with backoff when it fails.
+func (p *Producer) run() {
+	defer close(p.done)
+	var gen uint64
+	failures := 0
+	for {
+		if !p.waitForWork() {
+			return
+		}
+		gen++
+		c := &conn{gen: gen, broken: make(chan struct{}), started: time.Now()}
+		err := p.serve(c)
+		if p.ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if p.setFatalIf(err) {
+				return
+			}
+		}
+		if c.healthy || errors.Is(c.reason, errRotate) || errors.Is(c.reason, errFinished) {
+			failures = 0
+			continue
+		}
+		failures++
+		if sleepCtx(p.ctx, p.backoff(failures)) != nil {
+			return
+		}
+	}
+}
+
+// backoff returns the delay before reconnection attempt n: full jitter over base × 2ⁿ⁻¹,
+// capped.
+func (p *Producer) backoff(n int) time.Duration {
+	ceiling := p.cfg.RetryMaxDelay
+	if n < 30 {
+		ceiling = min(ceiling, p.cfg.RetryBaseDelay<<(n-1))
+	}
+	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// waitForWork blocks until a fragment waits to be sent, and flushes idle fragments meanwhile. It
+// returns false when the producer is done: stopped, failed, or closed with nothing left.
+func (p *Producer) waitForWork() bool {
+	tick := time.NewTicker(p.tickInterval())
+	defer tick.Stop()
+	for {
+		p.mu.Lock()
+		p.flushIdle(time.Now())
+		switch {
+		case p.fatal != nil, p.closing && p.buf.allAcknowledged():
+			p.mu.Unlock()
+			return false
+		case p.pending() != nil && p.w.headerReady():
+			p.mu.Unlock()
+			return true
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.kick:
+		case <-tick.C:
+		case <-p.ctx.Done():
+			return false
+		}
+	}
+}
+
+func (p *Producer) tickInterval() time.Duration {
+	return min(time.Second, p.cfg.AckTimeout/4, p.cfg.IdleFragmentTimeout/4)
+}
+
+// pending returns the oldest fragment a new connection must send: not released, not received.
+func (p *Producer) pending() *fragment {
+	for _, f := range p.buf.frags {
+		if !f.released && !f.received && len(f.data) > 0 {
+			return f
+		}
+	}
+	return nil
+}
+
+// serve runs one connection: it starts the request, streams the header and the fragments, reads
+// the acknowledgements, watches for stale acknowledgements and age, and returns when the
+// connection ends. The returned error is the connection's failure when it could not start.
+func (p *Producer) serve(c *conn) error {
+	ctx, cancel := context.WithCancel(p.ctx)
+	defer cancel()
+	pr, pw := io.Pipe()
+	c.pw = pw
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); p.writeLoop(c) }()
+
+	out, err := p.client.PutMedia(ctx, &PutMediaInput{
+		StreamName: p.cfg.StreamName, StreamARN: p.cfg.StreamARN, FragmentTimecodeType: p.cfg.TimecodeType,
+		ProducerStartTimestamp: p.cfg.StartTime, Body: pr,
+	})
+	if err != nil {
+		c.fail(err)
+		pr.CloseWithError(err)
+		wg.Wait()
+		p.disconnected(c)
+		return err
+	}
+	p.mu.Lock()
+	p.stats.Connections++
+	p.events.push(ProducerEvent{Type: EventConnected})
+	p.mu.Unlock()
+	wg.Add(1)
+	go func() { defer wg.Done(); p.ackLoop(c, out.Acks) }()
+
+	tick := time.NewTicker(p.tickInterval())
+	defer tick.Stop()
+	for done := false; !done; {
+		select {
+		case <-c.broken:
+			done = true
+		case <-ctx.Done():
+			c.fail(ctx.Err())
+			done = true
+		case now := <-tick.C:
+			p.watch(c, now)
+		}
+	}
+	cancel() // ends the request
+	pr.CloseWithError(c.reason)
+	out.Acks.Close()
+	wg.Wait()
+	p.disconnected(c)
+	return nil
+}
+
+// watch checks a live connection: idle fragments, stale acknowledgements, age.
+func (p *Producer) watch(c *conn, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.flushIdle(now)
+	for _, f := range p.buf.frags {
+		if f.conn == c.gen && !f.buffering && !f.released && !f.sentAt.IsZero() && now.Sub(f.sentAt) > p.cfg.AckTimeout {
+			c.fail(fmt.Errorf("%w (fragment at timecode %d sent %v ago)", errStaleAcks, f.timecode, now.Sub(f.sentAt).Round(time.Millisecond)))
+			return
+		}
+	}
+	switch {
+	case c.endReason != nil && now.Sub(c.bodyClosed) > max(10*time.Second, 2*p.cfg.AckTimeout):
+		c.fail(c.endReason) // the service did not end the response after the body
+	case now.Sub(c.started) > p.cfg.MaxConnectionAge:
+		p.wakeSender() // the writer rotates at the next fragment boundary
+	}
+}
+
+// writeLoop streams the MKV header, then every fragment not yet received, then new data as it
+// is encoded. It finishes a fragment it started even if the fragment is dropped meanwhile, so
+// that the stream stays well formed. It ends the request body (cleanly) when the producer is
+// closing and everything is sent, or when the connection is old enough to be replaced.
+func (p *Producer) writeLoop(c *conn) {
+	p.mu.Lock()
+	header := p.w.header
+	p.mu.Unlock()
+	if _, err := c.pw.Write(header); err != nil {
+		c.fail(err)
+		return
+	}
+	var cur *fragment
+	var off int
+	var lastSeq uint64
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		select {
+		case <-c.broken:
+			return
+		default:
+		}
+		if cur == nil {
+			cur, off = p.nextToSend(lastSeq), 0
+			if cur == nil {
+				if p.endOfBody(c) {
+					return
+				}
+				if !p.waitKick(c) {
+					return
+				}
+				continue
+			}
+			p.startSending(cur, c)
+		}
+		chunk := cur.data[off:len(cur.data)]
+		if len(chunk) == 0 {
+			if cur.sealed {
+				cur.sentAll = time.Now()
+				lastSeq, cur = cur.seq, nil
+				continue
+			}
+			if !p.waitKick(c) {
+				return
+			}
+			continue
+		}
+		p.mu.Unlock()
+		_, err := c.pw.Write(chunk)
+		p.mu.Lock()
+		if err != nil {
+			c.fail(fmt.Errorf("media: sending to the service: %w", err))
+			return
+		}
+		off += len(chunk)
+	}
+}
+
+// nextToSend returns the first fragment after seq that still needs sending.
+func (p *Producer) nextToSend(after uint64) *fragment {
+	for _, f := range p.buf.frags {
+		if f.seq > after && !f.released && !f.received {
+			return f
+		}
+	}
+	return nil
+}
+
+func (p *Producer) startSending(f *fragment, c *conn) {
+	if f.conn != 0 {
+		p.stats.FragmentsResent++
+	}
+	f.conn, f.sentAt, f.sentAll = c.gen, time.Now(), time.Time{}
+	f.buffering = false
+	p.stats.FragmentsSent++
+}
+
+// endOfBody ends the request body at a fragment boundary when the producer is closing or the
+// connection is old; the service then acknowledges what it got and ends the response.
+func (p *Producer) endOfBody(c *conn) bool {
+	var reason error
+	switch {
+	case p.closing && p.w.open == nil:
+		reason = errFinished
+	case time.Since(c.started) > p.cfg.MaxConnectionAge:
+		reason = errRotate
+	default:
+		return false
+	}
+	c.pw.Close()
+	c.endReason, c.bodyClosed = reason, time.Now()
+	return true
+}
+
+// waitKick releases p.mu until the sender is woken or the connection breaks.
+func (p *Producer) waitKick(c *conn) bool {
+	p.mu.Unlock()
+	defer p.mu.Lock()
+	select {
+	case <-p.kick:
+		return true
+	case <-c.broken:
+		return false
+	}
+}
+
+// ackLoop reads the acknowledgements of a connection until the response ends.
+func (p *Producer) ackLoop(c *conn, acks *AckReader) {
+	for {
+		ack, err := acks.Next()
+		if err != nil {
+			p.mu.Lock()
+			reason := c.endReason
+			p.mu.Unlock()
+			if reason == nil {
+				reason = fmt.Errorf("media: the acknowledgement stream ended: %w", err)
+			}
+			c.fail(reason)
+			return
+		}
+		p.mu.Lock()
+		p.onAck(c, ack)
+		p.mu.Unlock()
+	}
+}
+
+// setFatalIf stops the producer when a connection failed for a reason no retry can fix.
+func (p *Producer) setFatalIf(err error) bool {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	switch api.ErrorCode() {
+	case "ResourceNotFoundException", "NotAuthorizedException", "AccessDeniedException", "InvalidArgumentException":
+	default:
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.setFatal(err)
+	return true
+}
+
+func (p *Producer) setFatal(err error) {
+	if p.fatal != nil {
+		return
+	}
+	p.fatal = fmt.Errorf("media: the producer stopped: %w", err)
+	p.events.push(ProducerEvent{Type: EventFatal, Err: p.fatal})
+	p.broadcast()
+}

@@ -1,0 +1,403 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kvsgo/sdk/mkv"
+)
+
+// ErrProducerClosed is returned by WriteFrame after Close.
+var ErrProducerClosed = errors.New("media: the producer is closed")
+
+// WriteFrame adds a frame to the stream. Frames of one track must come in presentation order;
+// the tracks of a multi-track stream are interleaved by timestamp. It returns once the frame is
+// encoded into the current fragment (the sender streams it at once): it does not wait for the
+// network, except under the Block buffer policy when the buffer is full, for as long as ctx
+// allows. Video frames before the first key frame cannot be decoded and are dropped (counted in
+// Stats, and reported by an EventFramesDropped).
+func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.fatal != nil:
+		return p.fatal
+	case p.closing:
+		return ErrProducerClosed
+	}
+	t := p.w.track(f.Track)
+	if t == nil {
+		return fmt.Errorf("media: frame of track %d, which the producer does not have", f.Track)
+	}
+	tc, err := p.w.timecode(f)
+	if err != nil {
+		return err
+	}
+	if p.cfg.Buffer.Policy == Block {
+		for p.buf.over(p.cfg.Buffer) {
+			if err := p.wait(ctx); err != nil {
+				return fmt.Errorf("media: waiting for room in the buffer: %w", err)
+			}
+			if p.fatal != nil {
+				return p.fatal
+			}
+		}
+	}
+	p.stats.FramesWritten++
+	p.stats.BytesWritten += int64(len(f.Data))
+	p.w.lastWrite = time.Now()
+	if t.video {
+		data, key, err := p.w.adapter.convertVideo(t, f.Data, f.Keyframe)
+		if err != nil {
+			return fmt.Errorf("media: track %d: %w", t.cfg.Number, err)
+		}
+		p.queue(t, tc, key, data)
+	} else {
+		err := p.w.adapter.splitAudio(t, f.Data, func(frame []byte, offset time.Duration) error {
+			p.queue(t, tc+offset.Milliseconds(), true, frame)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("media: track %d: %w", t.cfg.Number, err)
+		}
+	}
+	p.enforceBuffer()
+	p.wakeSender()
+	return nil
+}
+
+// writeState is the producer's framing state: tracks, the reorder queues and the open fragment.
+type writeState struct {
+	cfg       ProducerConfig
+	tracks    []*track
+	adapter   adapter
+	queues    []frameQueue // per track, used when there are several
+	maxTC     int64        // the newest timecode queued
+	open      *fragment
+	lastTC    int64 // the timecode of the last frame encoded
+	seq       uint64
+	meta      []mkv.SimpleTag // for the next fragment
+	persist   []mkv.SimpleTag // for every fragment
+	hasVideo  bool
+	header    []byte // the stream header, once every track is described
+	dropped   int    // frames dropped since the last report
+	lastWrite time.Time
+	lastSize  int // the size of the last sealed fragment, to size the next one's buffer
+}
+
+func (w *writeState) init(tracks []*track, cfg ProducerConfig) {
+	w.cfg, w.tracks = cfg, tracks
+	w.queues = make([]frameQueue, len(tracks))
+	for _, t := range tracks {
+		w.hasVideo = w.hasVideo || t.video
+	}
+	w.lastWrite = time.Now()
+}
+
+func (w *writeState) track(number uint64) *track {
+	for _, t := range w.tracks {
+		if t.cfg.Number == number {
+			return t
+		}
+	}
+	return nil
+}
+
+func (w *writeState) index(t *track) int {
+	for i, x := range w.tracks {
+		if x == t {
+			return i
+		}
+	}
+	return -1
+}
+
+// timecode converts a frame's time to a timecode in milliseconds.
+func (w *writeState) timecode(f Frame) (int64, error) {
+	at := f.Time
+	if at.IsZero() {
+		at = w.cfg.StartTime.Add(f.Timestamp)
+	}
+	if w.cfg.TimecodeType == FragmentTimecodeAbsolute {
+		return at.UnixMilli(), nil
+	}
+	tc := at.Sub(w.cfg.StartTime).Milliseconds()
+	if tc < 0 {
+		return 0, fmt.Errorf("media: frame at %v is before the producer's StartTime %v, which RELATIVE timecodes count from", at, w.cfg.StartTime)
+	}
+	return tc, nil
+}
+
+// putMetadata records fragment metadata.
+func (w *writeState) putMetadata(tag mkv.SimpleTag, persistent bool) error {
+	if len(w.meta)+len(w.persist) >= maxFragmentMetadata {
+		return fmt.Errorf("media: a fragment can carry at most %d metadata pairs", maxFragmentMetadata)
+	}
+	if persistent {
+		w.persist = append(w.persist, tag)
+	} else {
+		w.meta = append(w.meta, tag)
+	}
+	return nil
+}
+
+// headerReady builds the stream header once every track is described.
+func (w *writeState) headerReady() bool {
+	if w.header != nil {
+		return true
+	}
+	entries := make([]mkv.TrackEntry, 0, len(w.tracks))
+	for _, t := range w.tracks {
+		if !t.ready {
+			return false
+		}
+		entries = append(entries, t.entry)
+	}
+	h, err := mkv.AppendHeader(nil, mkv.Info{TimecodeScale: mkv.DefaultTimecodeScale}, entries)
+	if err != nil {
+		return false
+	}
+	w.header = h
+	return true
+}
+
+// frameQueue holds a track's frames until they can be written in timestamp order. The frames'
+// data lives in arena, which is reused once the queue drains.
+type frameQueue struct {
+	frames []queuedFrame
+	head   int
+	arena  []byte
+}
+
+type queuedFrame struct {
+	tc         int64
+	key        bool
+	start, end int
+}
+
+func (q *frameQueue) empty() bool { return q.head == len(q.frames) }
+
+// queue passes a converted frame to the fragmenter: directly for a single track, or through the
+// reorder queues, from which frames leave in timestamp order.
+func (p *Producer) queue(t *track, tc int64, key bool, data []byte) {
+	w := &p.w
+	if len(w.tracks) == 1 {
+		p.emit(t, tc, key, data)
+		return
+	}
+	q := &w.queues[w.index(t)]
+	start := len(q.arena)
+	q.arena = append(q.arena, data...)
+	q.frames = append(q.frames, queuedFrame{tc: tc, key: key, start: start, end: len(q.arena)})
+	w.maxTC = max(w.maxTC, tc)
+	p.drain(false)
+}
+
+// drain writes queued frames in timestamp order: the oldest head frame, while every track has a
+// frame queued, or while it is older than the reorder window allows, or everything when all.
+func (p *Producer) drain(all bool) {
+	w := &p.w
+	window := w.cfg.ReorderWindow.Milliseconds()
+	for {
+		best, waiting := -1, false
+		for i := range w.queues {
+			q := &w.queues[i]
+			if q.empty() {
+				waiting = true
+				continue
+			}
+			if best < 0 || q.frames[q.head].tc < w.queues[best].frames[w.queues[best].head].tc {
+				best = i
+			}
+		}
+		if best < 0 {
+			return
+		}
+		q := &w.queues[best]
+		f := q.frames[q.head]
+		if waiting && !all && f.tc > w.maxTC-window {
+			return
+		}
+		q.head++
+		p.emit(w.tracks[best], f.tc, f.key, q.arena[f.start:f.end])
+		if q.empty() {
+			q.frames, q.head, q.arena = q.frames[:0], 0, q.arena[:0]
+		}
+	}
+}
+
+// emit encodes one frame into the open fragment, starting a new fragment first when due.
+func (p *Producer) emit(t *track, tc int64, key bool, data []byte) {
+	w := &p.w
+	switch open := w.open; {
+	case open == nil:
+		if w.hasVideo && !(t.video && key) {
+			w.dropped++
+			p.stats.FramesDropped++
+			return
+		}
+		p.openFragment(tc)
+	case tc-open.timecode > maxFragmentSpan:
+		p.stats.ForcedFragmentCuts++ // no key frame in time: a fragment cannot span more
+		p.sealOpen(false)
+		p.openFragment(tc)
+	case p.dueCut(t, tc, key):
+		p.sealOpen(false)
+		p.openFragment(tc)
+	}
+	open := w.open
+	before := len(open.data)
+	var err error
+	open.data, err = mkv.AppendSimpleBlock(open.data, open.timecode, mkv.Frame{Track: t.cfg.Number, Timecode: tc, Keyframe: key, Data: data})
+	if err != nil { // a frame earlier than the cluster by more than the int16 range
+		w.dropped++
+		p.stats.FramesDropped++
+		return
+	}
+	open.frames++
+	open.tracks |= 1 << w.index(t)
+	open.lastTC = max(open.lastTC, tc)
+	w.lastTC = max(w.lastTC, tc)
+	p.buf.bytes += int64(len(open.data) - before)
+}
+
+// dueCut reports whether a frame starts a new fragment: a key frame (of the video track, if
+// there is one) after the target duration, once the open fragment has frames of every track.
+func (p *Producer) dueCut(t *track, tc int64, key bool) bool {
+	w := &p.w
+	open := w.open
+	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.cfg.FragmentDuration.Milliseconds() || tc <= open.lastTC {
+		return false
+	}
+	return open.tracks == 1<<len(w.tracks)-1
+}
+
+// openFragment starts a fragment at timecode tc, with the pending metadata.
+func (p *Producer) openFragment(tc int64) {
+	w := &p.w
+	if w.dropped > 0 {
+		p.events.push(ProducerEvent{Type: EventFramesDropped, Frames: w.dropped,
+			Err: errors.New("media: frames before the first key frame of a fragment cannot be decoded")})
+		w.dropped = 0
+	}
+	w.seq++
+	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: make([]byte, 0, max(4096, w.lastSize+w.lastSize/4))}
+	if tags := append(w.persist[:len(w.persist):len(w.persist)], w.meta...); len(tags) > 0 {
+		f.data, _ = mkv.AppendTags(f.data, []mkv.Tag{{SimpleTags: tags}})
+		w.meta = nil
+	}
+	f.data, _ = mkv.AppendClusterStart(f.data, tc, mkv.UnknownSize)
+	p.buf.bytes += int64(len(f.data))
+	p.buf.frags = append(p.buf.frags, f)
+	w.open = f
+}
+
+// sealOpen ends the open fragment. idle marks an end forced by a pause in the frames: the
+// fragment then ends with the end-of-fragment tags, so that the service completes it now.
+func (p *Producer) sealOpen(idle bool) {
+	w := &p.w
+	f := w.open
+	if f == nil {
+		return
+	}
+	if idle {
+		before := len(f.data)
+		f.data = mkv.AppendEndOfFragment(f.data)
+		p.buf.bytes += int64(len(f.data) - before)
+	}
+	f.sealed, f.sealedAt = true, time.Now()
+	w.lastSize = len(f.data)
+	w.open = nil
+	p.stats.FragmentsProduced++
+}
+
+// flushIdle ends the open fragment after a pause of IdleFragmentTimeout in the frames.
+func (p *Producer) flushIdle(now time.Time) {
+	if p.w.open == nil && !p.queuedFrames() || now.Sub(p.w.lastWrite) < p.cfg.IdleFragmentTimeout {
+		return
+	}
+	p.drain(true)
+	if p.w.open != nil {
+		p.sealOpen(true)
+		p.wakeSender()
+	}
+}
+
+func (p *Producer) queuedFrames() bool {
+	for i := range p.w.queues {
+		if !p.w.queues[i].empty() {
+			return true
+		}
+	}
+	return false
+}
+
+// Close ends the stream: it writes the frames still queued, ends the last fragment, and waits
+// until every fragment is acknowledged (PERSISTED, or RECEIVED under KeepUntil RECEIVED) or ctx
+// ends, reconnecting as needed. It returns nil when every fragment was acknowledged; otherwise
+// a *CloseError says how many fragments are left and why. After Close the producer's
+// goroutines have stopped. Close is safe to call more than once.
+func (p *Producer) Close(ctx context.Context) error {
+	p.mu.Lock()
+	if !p.closing {
+		p.closing = true
+		p.drain(true)
+		p.sealOpen(false)
+		p.broadcast()
+	}
+	p.wakeSender()
+	var waitErr error
+	for !p.buf.allAcknowledged() && p.fatal == nil {
+		if waitErr = p.wait(ctx); waitErr != nil {
+			break
+		}
+	}
+	result := p.closeResult(waitErr)
+	p.mu.Unlock()
+	p.cancel()
+	<-p.done
+	return result
+}
+
+// ErrCloseIncomplete is wrapped by the *CloseError of a Close that could not get every
+// fragment acknowledged.
+var ErrCloseIncomplete = errors.New("media: not every fragment was acknowledged")
+
+// CloseError says what Close left unfinished.
+type CloseError struct {
+	// Unacknowledged counts fragments that did not reach KeepUntil (not received, or received but
+	// not persisted).
+	Unacknowledged int
+	// Unconfirmed counts fragments the service received, whose PERSISTED acknowledgement was lost
+	// with their connection.
+	Unconfirmed int
+	// Err is why Close gave up: the context's error or the producer's fatal error.
+	Err error
+}
+
+// Error describes the unfinished work.
+func (e *CloseError) Error() string {
+	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged and %d received but not confirmed persisted: %v",
+		e.Unacknowledged, e.Unconfirmed, e.Err)
+}
+
+// Unwrap returns ErrCloseIncomplete and the cause.
+func (e *CloseError) Unwrap() []error { return []error{ErrCloseIncomplete, e.Err} }
+
+func (p *Producer) closeResult(waitErr error) error {
+	unacked := p.buf.unacknowledged()
+	switch {
+	case p.fatal != nil:
+		return &CloseError{Unacknowledged: unacked, Unconfirmed: p.stats.FragmentsUnconfirmed, Err: p.fatal}
+	case waitErr != nil:
+		return &CloseError{Unacknowledged: unacked, Unconfirmed: p.stats.FragmentsUnconfirmed, Err: waitErr}
+	case p.stats.FragmentsUnconfirmed > 0:
+		return &CloseError{Unconfirmed: p.stats.FragmentsUnconfirmed, Err: errors.New("PERSISTED acknowledgements lost with their connections")}
+	}
+	return nil
+}
+
+// Context returns the producer's context, which ends when the producer stops.
+func (p *Producer) Context() context.Context { return p.ctx }

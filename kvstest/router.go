@@ -184,6 +184,8 @@ func (s *Server) serve(p plane, c *call) {
 	r := c.r
 	rt := routes[p][r.URL.Path]
 	if rt == nil || r.Method != rt.method {
+		// The body is not read: answer at once and drop the connection, which may carry a stream.
+		c.w.Header().Set("Connection", "close")
 		if _, e := s.auth.verifyStructure(r); e != nil {
 			c.fail(e)
 			return
@@ -199,6 +201,8 @@ func (s *Server) serve(p plane, c *call) {
 			c.accessKey, e = s.auth.verify(r, hashes)
 		}
 		if e != nil {
+			// Answer at once and drop the connection, rather than drain a stream first.
+			c.w.Header().Set("Connection", "close")
 			c.fail(e)
 			return
 		}
@@ -218,6 +222,9 @@ func (s *Server) serve(p plane, c *call) {
 		hookReq.Body = io.NopCloser(bytes.NewReader(c.body))
 	}
 	if e := s.applyFaults(rt.op, hookReq); e != nil {
+		if rt.streaming {
+			c.w.Header().Set("Connection", "close")
+		}
 		c.fail(e)
 		return
 	}

@@ -1,4 +1,12 @@
 // Fault injection: make calls fail, slow down or be throttled, by operation name.
+//
+// Operation names are the API's action names: "CreateStream", "DescribeStream", … for the
+// control plane, and the names the data-plane and signaling routes register ("PutMedia",
+// "GetMedia", …). Faults apply to a call once it is authenticated and routed to its operation,
+// before its input is read, in this order: the call is counted (Calls); the latency set for the
+// operation, or else for AnyOperation, passes; the OnCall hook runs; a failure queued by
+// FailNext or Throttle for the operation, or else for AnyOperation, is answered instead of the
+// operation.
 
 package kvstest
 
@@ -11,17 +19,6 @@ import (
 
 // AnyOperation stands for every operation in FailNext, Throttle, SetLatency and Calls.
 const AnyOperation = "*"
-
-// Operation names are the API's action names: "CreateStream", "DescribeStream", … for the
-// control plane, and the names the data-plane and signaling handlers register ("PutMedia",
-// "GetMedia", …). Faults apply to a call once it is authenticated and routed to its operation,
-// before its input is read; in this order:
-//
-//  1. the call is counted (Calls);
-//  2. the latency set for the operation (or for AnyOperation) passes;
-//  3. the OnCall hook runs;
-//  4. a failure queued by FailNext or Throttle for the operation, else for AnyOperation, is
-//     answered instead of the operation.
 
 // faults holds the injected behaviour. It has its own lock, so that a hook may call the Server.
 type faults struct {
@@ -105,7 +102,7 @@ func (f *faults) reset() {
 	f.calls = map[string]int{}
 }
 
-// apply runs the injected behaviour for one call of op and returns the error to answer with, if
+// applyFaults runs the injected behaviour for one call of op and returns the error to answer with, if
 // any.
 func (s *Server) applyFaults(op string, r *http.Request) *Error {
 	f := &s.faults

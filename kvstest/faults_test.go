@@ -78,16 +78,17 @@ func TestThrottle(t *testing.T) {
 func TestSetLatency(t *testing.T) {
 	s := start(t)
 	cl := client(s)
-	s.SetLatency("ListStreams", 50*time.Millisecond)
+	const latency = 300 * time.Millisecond
+	s.SetLatency("ListStreams", latency)
 	began := time.Now()
 	if _, err := cl.ListStreams(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(began); d < 50*time.Millisecond {
+	if d := time.Since(began); d < latency {
 		t.Errorf("answered after %v", d)
 	}
 	began = time.Now()
-	if _, err := cl.ListSignalingChannels(ctx, nil); err != nil || time.Since(began) > 40*time.Millisecond {
+	if _, err := cl.ListSignalingChannels(ctx, nil); err != nil || time.Since(began) > latency*3/4 {
 		t.Errorf("another operation was delayed: %v, %v", time.Since(began), err)
 	}
 	// A client that gives up ends the wait.
@@ -100,7 +101,7 @@ func TestSetLatency(t *testing.T) {
 	s.SetLatency(kvstest.AnyOperation, 0)
 	s.SetLatency("ListStreams", 0)
 	began = time.Now()
-	if _, err := cl.ListStreams(ctx, nil); err != nil || time.Since(began) > 40*time.Millisecond {
+	if _, err := cl.ListStreams(ctx, nil); err != nil || time.Since(began) > latency*3/4 {
 		t.Errorf("latency not removed: %v, %v", time.Since(began), err)
 	}
 }

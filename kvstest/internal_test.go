@@ -210,3 +210,81 @@ func TestStreamSignals(t *testing.T) {
 		t.Fatal("deleted not closed by DeleteStream")
 	}
 }
+
+// TestPublishedPresignVectors verifies the presigned signaling URLs of the JS SDK's published
+// test vectors (see DESIGN.md, signaling): the verifier computes the same signatures as an
+// independent implementation.
+func TestPublishedPresignVectors(t *testing.T) {
+	for _, tc := range []struct {
+		token, signature string
+	}{
+		{"FakeSessionToken", "fc268038be276315822b4f73eafd28ee3a5632a2a35fdb0a88db9a42b13d6c92"},
+		{"", "be1e78950d956a8a9a1997417099ddbd7455619f3d08c4ad20e1e272179ca695"},
+	} {
+		query := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA4F7WJQR7FMMWMNXI%2F20191201%2Fus-west-2%2Fkinesisvideo%2Faws4_request" +
+			"&X-Amz-Date=20191201T000000Z&X-Amz-Expires=299"
+		if tc.token != "" {
+			query += "&X-Amz-Security-Token=" + tc.token
+		}
+		query += "&X-Amz-SignedHeaders=host&X-Amz-TestParam=test-param-value&X-Amz-Signature=" + tc.signature
+		r, err := http.NewRequest(http.MethodGet, "wss://kvs.awsamazon.com/?"+query, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := verifier{accessKey: "AKIA4F7WJQR7FMMWMNXI", secretKey: "FakeSecretKey", sessionToken: tc.token, region: "us-west-2",
+			now: func() time.Time { return time.Date(2019, 12, 1, 0, 4, 0, 0, time.UTC) }}
+		if key, e := v.verify(r, []string{emptyPayloadHash}); e != nil || key != "AKIA4F7WJQR7FMMWMNXI" {
+			t.Errorf("token %q: %v", tc.token, e)
+		}
+		v.now = func() time.Time { return time.Date(2019, 12, 1, 0, 5, 0, 0, time.UTC) } // 300 s later: expired
+		if _, e := v.verify(r, []string{emptyPayloadHash}); e == nil || !strings.Contains(e.Message, "Signature expired") {
+			t.Errorf("token %q, after X-Amz-Expires: %v", tc.token, e)
+		}
+	}
+}
+
+// A GET route on the WebSocket endpoint, as the signaling handlers will register theirs.
+func init() {
+	streamRoute(signalingWSPlane, http.MethodGet, "/testPresigned", "TestPresigned", func(s *Server, c *call) {
+		c.w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(c.w, c.r.URL.Query().Get("X-Amz-ChannelARN"))
+	})
+}
+
+// TestPresignedGET connects the way a signaling client does: a GET of a presigned URL signed
+// with the hash of an empty body, carrying the session token in the query.
+func TestPresignedGET(t *testing.T) {
+	s := NewServer(WithSessionToken("session"))
+	defer s.Close()
+	get := func(at time.Time, secret string) *http.Response {
+		u := s.SignalingWebSocketURL[len("ws"):]
+		req, _ := http.NewRequest(http.MethodGet, "http"+u+"/testPresigned?X-Amz-ChannelARN=arn%3Aaws%3Achannel&X-Amz-Expires=299", nil)
+		creds := s.Credentials()
+		creds.SecretAccessKey = secret
+		signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, emptyPayloadHash, "kinesisvideo", s.Region, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := s.Client().Get(signed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := get(time.Now(), "test")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "arn:aws:channel" {
+		t.Errorf("HTTP %d %q", resp.StatusCode, body)
+	}
+	for _, tc := range []struct {
+		at     time.Time
+		secret string
+	}{{time.Now().Add(-10 * time.Minute), "test"}, {time.Now(), "wrong"}} {
+		resp := get(tc.at, tc.secret)
+		resp.Body.Close()
+		if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("X-Amzn-Errortype"), "InvalidSignatureException") {
+			t.Errorf("HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"))
+		}
+	}
+}

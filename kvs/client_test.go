@@ -253,14 +253,14 @@ func TestCanceledContextStopsImmediately(t *testing.T) {
 
 func TestErrorCodeSources(t *testing.T) {
 	tests := []struct {
-		name     string
-		status   int
-		header   http.Header
-		body     string
-		code     string
-		message  string
-		typed    bool
-		fault    smithy.ErrorFault
+		name    string
+		status  int
+		header  http.Header
+		body    string
+		code    string
+		message string
+		typed   bool
+		fault   smithy.ErrorFault
 	}{
 		{"X-Amzn-ErrorType", 400, http.Header{"X-Amzn-Errortype": {"ResourceInUseException:http://x/"}}, `{"message":"busy"}`, "ResourceInUseException", "busy", true, smithy.FaultClient},
 		{"x-amz-ErrorType", 400, http.Header{"X-Amz-Errortype": {"VersionMismatchException"}}, `{"Message":"old"}`, "VersionMismatchException", "old", true, smithy.FaultClient},
@@ -315,7 +315,9 @@ func TestRequestHeaders(t *testing.T) {
 
 func TestCredentials(t *testing.T) {
 	var auth []string
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { auth = append(auth, r.Header.Get("Authorization")) })
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		auth = append(auth, r.Header.Get("Authorization"))
+	})
 	t.Run("missing", func(t *testing.T) {
 		c := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL})
 		if _, err := c.ListStreams(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "no credentials provider") {

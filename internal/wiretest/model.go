@@ -23,8 +23,8 @@ type Model struct {
 			Method     string `json:"method"`
 			RequestURI string `json:"requestUri"`
 		} `json:"http"`
-		Input  *struct{ Shape string } `json:"input"`
-		Output *struct{ Shape string } `json:"output"`
+		Input  *struct{ Shape string }  `json:"input"`
+		Output *struct{ Shape string }  `json:"output"`
 		Errors []struct{ Shape string } `json:"errors"`
 	} `json:"operations"`
 	Shapes map[string]Shape `json:"shapes"`

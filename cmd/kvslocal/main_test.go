@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"go.uber.org/goleak"
+
+	"github.com/kvsgo/sdk/kvs"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"))
+}
+
+// banner reads what kvslocal prints on start, up to its example command, by label.
+func banner(t *testing.T, r io.Reader) map[string]string {
+	t.Helper()
+	fields := map[string]string{}
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lines <- sc.Text()
+			if strings.Contains(sc.Text(), "aws kinesisvideo list-streams") {
+				return
+			}
+		}
+	}()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				return fields
+			}
+			if label, value, found := strings.Cut(strings.TrimSpace(line), "  "); found {
+				fields[label] = strings.TrimSpace(value)
+			} else {
+				fields["command"] = strings.TrimSpace(line)
+			}
+		case <-timeout:
+			t.Fatalf("kvslocal printed %v, then nothing", fields)
+		}
+	}
+}
+
+// checkServes sends requests signed with the printed credentials to the printed endpoint.
+func checkServes(t *testing.T, f map[string]string) {
+	t.Helper()
+	client := kvs.New(kvs.Options{Region: f["region"], BaseEndpoint: f["endpoint"], RetryMaxAttempts: 1,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"]}, nil
+		})})
+	ctx := context.Background()
+	if _, err := client.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	ep, err := client.GetDataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: "s", APIName: kvs.APINamePutMedia})
+	if err != nil || ep.DataEndpoint != f["data"] {
+		t.Fatalf("data endpoint %v, %v; printed %q", ep, err, f["data"])
+	}
+}
+
+// TestBinary builds kvslocal, runs it on a free port, uses it, and stops it with SIGINT.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "kvslocal")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-region", "eu-central-1", "-access-key", "AKIDLOCAL", "-secret-key", "local-secret")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	f := banner(t, stdout)
+	if !strings.HasPrefix(f["endpoint"], "http://127.0.0.1:") || f["region"] != "eu-central-1" ||
+		f["access key"] != "AKIDLOCAL" || f["secret key"] != "local-secret" || f["account"] != "123456789012" {
+		t.Fatalf("printed %v", f)
+	}
+	want := "AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local-secret AWS_DEFAULT_REGION=eu-central-1 aws kinesisvideo list-streams --endpoint-url " + f["endpoint"]
+	if f["command"] != want {
+		t.Errorf("example command %q, want %q", f["command"], want)
+	}
+	checkServes(t, f)
+
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stdout)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(string(rest), "kvslocal: stopping") {
+		t.Errorf("printed on stop: %q", rest)
+	}
+	if !strings.Contains(stderr.String(), "control POST /createStream CreateStream → 200") {
+		t.Errorf("request log: %q", stderr.String())
+	}
+}
+
+func TestRun(t *testing.T) {
+	r, w := io.Pipe()
+	stop := make(chan os.Signal, 1)
+	status := make(chan int, 1)
+	go func() {
+		status <- run([]string{"-addr", "127.0.0.1:0", "-quiet", "-create-delay", "1s"}, w, io.Discard, stop)
+		w.Close()
+	}()
+	f := banner(t, r)
+	checkServes(t, f)
+	go func() { _, _ = io.Copy(io.Discard, r) }()
+	stop <- os.Interrupt
+	if got := <-status; got != 0 {
+		t.Errorf("exit status %d", got)
+	}
+}
+
+func TestRunRefusesBadArguments(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		status int
+		says   string
+	}{
+		{[]string{"-no-such-flag"}, 2, "flag provided but not defined"},
+		{[]string{"extra"}, 2, "unexpected arguments"},
+		{[]string{"-addr", "127.0.0.1:0", "-region", "moon"}, 1, "region"},
+		{[]string{"-addr", "127.0.0.1:0", "-account-id", "12"}, 1, "12 digits"},
+		{[]string{"-addr", "not an address"}, 1, "listening"},
+	} {
+		var stderr strings.Builder
+		if got := run(tc.args, io.Discard, &stderr, make(chan os.Signal)); got != tc.status || !strings.Contains(stderr.String(), tc.says) {
+			t.Errorf("%v: status %d, printed %q; want %d and %q", tc.args, got, stderr.String(), tc.status, tc.says)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+// Endpoints: GetDataEndpoint and GetSignalingChannelEndpoint, which send clients to the other
+// endpoints of the same Server.
+
+package kvstest
+
+import (
+	"time"
+
+	"github.com/kvsgo/sdk/kvs"
+)
+
+func init() {
+	controlOp("/getDataEndpoint", "GetDataEndpoint", (*Server).getDataEndpoint)
+	controlOp("/getSignalingChannelEndpoint", "GetSignalingChannelEndpoint", (*Server).getSignalingChannelEndpoint)
+}
+
+// getDataEndpoint returns DataURL whatever the API: one endpoint serves every data-plane
+// operation of every stream.
+func (s *Server) getDataEndpoint(_ time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
+	st, e := s.findStream(in.StreamName, in.StreamARN)
+	if e != nil {
+		return nil, e
+	}
+	if st.deleting {
+		return nil, errStreamNotFound()
+	}
+	return &kvs.GetDataEndpointOutput{DataEndpoint: s.DataURL}, nil
+}
+
+// getSignalingChannelEndpoint returns one endpoint per protocol asked for (WSS and HTTPS when
+// none is): SignalingWebSocketURL for WSS, SignalingURL for HTTPS, and for WEBRTC, which needs
+// the channel's media storage enabled, SignalingURL too.
+func (s *Server) getSignalingChannelEndpoint(now time.Time, in *kvs.GetSignalingChannelEndpointInput) (*kvs.GetSignalingChannelEndpointOutput, *Error) {
+	ch, e := s.findChannel("", in.ChannelARN)
+	if e == nil {
+		e = ch.requireActive(now)
+	}
+	if e != nil {
+		return nil, e
+	}
+	protocols := in.SingleMasterChannelEndpointConfiguration.Protocols
+	if len(protocols) == 0 {
+		protocols = []kvs.ChannelProtocol{kvs.ChannelProtocolWSS, kvs.ChannelProtocolHTTPS}
+	}
+	out := &kvs.GetSignalingChannelEndpointOutput{ResourceEndpointList: []kvs.ResourceEndpointListItem{}}
+	seen := map[kvs.ChannelProtocol]bool{}
+	for _, p := range protocols {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		endpoint := s.SignalingURL
+		switch p {
+		case kvs.ChannelProtocolWSS:
+			endpoint = s.SignalingWebSocketURL
+		case kvs.ChannelProtocolWebRTC:
+			if ch.storage.Status != kvs.MediaStorageConfigurationStatusEnabled {
+				return nil, errInvalidArgument("The channel %s is not configured for media ingestion, so it has no WEBRTC endpoint.", ch.name)
+			}
+		}
+		out.ResourceEndpointList = append(out.ResourceEndpointList, kvs.ResourceEndpointListItem{Protocol: p, ResourceEndpoint: endpoint})
+	}
+	return out, nil
+}

@@ -1,0 +1,290 @@
+package kvstest
+
+// Tests of the extension points the data-plane and signaling handlers build on: streaming routes
+// verified without reading the body, and the signals of stream state.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/kvsgo/sdk/kvs"
+)
+
+// A streaming route registered the way putmedia.go will register PutMedia: it counts the bytes
+// of the body and reports a body that fails its hash.
+func init() {
+	streamRoute(dataPlane, http.MethodPost, "/testEcho", "TestEcho", func(s *Server, c *call) {
+		n, err := io.Copy(io.Discard, c.r.Body)
+		if errors.Is(err, errBodyHashMismatch) {
+			c.fail(errInvalidArgument("%v", err))
+			return
+		}
+		c.w.WriteHeader(http.StatusOK)
+		fmt.Fprintf(c.w, "%d %s", n, c.accessKey)
+	})
+}
+
+// slowBody is a body of unknown length that the verifier cannot have read first: it blocks
+// until released.
+type slowBody struct {
+	release chan struct{}
+	r       io.Reader
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	<-b.release
+	return b.r.Read(p)
+}
+
+func TestStreamingRouteIsVerifiedWithoutItsBody(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	const content = "mkv bytes of a PutMedia stream"
+	tests := []struct {
+		name        string
+		hash        string // the payload hash signed
+		header      string // X-Amz-Content-Sha256, if any
+		secret      string
+		body        string
+		status      int
+		wantContent string
+	}{
+		{"UNSIGNED-PAYLOAD", unsignedPayload, unsignedPayload, "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"empty-body hash, no header", emptyPayloadHash, "", "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"empty-body hash, announced", emptyPayloadHash, emptyPayloadHash, "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"hash of the body", sha256Hex(content), sha256Hex(content), "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"hash of another body", sha256Hex("other"), sha256Hex("other"), "test", content, 400, ""},
+		{"wrong secret", unsignedPayload, unsignedPayload, "wrong", content, 403, ""},
+		{"UNSIGNED-PAYLOAD signed, not announced", unsignedPayload, "", "test", content, 200, fmt.Sprintf("%d test", len(content))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := &slowBody{release: make(chan struct{}), r: strings.NewReader(tt.body)}
+			req, err := http.NewRequest(http.MethodPost, s.DataURL+"/testEcho", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.ContentLength = -1
+			if tt.header != "" {
+				req.Header.Set("X-Amz-Content-Sha256", tt.header)
+			}
+			creds := s.Credentials()
+			creds.SecretAccessKey = tt.secret
+			if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, tt.hash, "kinesisvideo", s.Region, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if tt.status == 403 {
+				// The signature is refused while the body is still held back: it was not read.
+				defer close(body.release)
+			} else {
+				close(body.release)
+			}
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			got, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("HTTP %d %s %s, want %d", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), got, tt.status)
+			}
+			if tt.wantContent != "" && string(got) != tt.wantContent {
+				t.Errorf("handler saw %q, want %q", got, tt.wantContent)
+			}
+		})
+	}
+	if n := s.Calls("TestEcho"); n != 6 {
+		t.Errorf("TestEcho called %d times, want 6", n)
+	}
+}
+
+func sha256Hex(s string) string { return hexSum([]byte(s)) }
+
+func hexSum(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func TestUnknownPaths(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	do := func(base, method, path string) (*http.Response, string) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader("{}"))
+		if err := v4.NewSigner().SignHTTP(context.Background(), s.Credentials(), req, hexSum([]byte("{}")), "kinesisvideo", s.Region, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	// The control plane answers data-plane and unknown paths with a bare 403.
+	for _, path := range []string{"/testEcho", "/nothingHere"} {
+		resp, body := do(s.URL, http.MethodPost, path)
+		if resp.StatusCode != 403 || resp.Header.Get("X-Amzn-Errortype") != "" || body != "" {
+			t.Errorf("control %s: HTTP %d %q %q", path, resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), body)
+		}
+	}
+	// So does a control-plane operation with another method.
+	if resp, _ := do(s.URL, http.MethodGet, "/listStreams"); resp.StatusCode != 403 {
+		t.Errorf("GET /listStreams: HTTP %d", resp.StatusCode)
+	}
+	// The other endpoints answer UnknownOperationException.
+	for _, base := range []string{s.DataURL, s.SignalingURL} {
+		resp, body := do(base, http.MethodPost, "/describeStream")
+		if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("X-Amzn-Errortype"), "UnknownOperationException:") ||
+			!strings.Contains(body, "No operation at POST /describeStream") {
+			t.Errorf("%s: HTTP %d %q %q", base, resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), body)
+		}
+	}
+	// Unsigned, an unknown path is refused for the missing signature first.
+	resp, err := s.Client().Post(s.DataURL+"/x", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("X-Amzn-Errortype"), "MissingAuthenticationTokenException") {
+		t.Errorf("unsigned: HTTP %d %q", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"))
+	}
+}
+
+// TestStreamSignals checks what data-plane handlers watch: a stream's changed and deleted
+// signals.
+func TestStreamSignals(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	var st *stream
+	run := func(fn func(now time.Time) *Error) {
+		now := s.lockState()
+		defer s.mu.Unlock()
+		if e := fn(now); e != nil {
+			t.Fatal(e)
+		}
+	}
+	run(func(now time.Time) *Error {
+		out, e := s.createStream(now, &kvs.CreateStreamInput{StreamName: "s", DataRetentionInHours: 1})
+		if e == nil {
+			st = s.streams.byARN[out.StreamARN]
+		}
+		return e
+	})
+	changed, deleted, gen := st.changed, st.deleted, st.generation
+	run(func(now time.Time) *Error {
+		_, e := s.updateDataRetention(now, &kvs.UpdateDataRetentionInput{StreamName: "s", CurrentVersion: st.version,
+			Operation: kvs.UpdateDataRetentionOperationIncreaseDataRetention, DataRetentionChangeInHours: 2})
+		return e
+	})
+	select {
+	case <-changed:
+	default:
+		t.Fatal("changed not closed by UpdateDataRetention")
+	}
+	if st.generation != gen+1 || st.retention != 3 {
+		t.Errorf("generation %d → %d, retention %d", gen, st.generation, st.retention)
+	}
+	select {
+	case <-deleted:
+		t.Fatal("deleted closed early")
+	default:
+	}
+	run(func(now time.Time) *Error {
+		_, e := s.deleteStream(now, &kvs.DeleteStreamInput{StreamARN: st.arn})
+		return e
+	})
+	select {
+	case <-deleted:
+	default:
+		t.Fatal("deleted not closed by DeleteStream")
+	}
+}
+
+// TestPublishedPresignVectors verifies the presigned signaling URLs of the JS SDK's published
+// test vectors (see DESIGN.md, signaling): the verifier computes the same signatures as an
+// independent implementation.
+func TestPublishedPresignVectors(t *testing.T) {
+	for _, tc := range []struct {
+		token, signature string
+	}{
+		{"FakeSessionToken", "fc268038be276315822b4f73eafd28ee3a5632a2a35fdb0a88db9a42b13d6c92"},
+		{"", "be1e78950d956a8a9a1997417099ddbd7455619f3d08c4ad20e1e272179ca695"},
+	} {
+		query := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA4F7WJQR7FMMWMNXI%2F20191201%2Fus-west-2%2Fkinesisvideo%2Faws4_request" +
+			"&X-Amz-Date=20191201T000000Z&X-Amz-Expires=299"
+		if tc.token != "" {
+			query += "&X-Amz-Security-Token=" + tc.token
+		}
+		query += "&X-Amz-SignedHeaders=host&X-Amz-TestParam=test-param-value&X-Amz-Signature=" + tc.signature
+		r, err := http.NewRequest(http.MethodGet, "wss://kvs.awsamazon.com/?"+query, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := verifier{accessKey: "AKIA4F7WJQR7FMMWMNXI", secretKey: "FakeSecretKey", sessionToken: tc.token, region: "us-west-2",
+			now: func() time.Time { return time.Date(2019, 12, 1, 0, 4, 0, 0, time.UTC) }}
+		if key, e := v.verify(r, []string{emptyPayloadHash}); e != nil || key != "AKIA4F7WJQR7FMMWMNXI" {
+			t.Errorf("token %q: %v", tc.token, e)
+		}
+		v.now = func() time.Time { return time.Date(2019, 12, 1, 0, 5, 0, 0, time.UTC) } // 300 s later: expired
+		if _, e := v.verify(r, []string{emptyPayloadHash}); e == nil || !strings.Contains(e.Message, "Signature expired") {
+			t.Errorf("token %q, after X-Amz-Expires: %v", tc.token, e)
+		}
+	}
+}
+
+// A GET route on the WebSocket endpoint, as the signaling handlers will register theirs.
+func init() {
+	streamRoute(signalingWSPlane, http.MethodGet, "/testPresigned", "TestPresigned", func(s *Server, c *call) {
+		c.w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(c.w, c.r.URL.Query().Get("X-Amz-ChannelARN"))
+	})
+}
+
+// TestPresignedGET connects the way a signaling client does: a GET of a presigned URL signed
+// with the hash of an empty body, carrying the session token in the query.
+func TestPresignedGET(t *testing.T) {
+	s := NewServer(WithSessionToken("session"))
+	defer s.Close()
+	get := func(at time.Time, secret string) *http.Response {
+		u := s.SignalingWebSocketURL[len("ws"):]
+		req, _ := http.NewRequest(http.MethodGet, "http"+u+"/testPresigned?X-Amz-ChannelARN=arn%3Aaws%3Achannel&X-Amz-Expires=299", nil)
+		creds := s.Credentials()
+		creds.SecretAccessKey = secret
+		signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, emptyPayloadHash, "kinesisvideo", s.Region, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := s.Client().Get(signed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := get(time.Now(), "test")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "arn:aws:channel" {
+		t.Errorf("HTTP %d %q", resp.StatusCode, body)
+	}
+	for _, tc := range []struct {
+		at     time.Time
+		secret string
+	}{{time.Now().Add(-10 * time.Minute), "test"}, {time.Now(), "wrong"}} {
+		resp := get(tc.at, tc.secret)
+		resp.Body.Close()
+		if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("X-Amzn-Errortype"), "InvalidSignatureException") {
+			t.Errorf("HTTP %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"))
+		}
+	}
+}

@@ -1,0 +1,112 @@
+// Notification and image generation configurations of streams: DescribeNotificationConfiguration,
+// UpdateNotificationConfiguration, DescribeImageGenerationConfiguration and
+// UpdateImageGenerationConfiguration. The emulator stores them; it sends no notification and
+// generates no image.
+
+package kvstest
+
+import (
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/kvsgo/sdk/kvs"
+)
+
+func init() {
+	controlOp("/describeNotificationConfiguration", "DescribeNotificationConfiguration", (*Server).describeNotificationConfiguration)
+	controlOp("/updateNotificationConfiguration", "UpdateNotificationConfiguration", (*Server).updateNotificationConfiguration)
+	controlOp("/describeImageGenerationConfiguration", "DescribeImageGenerationConfiguration", (*Server).describeImageGenerationConfiguration)
+	controlOp("/updateImageGenerationConfiguration", "UpdateImageGenerationConfiguration", (*Server).updateImageGenerationConfiguration)
+}
+
+// minSamplingInterval is the shortest interval between generated images, in milliseconds.
+const minSamplingInterval = 200
+
+// setStreamConfig stores an enabled-or-disabled configuration of a stream; a zero config (the
+// member absent from the request) removes it. Enabling one needs the stream to keep data.
+func setStreamConfig[C any](st *stream, now time.Time, cfg C, enabled bool, what string, field **C) *Error {
+	if e := st.requireActive(now); e != nil {
+		return e
+	}
+	if reflect.ValueOf(cfg).IsZero() {
+		*field = nil
+		return nil
+	}
+	if enabled && st.retention == 0 {
+		return errNoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so %s cannot be enabled.", st.name, what)
+	}
+	*field = &cfg
+	return nil
+}
+
+func (s *Server) describeNotificationConfiguration(_ time.Time, in *kvs.DescribeNotificationConfigurationInput) (*kvs.DescribeNotificationConfigurationOutput, *Error) {
+	st, e := s.findStream(in.StreamName, in.StreamARN)
+	if e != nil {
+		return nil, e
+	}
+	out := &kvs.DescribeNotificationConfigurationOutput{}
+	if st.notification != nil {
+		out.NotificationConfiguration = *st.notification
+	}
+	return out, nil
+}
+
+func (s *Server) updateNotificationConfiguration(now time.Time, in *kvs.UpdateNotificationConfigurationInput) (*kvs.UpdateNotificationConfigurationOutput, *Error) {
+	st, e := s.findStream(in.StreamName, in.StreamARN)
+	if e == nil {
+		cfg := in.NotificationConfiguration
+		e = setStreamConfig(st, now, cfg, cfg.Status == kvs.ConfigurationStatusEnabled, "notifications", &st.notification)
+	}
+	if e != nil {
+		return nil, e
+	}
+	return &kvs.UpdateNotificationConfigurationOutput{}, nil
+}
+
+func (s *Server) describeImageGenerationConfiguration(_ time.Time, in *kvs.DescribeImageGenerationConfigurationInput) (*kvs.DescribeImageGenerationConfigurationOutput, *Error) {
+	st, e := s.findStream(in.StreamName, in.StreamARN)
+	if e != nil {
+		return nil, e
+	}
+	out := &kvs.DescribeImageGenerationConfigurationOutput{}
+	if st.images != nil {
+		out.ImageGenerationConfiguration = *st.images
+	}
+	return out, nil
+}
+
+func (s *Server) updateImageGenerationConfiguration(now time.Time, in *kvs.UpdateImageGenerationConfigurationInput) (*kvs.UpdateImageGenerationConfigurationOutput, *Error) {
+	st, e := s.findStream(in.StreamName, in.StreamARN)
+	if e != nil {
+		return nil, e
+	}
+	cfg := in.ImageGenerationConfiguration
+	if !reflect.ValueOf(cfg).IsZero() {
+		if e := s.checkImageGeneration(&cfg); e != nil {
+			return nil, e
+		}
+	}
+	if e := setStreamConfig(st, now, cfg, cfg.Status == kvs.ConfigurationStatusEnabled, "image generation", &st.images); e != nil {
+		return nil, e
+	}
+	return &kvs.UpdateImageGenerationConfigurationOutput{}, nil
+}
+
+// checkImageGeneration applies the rules the API reference states beyond the model: a sampling
+// interval of at least 200 ms, a JPEG quality from 1 to 100, and images delivered in the stream's
+// region.
+func (s *Server) checkImageGeneration(cfg *kvs.ImageGenerationConfiguration) *Error {
+	if cfg.SamplingInterval < minSamplingInterval {
+		return errInvalidArgument("SamplingInterval %d ms is below the minimum of %d ms.", cfg.SamplingInterval, minSamplingInterval)
+	}
+	if q, ok := cfg.FormatConfig[kvs.FormatConfigKeyJPEGQuality]; ok {
+		if n, err := strconv.Atoi(q); err != nil || n < 1 || n > 100 {
+			return errInvalidArgument("FormatConfig JPEGQuality must be a whole number from 1 to 100, got %q.", q)
+		}
+	}
+	if r := cfg.DestinationConfig.DestinationRegion; r != s.Region {
+		return errInvalidArgument("DestinationConfig.DestinationRegion %s must be the stream's region, %s.", r, s.Region)
+	}
+	return nil
+}

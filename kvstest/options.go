@@ -1,0 +1,185 @@
+// Options of NewServer and Start.
+
+package kvstest
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Option configures a Server; pass options to NewServer or Start.
+type Option func(*options)
+
+type options struct {
+	region       string
+	accountID    string
+	accessKey    string
+	secretKey    string
+	sessionToken string
+	anyKey       bool
+	clock        func() time.Time
+	delays       Delays
+	limits       Limits
+	tls          bool
+	addr         string
+	logf         func(format string, args ...any)
+}
+
+// The defaults of a Server: the region and credentials kvslocal documents, and an example
+// account ID.
+const (
+	DefaultRegion    = "us-east-1"
+	DefaultAccountID = "123456789012"
+	DefaultAccessKey = "test"
+	DefaultSecretKey = "test"
+)
+
+func defaultOptions() options {
+	return options{
+		region:    DefaultRegion,
+		accountID: DefaultAccountID,
+		accessKey: DefaultAccessKey,
+		secretKey: DefaultSecretKey,
+		clock:     time.Now,
+	}
+}
+
+var (
+	regionPattern  = regexp.MustCompile(`^[a-z]{2,}(-[a-z]+)+-[0-9]+$`)
+	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+func (o *options) check() error {
+	var errs []error
+	if !regionPattern.MatchString(o.region) {
+		errs = append(errs, fmt.Errorf("region %q is not a region name such as us-east-1", o.region))
+	}
+	if !accountPattern.MatchString(o.accountID) {
+		errs = append(errs, fmt.Errorf("account ID %q is not 12 digits", o.accountID))
+	}
+	if o.accessKey == "" || o.secretKey == "" {
+		errs = append(errs, errors.New("the access key ID and the secret access key must not be empty"))
+	}
+	if o.clock == nil {
+		errs = append(errs, errors.New("the clock must not be nil"))
+	}
+	if err := o.delays.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if o.limits.Streams < 0 || o.limits.Channels < 0 {
+		errs = append(errs, errors.New("limits must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// WithRegion sets the region the server answers for: requests must be signed for it, and it
+// appears in every ARN. The default is DefaultRegion.
+func WithRegion(region string) Option {
+	return func(o *options) { o.region = region }
+}
+
+// WithAccountID sets the 12-digit account ID of the ARNs; the default is DefaultAccountID.
+func WithAccountID(id string) Option {
+	return func(o *options) { o.accountID = id }
+}
+
+// WithCredentials sets the key pair requests must be signed with (DefaultAccessKey and
+// DefaultSecretKey by default). A request with another access key ID is refused with
+// UnrecognizedClientException, one signed with another secret with InvalidSignatureException.
+func WithCredentials(accessKeyID, secretAccessKey string) Option {
+	return func(o *options) { o.accessKey, o.secretKey = accessKeyID, secretAccessKey }
+}
+
+// WithSessionToken makes the server expect temporary credentials: requests must carry this
+// session token (X-Amz-Security-Token), or they are refused with UnrecognizedClientException.
+// Without this option a request carrying any session token is refused the same way.
+func WithSessionToken(token string) Option {
+	return func(o *options) { o.sessionToken = token }
+}
+
+// WithAnyCredentials accepts any access key ID and any session token. Signatures are still
+// verified, with the configured secret access key: a request signed with another secret fails.
+func WithAnyCredentials() Option {
+	return func(o *options) { o.anyKey = true }
+}
+
+// WithClock replaces time.Now as the server's clock. The clock decides the status transitions
+// that Delays schedule, creation and update times, and the validity window of signatures (a
+// request signed more than 5 minutes away from the clock's time is refused, as the service
+// does). Fault-injected latency uses real time.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.clock = now }
+}
+
+// Delays are how long the asynchronous state changes of the service take in the emulator,
+// measured on the server's clock. Zero (the default of every field) makes a change complete at
+// once: a new stream is ACTIVE on the first DescribeStream.
+type Delays struct {
+	// StreamCreate is how long a new stream stays CREATING.
+	StreamCreate time.Duration
+	// StreamUpdate is how long a stream stays UPDATING after UpdateStream, UpdateDataRetention or
+	// UpdateStreamStorageConfiguration.
+	StreamUpdate time.Duration
+	// StreamDelete is how long a deleted stream stays DELETING before it disappears.
+	StreamDelete time.Duration
+	// ChannelCreate, ChannelUpdate and ChannelDelete are the same for signaling channels.
+	ChannelCreate time.Duration
+	ChannelUpdate time.Duration
+	ChannelDelete time.Duration
+	// EdgeSync is how long an edge configuration stays SYNCING before it is IN_SYNC.
+	EdgeSync time.Duration
+	// EdgeDelete is how long a deleted edge configuration stays DELETING before it disappears.
+	EdgeDelete time.Duration
+}
+
+func (d Delays) check() error {
+	for _, v := range []time.Duration{d.StreamCreate, d.StreamUpdate, d.StreamDelete,
+		d.ChannelCreate, d.ChannelUpdate, d.ChannelDelete, d.EdgeSync, d.EdgeDelete} {
+		if v < 0 {
+			return errors.New("delays must not be negative")
+		}
+	}
+	return nil
+}
+
+// WithDelays sets the durations of the asynchronous state changes.
+func WithDelays(d Delays) Option {
+	return func(o *options) { o.delays = d }
+}
+
+// Limits are the account quotas the server enforces. Zero means no limit.
+type Limits struct {
+	// Streams is the most streams the account may have (AccountStreamLimitExceededException).
+	Streams int
+	// Channels is the most signaling channels the account may have
+	// (AccountChannelLimitExceededException).
+	Channels int
+}
+
+// WithLimits sets the account quotas; by default there are none.
+func WithLimits(l Limits) Option {
+	return func(o *options) { o.limits = l }
+}
+
+// WithTLS serves every endpoint over TLS with the certificate of net/http/httptest: URLs are
+// https:// and the signaling WebSocket URL wss://. Server.Client, and the HTTP client of
+// Server.Config, trust that certificate.
+func WithTLS() Option {
+	return func(o *options) { o.tls = true }
+}
+
+// WithAddr sets the address the control plane listens on, e.g. "127.0.0.1:4567"; a port of 0
+// picks a free one. By default every endpoint listens on a free port of 127.0.0.1; the data and
+// signaling endpoints always do.
+func WithAddr(addr string) Option {
+	return func(o *options) { o.addr = addr }
+}
+
+// WithLogf logs every request the server answers, and why a request failed, with logf (for
+// example t.Logf, or log.Printf). Close waits for the requests, so t.Logf is safe to use when
+// Close runs before the test ends.
+func WithLogf(logf func(format string, args ...any)) Option {
+	return func(o *options) { o.logf = logf }
+}

@@ -1,0 +1,361 @@
+// Routing: the operations of each endpoint, registered by path, behind authentication and fault
+// injection.
+//
+// Each file of operations registers its routes in an init function, so that new operations are
+// added without changing this file:
+//
+//	func init() {
+//		controlOp("/describeStream", "DescribeStream", (*Server).describeStream) // JSON in, JSON out
+//		streamRoute(dataPlane, http.MethodPost, "/putMedia", "PutMedia", (*Server).putMedia)
+//	}
+//
+// A JSON operation is a function of the locked state and the decoded, validated input:
+//
+//	func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *Error)
+//
+// A streaming operation gets the call and reads the request body and writes the response
+// itself; the signature was verified without reading the body (see streamingPayloadHashes).
+
+package kvstest
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kvsgo/sdk/internal/jsonwire"
+)
+
+// plane is one of the endpoints a Server serves.
+type plane int
+
+const (
+	controlPlane     plane = iota // the control plane, at Server.URL
+	dataPlane                     // media and archived media, at Server.DataURL
+	signalingPlane                // the HTTPS signaling API, at Server.SignalingURL
+	signalingWSPlane              // WebSocket signaling, at Server.SignalingWebSocketURL
+	numPlanes
+)
+
+var planeNames = [numPlanes]string{"control", "data", "signaling", "signaling-ws"}
+
+// maxRequestBody bounds the body of a JSON request; larger ones are refused before they are read.
+const maxRequestBody = 1 << 20
+
+// route is one operation at one path of one endpoint.
+type route struct {
+	op     string
+	method string
+	// streaming routes read the body themselves; the signature is verified without it.
+	streaming bool
+	handle    func(s *Server, c *call)
+}
+
+// routes holds the operations of every endpoint by path. It is filled by the init functions of
+// the operation files and never changes afterwards.
+var routes [numPlanes]map[string]*route
+
+func addRoute(p plane, path string, rt *route) {
+	if routes[p] == nil {
+		routes[p] = map[string]*route{}
+	}
+	if _, dup := routes[p][path]; dup {
+		panic(fmt.Sprintf("kvstest: two %s-plane routes for %s", planeNames[p], path))
+	}
+	routes[p][path] = rt
+}
+
+// jsonRoute registers a JSON operation at POST path: the body is decoded into In and checked
+// against the service model (InvalidArgumentException), fn runs with the state locked, and Out
+// is sent as JSON (an empty body when Out has no members, as the service does).
+func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) {
+	empty := reflect.TypeFor[Out]().NumField() == 0
+	addRoute(p, path, &route{op: op, method: http.MethodPost, handle: func(s *Server, c *call) {
+		in := new(In)
+		if e := decodeInput(c.body, in); e != nil {
+			c.fail(e)
+			return
+		}
+		out, e := runLocked(s, in, fn)
+		if e != nil {
+			c.fail(e)
+			return
+		}
+		if empty {
+			c.reply(nil)
+			return
+		}
+		c.reply(out)
+	}})
+}
+
+func runLocked[In, Out any](s *Server, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) (*Out, *Error) {
+	now := s.lockState()
+	defer s.mu.Unlock()
+	return fn(s, now, in)
+}
+
+// controlOp registers a JSON operation of the control plane.
+func controlOp[In, Out any](path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) {
+	jsonRoute(controlPlane, path, op, fn)
+}
+
+// streamRoute registers an operation whose handler reads the request body and writes the
+// response itself, such as PutMedia, GetMedia or a WebSocket connection.
+func streamRoute(p plane, method, path, op string, handle func(s *Server, c *call)) {
+	addRoute(p, path, &route{op: op, method: method, streaming: true, handle: handle})
+}
+
+// call is one request being answered.
+type call struct {
+	op        string
+	w         http.ResponseWriter
+	r         *http.Request
+	body      []byte // the body of a JSON operation; nil for streaming ones, which read c.r.Body
+	requestID string
+	accessKey string // the access key ID that signed the request
+	detail    string // why the call failed, for the log
+}
+
+// fail answers the call with e.
+func (c *call) fail(e *Error) {
+	c.detail = e.Code
+	if e.Message != "" {
+		msg, _, _ := strings.Cut(e.Message, "\n")
+		if c.detail != "" {
+			c.detail += ": "
+		}
+		c.detail += msg
+	}
+	e.write(c.w)
+}
+
+// reply answers the call with HTTP 200 and out as JSON, or an empty body when out is nil.
+func (c *call) reply(out any) {
+	if out == nil {
+		c.w.Header().Set("Content-Length", "0")
+		c.w.WriteHeader(http.StatusOK)
+		return
+	}
+	data, err := jsonwire.Marshal(out)
+	if err != nil {
+		c.fail(errInternal(err))
+		return
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	c.w.WriteHeader(http.StatusOK)
+	_, _ = c.w.Write(data)
+}
+
+// handler returns the HTTP handler of one endpoint.
+func (s *Server) handler(p plane) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inflight.Add(1)
+		defer s.inflight.Done()
+		rec := &recorder{ResponseWriter: w}
+		c := &call{w: rec, r: r, requestID: newRequestID()}
+		w.Header().Set("X-Amzn-Requestid", c.requestID)
+		s.serve(p, c)
+		if s.opts.logf != nil {
+			op := c.op
+			if op == "" {
+				op = "-"
+			}
+			s.opts.logf("kvstest: %s %s %s %s → %d %s", planeNames[p], r.Method, r.URL.Path, op, rec.status, c.detail)
+		}
+	})
+}
+
+func (s *Server) serve(p plane, c *call) {
+	r := c.r
+	rt := routes[p][r.URL.Path]
+	if rt == nil || r.Method != rt.method {
+		// The body is not read: answer at once and drop the connection, which may carry a stream.
+		c.w.Header().Set("Connection", "close")
+		if _, e := s.auth.verifyStructure(r); e != nil {
+			c.fail(e)
+			return
+		}
+		c.fail(unknownOperation(p, r))
+		return
+	}
+	c.op = rt.op
+	hookReq := r
+	if rt.streaming {
+		hashes, e := streamingPayloadHashes(r)
+		if e == nil {
+			c.accessKey, e = s.auth.verify(r, hashes)
+		}
+		if e != nil {
+			// Answer at once and drop the connection, rather than drain a stream first.
+			c.w.Header().Set("Connection", "close")
+			c.fail(e)
+			return
+		}
+		hookReq = r.Clone(r.Context())
+		hookReq.Body = http.NoBody
+	} else {
+		var e *Error
+		if c.body, e = readBody(r); e == nil {
+			sum := sha256.Sum256(c.body)
+			c.accessKey, e = s.auth.verify(r, []string{hex.EncodeToString(sum[:])})
+		}
+		if e != nil {
+			c.fail(e)
+			return
+		}
+		hookReq = r.Clone(r.Context())
+		hookReq.Body = io.NopCloser(bytes.NewReader(c.body))
+	}
+	if e := s.applyFaults(rt.op, hookReq); e != nil {
+		if rt.streaming {
+			c.w.Header().Set("Connection", "close")
+		}
+		c.fail(e)
+		return
+	}
+	rt.handle(s, c)
+}
+
+// unknownOperation is the answer to a path that is no operation of the endpoint. The control
+// plane answers HTTP 403 with no error code and an empty body, as the service's control-plane
+// endpoint does for the media APIs; the other endpoints answer UnknownOperationException.
+func unknownOperation(p plane, r *http.Request) *Error {
+	if p == controlPlane {
+		e := &Error{Status: http.StatusForbidden}
+		if dataPlaneOp(r.URL.Path) {
+			e.Message = "data-plane path on the control-plane endpoint: send it to the endpoint GetDataEndpoint returns"
+		} else {
+			e.Message = "no control-plane operation at " + r.Method + " " + r.URL.Path
+		}
+		return e
+	}
+	return newError(http.StatusNotFound, "UnknownOperationException", "No operation at %s %s on this endpoint.", r.Method, r.URL.Path)
+}
+
+func dataPlaneOp(path string) bool {
+	_, ok := routes[dataPlane][path]
+	return ok
+}
+
+// readBody reads the body of a JSON request, refusing one larger than maxRequestBody before
+// reading it when its length is declared.
+func readBody(r *http.Request) ([]byte, *Error) {
+	tooLarge := newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+		"The request body is larger than %d bytes.", maxRequestBody)
+	if r.ContentLength > maxRequestBody {
+		return nil, tooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		return nil, newError(http.StatusBadRequest, "SerializationException", "Reading the request body failed: %v", err)
+	}
+	if len(data) > maxRequestBody {
+		return nil, tooLarge
+	}
+	return data, nil
+}
+
+// streamingPayloadHashes returns the payload hashes a streaming request may be signed with. A
+// producer signs a stream with UNSIGNED-PAYLOAD, announced in X-Amz-Content-Sha256, or with the
+// hash of the empty body, announced or not. A request announcing the hash of its actual body
+// gets a body that fails with an error at its end when the content does not match.
+func streamingPayloadHashes(r *http.Request) ([]string, *Error) {
+	switch h := r.Header.Get("X-Amz-Content-Sha256"); h {
+	case "":
+		return []string{emptyPayloadHash, unsignedPayload}, nil
+	case unsignedPayload, emptyPayloadHash:
+		return []string{h}, nil
+	default:
+		want, err := hex.DecodeString(h)
+		if err != nil || len(want) != sha256.Size {
+			return nil, invalidSignature("X-Amz-Content-Sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256, got %q.", h)
+		}
+		r.Body = &hashingBody{ReadCloser: r.Body, h: sha256.New(), want: want}
+		return []string{h}, nil
+	}
+}
+
+// errBodyHashMismatch is the error at the end of a streaming body that does not match the hash
+// it was signed with.
+var errBodyHashMismatch = errors.New("kvstest: the request body does not match its X-Amz-Content-Sha256")
+
+type hashingBody struct {
+	io.ReadCloser
+	h    hash.Hash
+	want []byte
+}
+
+func (b *hashingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.h.Write(p[:n])
+	if err == io.EOF && !bytes.Equal(b.h.Sum(nil), b.want) {
+		return n, errBodyHashMismatch
+	}
+	return n, err
+}
+
+// newRequestID returns a random UUID, the form of the service's request IDs.
+func newRequestID() string {
+	var u [16]byte
+	_, _ = rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	h := hex.EncodeToString(u[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// recorder remembers the status of a response for the log. It passes Flush and Hijack through,
+// so that streaming and WebSocket handlers work behind it.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("kvstest: the connection cannot be hijacked")
+	}
+	if r.status == 0 {
+		r.status = http.StatusSwitchingProtocols
+	}
+	return h.Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -138,8 +138,8 @@ type GetSignalingChannelEndpointOutput struct {
 type Tag struct {
 	// Key is the tag key.
 	Key string `json:"Key,omitzero" validate:"required,min=1,max=128,pattern=tagKey"`
-	// Value is the tag value.
-	Value string `json:"Value,omitzero" validate:"required,min=0,max=256,pattern=tagValue"`
+	// Value is the tag value; it may be empty, and is always sent.
+	Value string `json:"Value" validate:"min=0,max=256,pattern=tagValue"`
 }
 
 // SingleMasterConfiguration holds the settings of a SINGLE_MASTER signaling channel.

@@ -246,12 +246,17 @@ func (ck *checker) member(path string, mem Member, f reflect.StructField, requir
 	tag := f.Tag.Get("validate")
 	main, _, _ := strings.Cut(tag, ";")
 	base := f.Type
-	plainNumber := base.Kind() != reflect.Pointer && (s.Type == "integer" || s.Type == "long" || s.Type == "boolean")
+	// A plain value whose zero is valid (a number, a boolean, a string of minimum length 0)
+	// cannot tell "absent" from zero: when required it is always sent and never checked.
+	zeroValid := base.Kind() != reflect.Pointer && (s.Type == "integer" || s.Type == "long" || s.Type == "boolean" ||
+		s.Type == "string" && s.Min != nil && *s.Min == 0 && len(s.Enum) == 0)
 	_, omits := tagOption(f.Tag.Get("json"), "omitzero")
 	switch {
-	case plainNumber && required && omits:
-		ck.t.Errorf("%s: required %s must not be omitzero (its zero value is sent)", path, s.Type)
-	case !plainNumber && required != hasRule(main, "required"):
+	case zeroValid && required && omits:
+		ck.t.Errorf("%s: required %s must not be omitzero (its zero value is valid and must be sent)", path, s.Type)
+	case zeroValid && required && hasRule(main, "required"):
+		ck.t.Errorf("%s: required %s accepts its zero value, so it must not have the required rule", path, s.Type)
+	case !zeroValid && required != hasRule(main, "required"):
 		ck.t.Errorf("%s: model required=%v, validate tag %q", path, required, tag)
 	}
 	ck.bounds(path, s, main)

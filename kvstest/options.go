@@ -22,6 +22,7 @@ type options struct {
 	clock        func() time.Time
 	delays       Delays
 	limits       Limits
+	media        MediaLimits
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)

@@ -44,7 +44,8 @@ type Server struct {
 	inflight sync.WaitGroup // handlers running, including hijacked ones
 	close    sync.Once
 
-	faults faults
+	faults      faults
+	mediaFaults mediaFaults
 
 	mu       sync.Mutex // guards the state below; see state.go
 	streams  registry[*stream]

@@ -57,6 +57,7 @@ type stream struct {
 	images       *kvs.ImageGenerationConfiguration
 	edge         *edgeState
 	channelARN   string // the signaling channel whose media is stored in this stream
+	media        *mediaStore
 }
 
 // channel is the record of one signaling channel.

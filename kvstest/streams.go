@@ -35,6 +35,7 @@ func (s *Server) createStream(now time.Time, in *kvs.CreateStreamInput) (*kvs.Cr
 		return nil, e
 	}
 	st := &stream{
+		media:       newMediaStore(),
 		resource:    newResource("stream", in.StreamName, arn, now, s.opts.delays.StreamCreate, maps.Clone(in.Tags)),
 		deviceName:  in.DeviceName,
 		mediaType:   in.MediaType,

@@ -80,7 +80,7 @@ func NewAckReader(r io.ReadCloser) *AckReader {
 // Next returns the next acknowledgement. It returns io.EOF when the service ended the response
 // cleanly and io.ErrUnexpectedEOF when it ended inside an acknowledgement; errors are sticky.
 func (a *AckReader) Next() (Ack, error) {
-	for a.err == nil {
+	for {
 		if obj, ok := a.nextObject(); ok {
 			ack, valid := parseAck(obj)
 			if valid {
@@ -89,9 +89,14 @@ func (a *AckReader) Next() (Ack, error) {
 			a.skipped++
 			continue
 		}
+		if a.err != nil {
+			if a.err == io.EOF && bytes.IndexByte(a.buf[a.start:], '{') >= 0 {
+				a.err = io.ErrUnexpectedEOF // the response ended inside an acknowledgement
+			}
+			return Ack{}, a.err
+		}
 		a.fill()
 	}
-	return Ack{}, a.err
 }
 
 // Skipped returns how many objects were skipped because they held no event type.
@@ -135,11 +140,8 @@ func (a *AckReader) fill() {
 	}
 	n, err := a.r.Read(a.buf[len(a.buf):cap(a.buf)])
 	a.buf = a.buf[:len(a.buf)+n]
-	switch {
-	case err == io.EOF && bytes.IndexByte(a.buf, '{') >= 0:
-		a.err = io.ErrUnexpectedEOF
-	case err != nil:
-		a.err = err
+	if err != nil {
+		a.err = err // the bytes read with it are still parsed first
 	}
 }
 

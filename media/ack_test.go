@@ -61,7 +61,7 @@ func TestAckReader(t *testing.T) {
 		{"only junk", "\n\nnot json\n", nil, 0, nil},
 	}
 	for _, tt := range tests {
-		for _, split := range []string{"whole", "byte by byte", "half"} {
+		for _, split := range []string{"whole", "byte by byte", "half", "data with EOF"} {
 			t.Run(tt.name+"/"+split, func(t *testing.T) {
 				var r io.Reader = strings.NewReader(tt.in)
 				switch split {
@@ -69,6 +69,8 @@ func TestAckReader(t *testing.T) {
 					r = iotest.OneByteReader(r)
 				case "half":
 					r = iotest.HalfReader(r)
+				case "data with EOF":
+					r = iotest.DataErrReader(r)
 				}
 				got, skipped, err := readAcks(r)
 				if !errors.Is(err, tt.err) {

@@ -61,7 +61,7 @@ type GetMediaInput struct {
 type StartSelector struct {
 	// StartSelectorType says which of the other members locate the start.
 	StartSelectorType StartSelectorType `json:"StartSelectorType,omitzero" validate:"required"`
-	// AfterFragmentNumber is the fragment to start at, for FRAGMENT_NUMBER.
+	// AfterFragmentNumber is the fragment after which reading starts, for FRAGMENT_NUMBER.
 	AfterFragmentNumber string `json:"AfterFragmentNumber,omitzero" validate:"min=1,max=128,pattern=fragmentNumber"`
 	// StartTimestamp is the time to start at, for SERVER_TIMESTAMP and PRODUCER_TIMESTAMP: the
 	// first fragment that starts at or after it, or the one that contains it.
@@ -76,13 +76,14 @@ type StartSelectorType string
 
 // Values of StartSelectorType.
 const (
-	// StartSelectorTypeFragmentNumber starts at AfterFragmentNumber.
+	// StartSelectorTypeFragmentNumber starts with the fragment after AfterFragmentNumber.
 	StartSelectorTypeFragmentNumber StartSelectorType = "FRAGMENT_NUMBER"
 	// StartSelectorTypeServerTimestamp starts at StartTimestamp by the server's clock.
 	StartSelectorTypeServerTimestamp StartSelectorType = "SERVER_TIMESTAMP"
 	// StartSelectorTypeProducerTimestamp starts at StartTimestamp by the producer's clock.
 	StartSelectorTypeProducerTimestamp StartSelectorType = "PRODUCER_TIMESTAMP"
-	// StartSelectorTypeNow starts with the next fragment to arrive.
+	// StartSelectorTypeNow starts with the newest fragment: the one being received, or else the
+	// next to arrive.
 	StartSelectorTypeNow StartSelectorType = "NOW"
 	// StartSelectorTypeEarliest starts with the oldest stored fragment.
 	StartSelectorTypeEarliest StartSelectorType = "EARLIEST"

@@ -1,0 +1,234 @@
+// GetMedia: the emulator streams a stream's fragments, stored and arriving, as the service's MKV
+// documents, and ends the response when nothing new arrives for a while.
+
+package kvstest
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kvsgo/sdk/media"
+)
+
+func init() {
+	addRoute(dataPlane, "/getMedia", &route{op: "GetMedia", method: http.MethodPost, handle: (*Server).getMedia})
+}
+
+// fragmentNotFound is the in-band error of a start fragment that does not exist.
+const fragmentNotFound = 4000
+
+func (s *Server) getMedia(c *call) {
+	in := new(media.GetMediaInput)
+	if e := decodeInput(c.body, in); e != nil {
+		c.fail(e)
+		return
+	}
+	now := s.lockState()
+	st, e := s.findStream(in.StreamName, in.StreamARN)
+	if e == nil && st.status(now) != "ACTIVE" {
+		e = errStreamNotFound()
+	}
+	s.mu.Unlock()
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	lim := s.opts.media.withDefaults()
+	m := st.media
+	m.mu.Lock()
+	allowed := m.getCalls.allow(time.Now(), lim.GetMediaCallsPerSecond)
+	after, found := startAfter(m, in.StartSelector)
+	m.mu.Unlock()
+	if !allowed {
+		c.fail(errThrottled())
+		return
+	}
+	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w), limit: s.nextGetMediaFault().CutAfterBytes}
+	c.w.Header().Set("Content-Type", "video/webm")
+	c.w.WriteHeader(http.StatusOK)
+	out.flush()
+	if !found {
+		out.write(appendErrorDocument(nil, getMediaTags, after, fragmentNotFound, "Requested fragment is not found"))
+		out.finish()
+		return
+	}
+	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle}
+	r.run(c.r)
+	out.finish()
+}
+
+// startAfter returns the number of the fragment after which reading starts ("" for the very
+// first), and false when the selector names a fragment that does not exist. Call with m.mu held.
+func startAfter(m *mediaStore, sel media.StartSelector) (string, bool) {
+	frags := m.fragments
+	last := ""
+	if len(frags) > 0 {
+		last = frags[len(frags)-1].Number
+	}
+	switch sel.StartSelectorType {
+	case media.StartSelectorTypeEarliest:
+		return "", true
+	case media.StartSelectorTypeFragmentNumber, media.StartSelectorTypeContinuationToken:
+		n := sel.AfterFragmentNumber
+		if sel.StartSelectorType == media.StartSelectorTypeContinuationToken {
+			n = sel.ContinuationToken
+		}
+		return n, indexOf(frags, n) >= 0
+	case media.StartSelectorTypeServerTimestamp, media.StartSelectorTypeProducerTimestamp:
+		i := indexAtTime(frags, sel.StartTimestamp, sel.StartSelectorType == media.StartSelectorTypeProducerTimestamp)
+		if i == 0 {
+			return "", true
+		}
+		return frags[i-1].Number, true
+	}
+	// NOW: the fragment being received, if any, else the next.
+	if m.live != nil {
+		return previousNumber(m.live.Number), true
+	}
+	return last, true
+}
+
+// previousNumber returns a number just below n, so that reading "after" it starts with n.
+func previousNumber(n string) string {
+	b := []byte(n)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] > '0' {
+			b[i]--
+			return string(b)
+		}
+		b[i] = '9'
+	}
+	return ""
+}
+
+// mediaReader streams the fragments after a point.
+type mediaReader struct {
+	s     *Server
+	st    *stream
+	out   *mediaWriter
+	after string
+	idle  time.Duration
+}
+
+func (r *mediaReader) run(req *http.Request) {
+	m := r.st.media
+	quietSince := time.Now()
+	for !r.out.cut {
+		m.mu.Lock()
+		var next *storedFragment
+		if i := indexAfter(m.fragments, r.after); i < len(m.fragments) {
+			next = m.fragments[i]
+		} else if m.live != nil && media.CompareFragmentNumbers(m.live.Number, r.after) > 0 {
+			next = m.live
+		}
+		changed := m.changed
+		m.mu.Unlock()
+		if next != nil {
+			if !r.send(next) {
+				return
+			}
+			r.after, quietSince = next.Number, time.Now()
+			continue
+		}
+		wait := r.idle - time.Since(quietSince)
+		if wait <= 0 {
+			return // nothing new for a while: the service ends the response
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-changed:
+		case <-t.C:
+		case <-req.Context().Done():
+			t.Stop()
+			return
+		case <-r.st.deleted:
+			t.Stop()
+			return
+		}
+		t.Stop()
+	}
+}
+
+// send writes one fragment's document. A fragment still arriving is written frame by frame as
+// its frames come; when its producer's connection drops inside it, the response is dropped too,
+// since the document cannot be completed. It reports whether reading goes on.
+func (r *mediaReader) send(f *storedFragment) bool {
+	m := r.st.media
+	r.out.write(appendDocumentStart(nil, f, getMediaTags))
+	var buf []byte
+	for sent := 0; ; {
+		m.mu.Lock()
+		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.changed
+		m.mu.Unlock()
+		for _, fr := range frames {
+			buf = appendFrame(buf[:0], f, fr)
+			r.out.write(buf)
+		}
+		sent += len(frames)
+		switch {
+		case r.out.cut:
+			return false
+		case discarded:
+			r.out.abort()
+			return false
+		case complete && sent == len(f.Frames):
+			r.out.write(appendDocumentEnd(nil, f, r.behind(f)))
+			return !r.out.cut
+		}
+		select {
+		case <-changed:
+		case <-r.st.deleted:
+			return false
+		}
+	}
+}
+
+// behind returns how far f is behind the newest fragment of the stream.
+func (r *mediaReader) behind(f *storedFragment) time.Duration {
+	m := r.st.media
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	newest := f.ServerTimestamp
+	if n := len(m.fragments); n > 0 {
+		newest = m.fragments[n-1].ServerTimestamp
+	}
+	if m.live != nil && m.live.ServerTimestamp.After(newest) {
+		newest = m.live.ServerTimestamp
+	}
+	return newest.Sub(f.ServerTimestamp)
+}
+
+// mediaWriter writes a media response, flushing each piece, and drops the connection once a
+// fault's byte budget is spent.
+type mediaWriter struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	limit   int64 // bytes to send before the connection is cut; zero for no limit
+	written int64
+	cut     bool // the fault fired: the handler must drop the connection
+}
+
+func (o *mediaWriter) write(b []byte) {
+	if o.cut {
+		return
+	}
+	if o.limit > 0 && o.written+int64(len(b)) >= o.limit {
+		b = b[:o.limit-o.written]
+		o.cut = true
+	}
+	n, _ := o.w.Write(b)
+	o.written += int64(n)
+	o.flush()
+}
+
+func (o *mediaWriter) flush() { _ = o.rc.Flush() }
+
+// abort marks the response to be dropped without a clean end.
+func (o *mediaWriter) abort() { o.cut = true }
+
+// finish ends the handler: cleanly, or by dropping the connection after a fault or an abort.
+func (o *mediaWriter) finish() {
+	if o.cut {
+		panic(http.ErrAbortHandler)
+	}
+}

@@ -1,0 +1,81 @@
+// Media limits and timings of the emulator.
+
+package kvstest
+
+import "time"
+
+// MediaLimits are the limits and timings of the emulator's media APIs. Zero fields take the
+// service's values (the defaults below); a negative call rate or connection count lifts the
+// limit.
+type MediaLimits struct {
+	// PutMediaCallsPerSecond and GetMediaCallsPerSecond limit the calls per stream and second;
+	// calls over the limit get ClientLimitExceededException (5 each by default).
+	PutMediaCallsPerSecond int
+	GetMediaCallsPerSecond int
+	// PutMediaConnections is how many PutMedia connections a stream may have open at once;
+	// another gets ConnectionLimitExceededException (1 by default).
+	PutMediaConnections int
+	// MaxFragmentSize and MaxFragmentDuration bound a fragment (50 MB and 20 s by default);
+	// beyond them the fragment gets error 4001 or 4002.
+	MaxFragmentSize     int64
+	MaxFragmentDuration time.Duration
+	// MaxFragmentMetadata bounds the metadata tags of a fragment (10 by default); beyond it the
+	// fragment gets error 4009.
+	MaxFragmentMetadata int
+	// IdleAckInterval is the time between IDLE acknowledgements while no data arrives (3 s by
+	// default); IdleTimeout ends a PutMedia request that received nothing for that long (30 s).
+	IdleAckInterval time.Duration
+	IdleTimeout     time.Duration
+	// MaxConnectionDuration ends a PutMedia connection with error 4003 (45 minutes by default).
+	MaxConnectionDuration time.Duration
+	// PersistDelay is the time between the RECEIVED and PERSISTED acknowledgements of a
+	// fragment (none by default).
+	PersistDelay time.Duration
+	// GetMediaIdle ends a GetMedia response when no new fragment came for that long (3 s by
+	// default, as the service does).
+	GetMediaIdle time.Duration
+}
+
+// The service's media limits, the defaults of MediaLimits.
+const (
+	DefaultMediaCallsPerSecond   = 5
+	DefaultMaxFragmentSize       = 50 << 20
+	DefaultMaxFragmentDuration   = 20 * time.Second
+	DefaultMaxFragmentMetadata   = 10
+	DefaultIdleAckInterval       = 3 * time.Second
+	DefaultPutMediaIdleTimeout   = 30 * time.Second
+	DefaultMaxConnectionDuration = 45 * time.Minute
+	DefaultGetMediaIdle          = 3 * time.Second
+)
+
+// WithMediaLimits sets the limits and timings of the media APIs.
+func WithMediaLimits(l MediaLimits) Option {
+	return func(o *options) { o.media = l }
+}
+
+// withDefaults returns the limits with the defaults filled in.
+func (l MediaLimits) withDefaults() MediaLimits {
+	setInt := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	setDur := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setInt(&l.PutMediaCallsPerSecond, DefaultMediaCallsPerSecond)
+	setInt(&l.GetMediaCallsPerSecond, DefaultMediaCallsPerSecond)
+	setInt(&l.PutMediaConnections, 1)
+	setInt(&l.MaxFragmentMetadata, DefaultMaxFragmentMetadata)
+	if l.MaxFragmentSize <= 0 {
+		l.MaxFragmentSize = DefaultMaxFragmentSize
+	}
+	setDur(&l.MaxFragmentDuration, DefaultMaxFragmentDuration)
+	setDur(&l.IdleAckInterval, DefaultIdleAckInterval)
+	setDur(&l.IdleTimeout, DefaultPutMediaIdleTimeout)
+	setDur(&l.MaxConnectionDuration, DefaultMaxConnectionDuration)
+	setDur(&l.GetMediaIdle, DefaultGetMediaIdle)
+	return l
+}

@@ -1,0 +1,152 @@
+// The media of a stream: the fragments PutMedia stored, the one being received, and the readers
+// waiting for more. GetMedia and the archived-media operations read from here.
+
+package kvstest
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kvsgo/sdk/media"
+	"github.com/kvsgo/sdk/mkv"
+)
+
+// storedFragment is one fragment as the service keeps it: the producer's header, the fragment's
+// metadata and frames, and the service's own numbering and timestamps.
+type storedFragment struct {
+	Number            string    // decimal, about 47 digits, growing along the stream
+	ServerTimestamp   time.Time // when the first byte arrived (milliseconds)
+	ProducerTimestamp time.Time // from the cluster timecode and the PutMedia headers (milliseconds)
+	Timecode          int64     // the cluster timecode, in TimecodeScale units
+	TimecodeScale     uint64
+	Info              mkv.Info
+	Tracks            []mkv.TrackEntry
+	Tags              []mkv.SimpleTag // the producer's fragment metadata
+	Frames            []storedFrame
+	Size              int64 // bytes of frame data
+
+	complete  bool // every frame arrived (RECEIVED)
+	discarded bool // the producer's connection ended inside it: it is not kept
+}
+
+// storedFrame is one frame of a stored fragment.
+type storedFrame struct {
+	Track    uint64
+	Timecode int64 // absolute, in the fragment's TimecodeScale units
+	Keyframe bool
+	Data     []byte
+}
+
+// Duration returns the time from the fragment's first frame to its last.
+func (f *storedFragment) Duration() time.Duration {
+	if len(f.Frames) == 0 {
+		return 0
+	}
+	first, last := f.Frames[0].Timecode, f.Frames[0].Timecode
+	for _, fr := range f.Frames {
+		first, last = min(first, fr.Timecode), max(last, fr.Timecode)
+	}
+	return mkv.Timestamp(last-first, f.TimecodeScale)
+}
+
+// frameTime returns a frame's producer time.
+func (f *storedFragment) frameTime(timecode int64) time.Time {
+	return f.ProducerTimestamp.Add(mkv.Timestamp(timecode-f.Timecode, f.TimecodeScale))
+}
+
+// mediaStore is the media of one stream, with a lock of its own so that long-running readers and
+// writers never hold Server.mu while they wait.
+type mediaStore struct {
+	mu        sync.Mutex
+	fragments []*storedFragment // kept fragments, in arrival order (and so in number order)
+	live      *storedFragment   // the fragment being received, if any
+	changed   chan struct{}     // closed and replaced when a frame or fragment arrives or ends
+	writers   int               // open PutMedia connections
+	putCalls  rateWindow
+	getCalls  rateWindow
+}
+
+func newMediaStore() *mediaStore {
+	return &mediaStore{changed: make(chan struct{})}
+}
+
+// signal wakes the readers waiting for media. Call with m.mu held.
+func (m *mediaStore) signal() {
+	close(m.changed)
+	m.changed = make(chan struct{})
+}
+
+// fragmentCounter numbers fragments across the server, so that numbers grow along every stream.
+var fragmentCounter atomic.Uint64
+
+// newFragmentNumber returns a fragment number shaped like the service's: 47 decimal digits,
+// growing with time.
+func newFragmentNumber(now time.Time) string {
+	return fmt.Sprintf("91343852333%018d%018d", now.UnixMilli(), fragmentCounter.Add(1))
+}
+
+// snapshot returns the kept fragments. The slice is a copy; the fragments themselves are never
+// changed once complete.
+func (m *mediaStore) snapshot() []*storedFragment {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*storedFragment(nil), m.fragments...)
+}
+
+// indexAfter returns the index of the first kept fragment numbered above number.
+func indexAfter(frags []*storedFragment, number string) int {
+	return sort.Search(len(frags), func(i int) bool { return media.CompareFragmentNumbers(frags[i].Number, number) > 0 })
+}
+
+// indexOf returns the index of the kept fragment numbered number, or -1.
+func indexOf(frags []*storedFragment, number string) int {
+	i := sort.Search(len(frags), func(i int) bool { return media.CompareFragmentNumbers(frags[i].Number, number) >= 0 })
+	if i < len(frags) && frags[i].Number == number {
+		return i
+	}
+	return -1
+}
+
+// indexAtTime returns the index of the first kept fragment that contains t or starts after it,
+// by server or producer time.
+func indexAtTime(frags []*storedFragment, t time.Time, producer bool) int {
+	for i, f := range frags {
+		start := f.ServerTimestamp
+		if producer {
+			start = f.ProducerTimestamp
+		}
+		if !start.Add(f.Duration()).Before(t) {
+			return i
+		}
+	}
+	return len(frags)
+}
+
+// rateWindow counts calls in the last second, for the per-stream call limits.
+type rateWindow struct {
+	calls []time.Time
+}
+
+// allow records a call at now and reports whether it is within limit calls per second (a
+// limit of zero or less allows every call).
+func (w *rateWindow) allow(now time.Time, limit int) bool {
+	if limit <= 0 {
+		return true
+	}
+	cut := now.Add(-time.Second)
+	kept := w.calls[:0]
+	for _, t := range w.calls {
+		if t.After(cut) {
+			kept = append(kept, t)
+		}
+	}
+	w.calls = kept
+	if len(w.calls) >= limit {
+		return false
+	}
+	w.calls = append(w.calls, now)
+	return true
+}

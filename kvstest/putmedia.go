@@ -1,0 +1,428 @@
+// PutMedia: the emulator reads the MKV stream as it arrives, turns each cluster into a
+// fragment, acknowledges it, and keeps it for GetMedia and the archived-media operations.
+
+package kvstest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/media"
+	"github.com/kvsgo/sdk/mkv"
+)
+
+func init() {
+	streamRoute(dataPlane, http.MethodPost, "/putMedia", "PutMedia", (*Server).putMedia)
+}
+
+// putMediaRequest is what the headers of a PutMedia request say.
+type putMediaRequest struct {
+	stream       *stream
+	relative     bool
+	start        time.Time
+	retention    func() int32 // the stream's retention now
+	connectionAt time.Time
+}
+
+func (s *Server) putMedia(c *call) {
+	lim := s.opts.media.withDefaults()
+	req, e := s.openPutMedia(c.r, lim)
+	if e != nil {
+		c.w.Header().Set("Connection", "close")
+		c.fail(e)
+		return
+	}
+	m := req.stream.media
+	defer func() {
+		m.mu.Lock()
+		m.writers--
+		m.mu.Unlock()
+	}()
+	rc := http.NewResponseController(c.w)
+	// Acknowledgements are written while the body is still being read: HTTP/1.1 servers in Go
+	// stop reading a request body once the response starts unless told otherwise.
+	_ = rc.EnableFullDuplex()
+	c.w.Header().Set("Content-Type", "application/json")
+	c.w.WriteHeader(http.StatusOK)
+	_ = rc.Flush()
+	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval)}
+	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in}
+	in.reader = mkv.NewReader(in.body, mkv.ReaderOptions{Limits: mkv.Limits{MaxElementSize: lim.MaxFragmentSize}})
+	if abort := in.run(); abort {
+		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly
+	}
+}
+
+// openPutMedia checks the headers and the stream, and counts the connection.
+func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaRequest, *Error) {
+	name, arn := r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")
+	if (name == "") == (arn == "") {
+		return nil, errInvalidArgument("Exactly one of x-amzn-stream-name and x-amzn-stream-arn must be set.")
+	}
+	req := &putMediaRequest{connectionAt: time.Now()}
+	switch tc := r.Header.Get("X-Amzn-Fragment-Timecode-Type"); tc {
+	case string(media.FragmentTimecodeAbsolute):
+	case string(media.FragmentTimecodeRelative):
+		req.relative = true
+	default:
+		return nil, errInvalidArgument("x-amzn-fragment-timecode-type must be ABSOLUTE or RELATIVE, got %q.", tc)
+	}
+	if v := r.Header.Get("X-Amzn-Producer-Start-Timestamp"); v != "" {
+		t, ok := jsonwire.ParseEpochSeconds([]byte(v))
+		if !ok {
+			return nil, errInvalidArgument("x-amzn-producer-start-timestamp %q is not a number of seconds.", v)
+		}
+		req.start = t
+	} else if req.relative {
+		return nil, errInvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
+	}
+	now := s.lockState()
+	st, e := s.findStream(name, arn)
+	if e == nil && st.status(now) != "ACTIVE" {
+		e = errStreamNotFound()
+	}
+	s.mu.Unlock()
+	if e != nil {
+		return nil, e
+	}
+	req.stream = st
+	req.retention = func() int32 {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return st.retention
+	}
+	m := st.media
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case !m.putCalls.allow(time.Now(), lim.PutMediaCallsPerSecond):
+		return nil, errThrottled()
+	case lim.PutMediaConnections > 0 && m.writers >= lim.PutMediaConnections:
+		return nil, newError(http.StatusBadRequest, "ConnectionLimitExceededException",
+			"The stream %s already has %d PutMedia connection(s) open, the most it may have.", st.name, m.writers)
+	}
+	m.writers++
+	return req, nil
+}
+
+// ingest is the state of one PutMedia connection.
+type ingest struct {
+	s      *Server
+	req    *putMediaRequest
+	lim    MediaLimits
+	fault  PutMediaFault
+	acks   *ackStream
+	body   *ingestBody
+	reader *mkv.Reader
+
+	documents int
+	info      mkv.Info
+	tracks    []mkv.TrackEntry
+	metadata  []mkv.SimpleTag // for the next fragment
+	cur       *storedFragment
+	seen      map[uint64]bool // tracks with frames in cur
+	last      int64           // the timecode of the previous fragment
+	haveLast  bool
+	received  int
+}
+
+var errCut = errors.New("kvstest: connection cut by an injected fault")
+
+// run reads the body to its end or to an error. It reports whether the connection must be
+// dropped abruptly (an injected cut).
+func (in *ingest) run() (abort bool) {
+	deleted := in.req.stream.deleted
+	for {
+		select {
+		case <-deleted:
+			in.fail(media.AckErrStreamNotActive)
+			return false
+		default:
+		}
+		ev, err := in.reader.Next()
+		if err != nil {
+			return in.end(err)
+		}
+		if id := in.apply(ev); id != 0 {
+			in.fail(id)
+			return false
+		}
+		if in.cutNow() {
+			in.discard()
+			in.acks.close()
+			return true
+		}
+	}
+}
+
+// end handles the end of the body: a clean end completes the last fragment; an injected cut,
+// a broken connection or a timeout discards it.
+func (in *ingest) end(err error) (abort bool) {
+	var se *mkv.SyntaxError
+	switch {
+	case err == io.EOF:
+		if id := in.finish(); id != 0 {
+			in.fail(id)
+			return false
+		}
+		in.acks.close()
+		return false
+	case errors.Is(err, errCut):
+		in.discard()
+		in.acks.close()
+		return true
+	case errors.As(err, &se) && !isNetworkError(se.Err):
+		in.fail(media.AckErrInvalidMKVData)
+		return false
+	case errors.Is(err, os.ErrDeadlineExceeded) && time.Since(in.req.connectionAt) >= in.lim.MaxConnectionDuration:
+		in.fail(media.AckErrMaxConnectionDurationReached)
+		return false
+	}
+	in.discard() // the producer went away, or sent nothing for IdleTimeout
+	in.acks.close()
+	return false
+}
+
+func isNetworkError(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, errCut) ||
+		errors.Is(err, http.ErrBodyReadAfterClose) || errors.Is(err, io.ErrClosedPipe) || strings.Contains(err.Error(), "connection")
+}
+
+// apply handles one element of the stream and returns an error id when the stream breaks a rule.
+func (in *ingest) apply(ev mkv.Event) media.AckErrorID {
+	switch ev.Kind {
+	case mkv.KindDocumentStart:
+		in.documents++
+		if in.documents > 1 {
+			return media.AckErrInvalidMKVData // one EBML header and Segment per connection
+		}
+	case mkv.KindInfo:
+		in.info = *ev.Info
+	case mkv.KindTracks:
+		if len(ev.Tracks) > mkv.MaxTracks {
+			return media.AckErrMoreThanAllowedTracksFound
+		}
+		in.tracks = ev.Tracks
+	case mkv.KindTags:
+		if id := in.finish(); id != 0 {
+			return id
+		}
+		return in.addMetadata(ev.Tags)
+	case mkv.KindClusterStart:
+		if id := in.finish(); id != 0 {
+			return id
+		}
+		return in.start(ev.Cluster.Timecode)
+	case mkv.KindFrame:
+		return in.addFrame(ev.Frame)
+	case mkv.KindClusterEnd, mkv.KindDocumentEnd:
+		return in.finish()
+	}
+	return 0
+}
+
+// addMetadata records the producer's metadata for the next fragment; the end-of-fragment tag
+// only ends the current one.
+func (in *ingest) addMetadata(tags []mkv.Tag) media.AckErrorID {
+	for _, tag := range tags {
+		for _, st := range tag.SimpleTags {
+			switch {
+			case st.Name == mkv.EndOfFragmentTagName:
+			case strings.HasPrefix(strings.ToUpper(st.Name), "AWS"):
+				return media.AckErrInvalidFragmentMetadata
+			default:
+				in.metadata = append(in.metadata, st)
+			}
+		}
+	}
+	if len(in.metadata) > in.lim.MaxFragmentMetadata {
+		return media.AckErrFragmentMetadataLimitReached
+	}
+	return 0
+}
+
+// start opens a fragment at cluster timecode tc.
+func (in *ingest) start(tc int64) media.AckErrorID {
+	if in.tracks == nil {
+		return media.AckErrInvalidMKVData // a cluster before the Tracks
+	}
+	if in.haveLast && tc < in.last {
+		return media.AckErrFragmentTimecodeLesserThanPrevious
+	}
+	scale := in.info.TimecodeScale
+	if scale == 0 {
+		scale = mkv.DefaultTimecodeScale
+	}
+	producer := time.Unix(0, 0).Add(mkv.Timestamp(tc, scale))
+	if in.req.relative {
+		producer = in.req.start.Add(mkv.Timestamp(tc, scale))
+	}
+	if tc < 0 && !in.req.relative {
+		return media.AckErrInvalidProducerTimestamp
+	}
+	now := in.s.now()
+	f := &storedFragment{
+		Number: newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
+		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
+	}
+	in.metadata = nil
+	in.cur, in.seen = f, map[uint64]bool{}
+	m := in.req.stream.media
+	m.mu.Lock()
+	m.live = f
+	m.signal()
+	m.mu.Unlock()
+	if in.fault.ErrorAckID != 0 && in.received == in.fault.ErrorAfterFragments {
+		return media.AckErrorID(in.fault.ErrorAckID)
+	}
+	in.acks.send(media.Ack{EventType: media.AckEventBuffering, FragmentTimecode: tc, FragmentNumber: f.Number}, time.Time{})
+	return 0
+}
+
+// addFrame appends a frame to the open fragment, for the live readers too.
+func (in *ingest) addFrame(fr mkv.Frame) media.AckErrorID {
+	f := in.cur
+	known := false
+	for _, t := range in.tracks {
+		known = known || t.Number == fr.Track
+	}
+	switch {
+	case f == nil:
+		return media.AckErrInvalidMKVData
+	case !known:
+		return media.AckErrTrackNumberMismatch
+	case f.Size+int64(len(fr.Data)) > in.lim.MaxFragmentSize:
+		return media.AckErrMaxFragmentSizeReached
+	case mkv.Timestamp(fr.Timecode-f.Timecode, f.TimecodeScale) > in.lim.MaxFragmentDuration:
+		return media.AckErrMaxFragmentDurationReached
+	}
+	in.seen[fr.Track] = true
+	m := in.req.stream.media
+	m.mu.Lock()
+	f.Frames = append(f.Frames, storedFrame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: append([]byte(nil), fr.Data...)})
+	f.Size += int64(len(fr.Data))
+	m.signal()
+	m.mu.Unlock()
+	return 0
+}
+
+// finish completes the open fragment: it is checked, kept when the stream keeps data, and
+// acknowledged.
+func (in *ingest) finish() media.AckErrorID {
+	f := in.cur
+	if f == nil {
+		return 0
+	}
+	for _, t := range in.tracks {
+		if !in.seen[t.Number] {
+			return media.AckErrFramesMissingForTrack
+		}
+	}
+	keep := in.req.retention() > 0
+	m := in.req.stream.media
+	m.mu.Lock()
+	f.complete = true
+	if keep {
+		m.fragments = append(m.fragments, f)
+	}
+	if m.live == f {
+		m.live = nil
+	}
+	m.signal()
+	m.mu.Unlock()
+	in.cur = nil
+	in.last, in.haveLast = f.Timecode, true
+	in.received++
+	ack := media.Ack{FragmentTimecode: f.Timecode, FragmentNumber: f.Number}
+	ack.EventType = media.AckEventReceived
+	in.acks.send(ack, time.Time{})
+	if keep {
+		ack.EventType = media.AckEventPersisted
+		in.acks.send(ack, time.Now().Add(in.lim.PersistDelay))
+	}
+	if in.fault.Stall && in.received == in.fault.StallAfterFragments {
+		in.acks.close() // written so far; nothing after
+		in.acks = newAckStream(discardWriter{}, in.lim.IdleAckInterval)
+	}
+	return 0
+}
+
+// discard drops the open fragment: its connection ended inside it.
+func (in *ingest) discard() {
+	f := in.cur
+	if f == nil {
+		return
+	}
+	m := in.req.stream.media
+	m.mu.Lock()
+	f.discarded = true
+	if m.live == f {
+		m.live = nil
+	}
+	m.signal()
+	m.mu.Unlock()
+	in.cur = nil
+}
+
+// fail sends an ERROR acknowledgement for the open fragment (discarded) and ends the response,
+// as the service does.
+func (in *ingest) fail(id media.AckErrorID) {
+	ack := media.Ack{EventType: media.AckEventError, ErrorID: id}
+	if in.cur != nil {
+		ack.FragmentTimecode, ack.FragmentNumber = in.cur.Timecode, in.cur.Number
+	}
+	in.discard()
+	in.acks.send(ack, time.Time{})
+	in.acks.close()
+}
+
+// cutNow reports whether an injected fault drops the connection now.
+func (in *ingest) cutNow() bool {
+	return in.fault.CutAfterFragments > 0 && in.received >= in.fault.CutAfterFragments
+}
+
+// ingestBody reads the request body for the ingest: it keeps the idle deadline moving, tells the
+// acknowledgements when data arrives, and cuts the connection when a fault says so.
+type ingestBody struct {
+	r    io.Reader
+	rc   *http.ResponseController
+	in   *ingest
+	read int64
+}
+
+func (b *ingestBody) Read(p []byte) (int, error) {
+	in := b.in
+	if limit := in.fault.CutAfterBytes; limit > 0 {
+		if b.read >= limit {
+			return 0, errCut
+		}
+		p = p[:min(int64(len(p)), limit-b.read)]
+	}
+	deadline := time.Now().Add(in.lim.IdleTimeout)
+	if end := in.req.connectionAt.Add(in.lim.MaxConnectionDuration); end.Before(deadline) {
+		deadline = end
+	}
+	_ = b.rc.SetReadDeadline(deadline)
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	if n > 0 {
+		in.acks.lastData.Store(time.Now().UnixNano())
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("reading the PutMedia body: %w", err)
+	}
+	return n, err
+}
+
+// discardWriter swallows the acknowledgements of a stalled connection.
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardWriter) WriteHeader(int)             {}

@@ -73,7 +73,8 @@ func (p *Producer) onErrorAck(c *conn, f *fragment, ack Ack) {
 }
 
 // disconnected settles the fragments of a connection that ended: those not received are sent
-// again on the next connection; those received but not persisted (when PERSISTED is awaited)
+// again on the next connection (a connection that leaves any is counted as a reconnection, even
+// when the service ended it cleanly); those received but not persisted (when PERSISTED is awaited)
 // are released as unconfirmed, as the official producer does, since their acknowledgement left
 // with the connection.
 func (p *Producer) disconnected(c *conn) {
@@ -93,7 +94,8 @@ func (p *Producer) disconnected(c *conn) {
 			resend++
 		}
 	}
-	if c.reason != nil && !errors.Is(c.reason, errFinished) && p.fatal == nil && p.ctx.Err() == nil {
+	failed := c.reason != nil && !errors.Is(c.reason, errFinished) || resend > 0
+	if failed && p.fatal == nil && p.ctx.Err() == nil {
 		p.stats.Reconnects++
 		p.events.push(ProducerEvent{Type: EventReconnect, Resent: resend, Err: fmt.Errorf("media: connection %d ended: %w", c.gen, c.reason)})
 	}

@@ -26,6 +26,9 @@ type conn struct {
 	// connection then ends with it once the service ends the response.
 	endReason  error
 	bodyClosed time.Time
+	// writeFailed and writeErr (guarded by Producer.mu) record a failed write of the body.
+	writeFailed time.Time
+	writeErr    error
 }
 
 // fail ends the connection for reason (only the first reason is kept).
@@ -198,6 +201,8 @@ func (p *Producer) watch(c *conn, now time.Time) {
 		}
 	}
 	switch {
+	case !c.writeFailed.IsZero() && now.Sub(c.writeFailed) > p.cfg.AckTimeout:
+		c.fail(c.writeErr)
 	case c.endReason != nil && now.Sub(c.bodyClosed) > max(10*time.Second, 2*p.cfg.AckTimeout):
 		c.fail(c.endReason) // the service did not end the response after the body
 	case now.Sub(c.started) > p.cfg.MaxConnectionAge:
@@ -257,7 +262,11 @@ func (p *Producer) writeLoop(c *conn) {
 		_, err := c.pw.Write(chunk)
 		p.mu.Lock()
 		if err != nil {
-			c.fail(fmt.Errorf("media: sending to the service: %w", err))
+			// The connection is going: let the acknowledgements already on their way be read,
+			// and end it if the response does not end by itself soon.
+			if c.writeFailed.IsZero() {
+				c.writeFailed, c.writeErr = time.Now(), fmt.Errorf("media: sending to the service: %w", err)
+			}
 			return
 		}
 		off += len(chunk)
@@ -320,7 +329,9 @@ func (p *Producer) ackLoop(c *conn, acks *AckReader) {
 			p.mu.Lock()
 			reason := c.endReason
 			p.mu.Unlock()
-			if reason == nil {
+			// Only a clean end of the response after the body was ended on purpose is a normal
+			// end; anything else is a failure, even after the body ended.
+			if reason == nil || err != io.EOF {
 				reason = fmt.Errorf("media: the acknowledgement stream ended: %w", err)
 			}
 			c.fail(reason)

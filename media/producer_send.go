@@ -233,17 +233,18 @@ func (p *Producer) writeLoop(c *conn) {
 			return
 		default:
 		}
-		if cur == nil {
-			cur, off = p.nextToSend(lastSeq), 0
-			if cur == nil {
-				if p.endOfBody(c) {
-					return
-				}
+		if cur == nil { // at a fragment boundary: the body may end here
+			next := p.nextToSend(lastSeq)
+			if p.endOfBody(c, next == nil) {
+				return
+			}
+			if next == nil {
 				if !p.waitKick(c) {
 					return
 				}
 				continue
 			}
+			cur, off = next, 0
 			p.startSending(cur, c)
 		}
 		chunk := cur.data[off:len(cur.data)]
@@ -292,12 +293,13 @@ func (p *Producer) startSending(f *fragment, c *conn) {
 	p.stats.FragmentsSent++
 }
 
-// endOfBody ends the request body at a fragment boundary when the producer is closing or the
-// connection is old; the service then acknowledges what it got and ends the response.
-func (p *Producer) endOfBody(c *conn) bool {
+// endOfBody ends the request body at a fragment boundary when the producer is closing and
+// everything is sent (idle), or when the connection is old; the service then acknowledges what
+// it got and ends the response.
+func (p *Producer) endOfBody(c *conn, idle bool) bool {
 	var reason error
 	switch {
-	case p.closing && p.w.open == nil:
+	case idle && p.closing && p.w.open == nil:
 		reason = errFinished
 	case time.Since(c.started) > p.cfg.MaxConnectionAge:
 		reason = errRotate

@@ -22,6 +22,7 @@ type options struct {
 	clock        func() time.Time
 	delays       Delays
 	limits       Limits
+	signaling    SignalingLimits
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)
@@ -70,6 +71,9 @@ func (o *options) check() error {
 	}
 	if o.limits.Streams < 0 || o.limits.Channels < 0 {
 		errs = append(errs, errors.New("limits must not be negative"))
+	}
+	if err := o.signaling.check(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -229,7 +229,6 @@ func sendCandidates(t *testing.T, conn *signaling.Conn, prefix string, n int) []
 	return names
 }
 
-
 // TestGoAwayFromTheEmulatorReconnectsAtOnce sends messages from the master right after the relay
 // sent it GO_AWAY: some leave on the old connection (the relay keeps relaying it), the rest on
 // the new one, and the viewer receives each exactly once.

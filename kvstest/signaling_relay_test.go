@@ -253,7 +253,7 @@ func TestSignalingIdleAndAgeLimits(t *testing.T) {
 	silent := e.dial(t, "silent")
 	start := time.Now()
 	wantClose(t, silent, websocket.StatusGoingAway, "idle timeout")
-	if d := time.Since(start); d < 150*time.Millisecond || d > 500*time.Millisecond {
+	if d := time.Since(start); d < 150*time.Millisecond || d > 2*time.Second {
 		t.Errorf("idle connection closed after %v, want about 150ms", d)
 	}
 

@@ -120,6 +120,34 @@ func TestMasterAndViewerExchangeThroughTheEmulator(t *testing.T) {
 	}
 }
 
+// TestEarlyCandidatesThroughTheEmulator sends a viewer's candidates before its offer, as trickle
+// ICE may, through the relay; the first one before the master has even connected. The master's
+// Receive still returns the offer first, then the candidates in order.
+func TestEarlyCandidatesThroughTheEmulator(t *testing.T) {
+	e := newEmulator(t)
+	c := e.client()
+	viewer := e.connect(t, c, "v1")
+	ctx := context.Background()
+	// Sent before the master connects: the relay keeps it for the master.
+	if err := viewer.SendAndWait(ctx, &signaling.OutgoingMessage{Type: signaling.MessageTypeICECandidate,
+		ICECandidate: candidate("held")}, 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	master := e.connect(t, c, "")
+	for _, name := range []string{"c1", "c2"} {
+		if err := viewer.SendICECandidate(ctx, "", candidate(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := viewer.SendSDPOffer(ctx, "", offer); err != nil {
+		t.Fatal(err)
+	}
+	if m := recvMessage(t, master); m.Type != signaling.MessageTypeSDPOffer || m.SenderClientID != "v1" {
+		t.Fatalf("master received %+v first, want the offer", m)
+	}
+	expectCandidates(t, master, "v1", []string{"held", "c1", "c2"})
+}
+
 // TestInterruptedConnectionsLoseNoQueuedMessage interrupts a viewer's connection mid-session,
 // with GO_AWAY or by dropping the socket, holds its reconnection (failing some attempts) while
 // the viewer sends, and checks that the master receives every message exactly once, in order,

@@ -80,12 +80,45 @@
 // latency passes, the hook runs, then a queued failure, if any, is answered instead of the
 // operation. They work for every operation, including the data-plane and signaling ones.
 //
+// # WebRTC signaling
+//
+// SignalingWebSocketURL serves the WebSocket API of signaling channels: ConnectAsMaster, and
+// ConnectAsViewer when the URL names a client with X-Amz-ClientId (these are the operation names
+// for fault injection). The handshake is a GET of a URL presigned as signaling.PresignURL signs
+// it, verified like any request: an expired or altered URL fails with InvalidSignatureException
+// (HTTP 403). The channel must exist and be ACTIVE (ResourceNotFoundException, 404) and a
+// viewer's client ID valid (InvalidArgumentException, 400). A channel takes one master and ten
+// viewers: a new master replaces the connected one and a viewer reconnecting with its client ID
+// replaces its old connection (the old one is closed with status 1008), an eleventh viewer is
+// refused with ClientLimitExceededException (400). The connection is registered before the
+// handshake completes, so messages can be sent to a client as soon as its Connect returns.
+//
+// A viewer's messages go to the master with senderClientId set to the viewer's client ID,
+// whatever recipientClientId they name; the master's go to the viewer recipientClientId names.
+// A message that cannot be delivered (the viewer is not connected, the master named no
+// recipient, the frame does not decode) is reported to its sender with a STATUS_RESPONSE
+// (InvalidArgumentException, "400") when it carries a correlationId, and dropped otherwise.
+// Messages for the master sent while none is connected wait for one for the channel's
+// MessageTtlSeconds (on the server's clock); a newer SDP offer or answer from the same viewer
+// replaces a waiting one. The relay closes a connection after an hour, after ten minutes in
+// which the client sent nothing (pings count), and a minute after GO_AWAY; SignalingLimits
+// shortens these for tests. SendGoAway, SendReconnectICEServer and DropSignalingConnection act
+// on a client's connection, and SignalingPeers tells who is connected.
+//
+// At SignalingURL, GetIceServerConfig returns one TURN server with three URIs at 127.0.0.1:443,
+// where no TURN server listens, and credentials that expire after the Ttl it reports (300 s, or
+// SignalingLimits.ICECredentialTTL); VerifyTURNCredentials checks them. SendAlexaOfferToMaster
+// delivers the offer to the master through the relay (or keeps it until one connects) and
+// returns the master's answer, or no answer once it has waited long enough.
+//
 // # What is not emulated
 //
 // The emulator stores configurations but acts on none: it sends no notification, generates no
 // image, runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and
 // NotAuthorizedException are never returned unless injected). It applies no request-rate
-// limits of its own; use Throttle. See the package's tests for the behaviour it is checked
-// against.
+// limits of its own, the signaling connection rate included; use Throttle. It relays signaling
+// messages but runs no TURN server, and the texts of its status responses and the codes it
+// closes signaling connections with are its own: the service documents neither. See the
+// package's tests for the behaviour it is checked against.
 package kvstest

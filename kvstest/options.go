@@ -23,6 +23,7 @@ type options struct {
 	delays       Delays
 	limits       Limits
 	media        MediaLimits
+	signaling    SignalingLimits
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)
@@ -71,6 +72,9 @@ func (o *options) check() error {
 	}
 	if o.limits.Streams < 0 || o.limits.Channels < 0 {
 		errs = append(errs, errors.New("limits must not be negative"))
+	}
+	if err := o.signaling.check(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -58,6 +58,9 @@ const maxRequestBody = 1 << 20
 type route struct {
 	op     string
 	method string
+	// opOf, when set, names the operation of each request instead of op: for a path that serves
+	// several operations, such as the signaling WebSocket (ConnectAsMaster, ConnectAsViewer).
+	opOf func(r *http.Request) string
 	// streaming routes read the body themselves; the signature is verified without it.
 	streaming bool
 	handle    func(s *Server, c *call)
@@ -194,6 +197,9 @@ func (s *Server) serve(p plane, c *call) {
 		return
 	}
 	c.op = rt.op
+	if rt.opOf != nil {
+		c.op = rt.opOf(r)
+	}
 	hookReq := r
 	if rt.streaming {
 		hashes, e := streamingPayloadHashes(r)
@@ -221,7 +227,7 @@ func (s *Server) serve(p plane, c *call) {
 		hookReq = r.Clone(r.Context())
 		hookReq.Body = io.NopCloser(bytes.NewReader(c.body))
 	}
-	if e := s.applyFaults(rt.op, hookReq); e != nil {
+	if e := s.applyFaults(c.op, hookReq); e != nil {
 		if rt.streaming {
 			c.w.Header().Set("Connection", "close")
 		}

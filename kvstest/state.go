@@ -66,6 +66,7 @@ type channel struct {
 	channelType kvs.ChannelType
 	messageTTL  int32
 	storage     kvs.MediaStorageConfiguration
+	relay       *relay // the channel's WebSocket signaling, once a client has used it (signaling_relay.go)
 }
 
 func (r *resource) res() *resource { return r }

@@ -92,37 +92,6 @@ func TestConnectRejectsBadInputBeforeTheNetwork(t *testing.T) {
 	}
 }
 
-func TestMasterAndViewerExchangeThroughARelay(t *testing.T) {
-	fs := newFakeService(t)
-	fs.relay = true
-	c := fs.client()
-	master := connect(t, c, signaling.RoleMaster, "")
-	fs.next(t) // registered with the relay
-	viewer := connect(t, c, signaling.RoleViewer, "viewer-1")
-	fs.next(t)
-	ctx := context.Background()
-
-	if err := viewer.SendSDPOffer(ctx, "", offer); err != nil {
-		t.Fatal(err)
-	}
-	if err := viewer.SendICECandidate(ctx, "", candidate("1")); err != nil {
-		t.Fatal(err)
-	}
-	got := recvMessage(t, master)
-	if got.Type != signaling.MessageTypeSDPOffer || got.SenderClientID != "viewer-1" || got.SessionDescription != offer {
-		t.Fatalf("master received %+v", got)
-	}
-	if got := recvMessage(t, master); got.Type != signaling.MessageTypeICECandidate || got.ICECandidate.Candidate != candidate("1").Candidate {
-		t.Fatalf("master received %+v", got)
-	}
-	if err := master.SendSDPAnswer(ctx, "viewer-1", answer); err != nil {
-		t.Fatal(err)
-	}
-	if got := recvMessage(t, viewer); got.Type != signaling.MessageTypeSDPAnswer || got.SessionDescription != answer {
-		t.Fatalf("viewer received %+v", got)
-	}
-}
-
 func TestAddressingRules(t *testing.T) {
 	fs := newFakeService(t)
 	c := fs.client()

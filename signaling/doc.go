@@ -73,6 +73,14 @@
 // base64 of what its type needs) are skipped and counted in Stats, never fatal. Frames larger
 // than MaxFrameSize are refused by the WebSocket layer before they are read.
 //
+// # Testing
+//
+// The kvstest emulator serves signaling as well: point a client at it with
+// signaling.NewFromConfig(server.Config()) and it relays between masters and viewers, verifies
+// every presigned URL, returns expiring TURN credentials, and lets a test send GO_AWAY or
+// RECONNECT_ICE_SERVER, drop a connection or refuse handshakes (see the kvstest package, the
+// examples of this package, and examples/signaling for a pion peer connection through it).
+//
 // # The wire format
 //
 // EncodeOutgoing, DecodeOutgoing, EncodeMessage and DecodeMessage are the frame codec of both

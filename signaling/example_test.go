@@ -10,28 +10,35 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/signaling"
 )
 
-// exampleService starts an in-process stand-in for Kinesis Video Streams that relays signaling
-// messages between a master and its viewers.
-func exampleService() *fakeService {
-	svc := startFakeService(func(format string, args ...any) { fmt.Printf("service: "+format+"\n", args...) })
-	svc.relay = true
-	return svc
+// exampleChannel starts a kvstest emulator with a signaling channel and returns it, the
+// channel's ARN, and the configuration that points clients at the emulator.
+func exampleChannel(ctx context.Context) (*kvstest.Server, string, aws.Config, error) {
+	emu := kvstest.NewServer()
+	cfg := emu.Config()
+	out, err := kvs.NewFromConfig(cfg).CreateSignalingChannel(ctx, &kvs.CreateSignalingChannelInput{ChannelName: "door"})
+	if err != nil {
+		emu.Close()
+		return nil, "", aws.Config{}, err
+	}
+	return emu, out.ChannelARN, cfg, nil
 }
 
-// A viewer offers, the master answers: the signaling half of a WebRTC session. A real
-// application passes the SDP and candidates to its WebRTC stack (pion, for example) and sends
-// what the stack produces.
+// A viewer offers, the master answers: the signaling half of a WebRTC session, through the
+// kvstest emulator. A real application passes the SDP and candidates to its WebRTC stack (pion,
+// for example; see examples/signaling) and sends what the stack produces.
 func Example() {
-	svc := exampleService()
-	defer svc.Close()
 	ctx := context.Background()
-	const channel = "arn:aws:kinesisvideo:us-west-2:123456789012:channel/door/1700000000000"
-	client := signaling.New(signaling.Options{
-		Options: kvs.Options{Region: "us-west-2", BaseEndpoint: svc.URL, Credentials: svc.creds},
-	})
+	emu, channel, cfg, err := exampleChannel(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer emu.Close()
+	client := signaling.NewFromConfig(cfg)
 
 	master, err := client.Connect(ctx, &signaling.ConnectInput{ChannelARN: channel, Role: signaling.RoleMaster})
 	if err != nil {
@@ -39,17 +46,15 @@ func Example() {
 		return
 	}
 	defer master.Close()
-	svc.accepted()
-
 	viewer, err := client.Connect(ctx, &signaling.ConnectInput{ChannelARN: channel, Role: signaling.RoleViewer, ClientID: "viewer-1"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer viewer.Close()
-	svc.accepted()
 
-	// The viewer configures its peer connection with the channel's ICE servers.
+	// The viewer configures its peer connection with the region's STUN server and the channel's
+	// TURN servers.
 	servers, err := viewer.RTCIceServers(ctx)
 	if err != nil {
 		fmt.Println(err)
@@ -84,38 +89,39 @@ func Example() {
 	}
 	fmt.Println("viewer received", m.Type, m.SessionDescription.Type)
 	// Output:
-	// ICE server stun:stun.kinesisvideo.us-west-2.amazonaws.com:443 0s
-	// ICE server turn:1-2-3-4.t-1.kinesisvideo.us-west-2.amazonaws.com:443?transport=udp 5m0s
+	// ICE server stun:stun.kinesisvideo.us-east-1.amazonaws.com:443 0s
+	// ICE server turn:127.0.0.1:443?transport=udp 5m0s
 	// master received SDP_OFFER from viewer-1
 	// master received ICE_CANDIDATE from viewer-1
 	// viewer received SDP_ANSWER answer
 }
 
 // SendAndWait gives each message a correlation ID and waits briefly for the service to report a
-// failure; here the channel has no master to deliver the offer to.
+// failure; here the viewer the master answers is not connected.
 func ExampleConn_SendAndWait() {
-	svc := exampleService()
-	defer svc.Close()
 	ctx := context.Background()
-	client := signaling.New(signaling.Options{Options: kvs.Options{Region: "us-west-2", BaseEndpoint: svc.URL, Credentials: svc.creds}})
-	viewer, err := client.Connect(ctx, &signaling.ConnectInput{
-		ChannelARN: "arn:aws:kinesisvideo:us-west-2:123456789012:channel/door/1700000000000",
-		Role:       signaling.RoleViewer, ClientID: "viewer-1"})
+	emu, channel, cfg, err := exampleChannel(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer viewer.Close()
+	defer emu.Close()
+	master, err := signaling.NewFromConfig(cfg).Connect(ctx, &signaling.ConnectInput{ChannelARN: channel, Role: signaling.RoleMaster})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer master.Close()
 
-	err = viewer.SendAndWait(ctx, &signaling.OutgoingMessage{
-		Type: signaling.MessageTypeSDPOffer, SessionDescription: signaling.SessionDescription{SDP: "v=0\r\n"},
+	err = master.SendAndWait(ctx, &signaling.OutgoingMessage{
+		Type: signaling.MessageTypeSDPAnswer, RecipientClientID: "viewer-9", SessionDescription: signaling.SessionDescription{SDP: "v=0\r\n"},
 	}, 2*time.Second)
 	var failed *signaling.StatusError
 	if errors.As(err, &failed) {
 		fmt.Println(failed.ErrorType, failed.StatusCode, failed.Description)
 	}
 	// Output:
-	// InvalidArgumentException 400 recipient not connected
+	// InvalidArgumentException 400 The recipient viewer-9 is not connected to the channel.
 }
 
 func ExampleSTUNURL() {

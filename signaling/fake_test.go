@@ -41,15 +41,15 @@ func (p *rotatingCreds) Retrieve(context.Context) (aws.Credentials, error) {
 // fakeService plays the control plane (GetSignalingChannelEndpoint), the channel's HTTPS endpoint
 // (GetIceServerConfig, SendAlexaOfferToMaster) and its WSS endpoint on one loopback server. It
 // checks the signature of every WebSocket handshake, records what clients send, and can inject
-// handshake failures. In relay mode it forwards messages between a master and its viewers as the
-// service does.
+// handshake failures and any frame. Tests of the relay's behaviour use kvstest (emulator_test.go);
+// this fake is for what the emulator does not do: malformed frames, unanswered pings, stalled
+// reads, arbitrary handshake answers and endpoints.
 type fakeService struct {
 	*httptest.Server
 	errorf func(format string, args ...any) // reports a protocol violation
 	ctx    context.Context
 	stop   context.CancelFunc
 	creds  *rotatingCreds
-	relay  bool
 	conns  chan *fakeConn // accepted connections, in order
 	wg     sync.WaitGroup
 
@@ -61,8 +61,6 @@ type fakeService struct {
 	// endpointHost, when set and returning a host, replaces the host of the endpoints that
 	// lookup n returns.
 	endpointHost func(n int) string
-	master       *fakeConn
-	viewers      map[string]*fakeConn
 	all          []*fakeConn
 }
 
@@ -75,7 +73,7 @@ func newFakeService(t *testing.T) *fakeService {
 
 // startFakeService starts the fake service; errorf reports what clients do wrong.
 func startFakeService(errorf func(format string, args ...any)) *fakeService {
-	fs := &fakeService{errorf: errorf, creds: &rotatingCreds{}, conns: make(chan *fakeConn, 64), viewers: map[string]*fakeConn{}}
+	fs := &fakeService{errorf: errorf, creds: &rotatingCreds{}, conns: make(chan *fakeConn, 64)}
 	fs.ctx, fs.stop = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /getSignalingChannelEndpoint", fs.endpoints)
@@ -200,11 +198,6 @@ func (fs *fakeService) websocket(w http.ResponseWriter, r *http.Request) {
 	defer fs.wg.Done()
 	fs.mu.Lock()
 	fs.all = append(fs.all, fc)
-	if q.Get(signaling.QueryClientID) == "" {
-		fs.master = fc
-	} else {
-		fs.viewers[q.Get(signaling.QueryClientID)] = fc
-	}
 	fs.mu.Unlock()
 	fs.conns <- fc
 	fc.serve(fs)
@@ -226,8 +219,7 @@ func (fs *fakeService) next(t *testing.T) *fakeConn {
 	return c
 }
 
-// accepted waits for the next connection the service accepts (and, in relay mode, routes to),
-// or returns nil after waitLimit.
+// accepted waits for the next connection the service accepts, or returns nil after waitLimit.
 func (fs *fakeService) accepted() *fakeConn {
 	select {
 	case c := <-fs.conns:
@@ -243,33 +235,11 @@ func (fs *fakeService) counts() (lookups, ice, handshakes int) {
 	return len(fs.lookups), len(fs.iceBodies), len(fs.handshakes)
 }
 
-// forward delivers a client's message as the service would, in relay mode.
-func (fs *fakeService) forward(from *fakeConn, m *signaling.OutgoingMessage) {
-	ev := &signaling.Message{Type: m.Type, SessionDescription: m.SessionDescription, ICECandidate: m.ICECandidate}
-	fs.mu.Lock()
-	to := fs.master
-	if id := from.query.Get(signaling.QueryClientID); id != "" {
-		ev.SenderClientID = id
-	} else {
-		to = fs.viewers[m.RecipientClientID]
-	}
-	fs.mu.Unlock()
-	if to == nil && m.CorrelationID != "" {
-		to, ev = from, &signaling.Message{Type: signaling.MessageTypeStatusResponse, Status: signaling.StatusResponse{
-			CorrelationID: m.CorrelationID, ErrorType: "InvalidArgumentException", StatusCode: "400", Description: "recipient not connected"}}
-	}
-	if to != nil {
-		if err := to.deliver(ev); err != nil {
-			fs.errorf("relay: %v", err)
-		}
-	}
-}
-
 // fakeConn is one WebSocket connection as the service sees it.
 type fakeConn struct {
 	ws     *websocket.Conn
 	query  url.Values
-	frames chan []byte   // text frames received, in record mode
+	frames chan []byte   // text frames received
 	closed chan struct{} // closed when the connection has ended
 	status atomic.Int32  // the close status the client sent, if any
 	pings  atomic.Int32
@@ -285,15 +255,6 @@ func (c *fakeConn) serve(fs *fakeService) {
 		if err != nil {
 			c.status.Store(int32(websocket.CloseStatus(err)))
 			return
-		}
-		if fs.relay {
-			m, err := signaling.DecodeOutgoing(data)
-			if err != nil {
-				fs.errorf("relay: %v", err)
-				continue
-			}
-			fs.forward(c, m)
-			continue
 		}
 		c.frames <- data
 		if c.stall.Load() {

@@ -18,20 +18,6 @@ import (
 	"github.com/kvsgo/sdk/signaling"
 )
 
-// sendCandidates sends n ICE candidates named prefix0, prefix1, … from a viewer.
-func sendCandidates(t *testing.T, conn *signaling.Conn, prefix string, n int) []string {
-	t.Helper()
-	var names []string
-	for i := range n {
-		name := fmt.Sprintf("%s%d", prefix, i)
-		if err := conn.SendICECandidate(context.Background(), "", candidate(name)); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, name)
-	}
-	return names
-}
-
 // names returns the candidate names of the messages a fake connection received.
 func names(ms []*signaling.OutgoingMessage) []string {
 	var out []string
@@ -49,64 +35,6 @@ func recvN(t *testing.T, c *fakeConn, n int) []string {
 		ms = append(ms, c.recv(t))
 	}
 	return names(ms)
-}
-
-func TestMessagesQueuedWhileReconnectingAreDeliveredOnce(t *testing.T) {
-	fs := newFakeService(t)
-	viewer := connect(t, fs.client(), signaling.RoleViewer, "v1")
-	sc := fs.next(t)
-	const rounds, perRound = 4, 5
-	for round := range rounds {
-		// Messages sent while connected arrive on the open connection.
-		want := sendCandidates(t, viewer, fmt.Sprintf("r%dopen", round), perRound)
-		if got := recvN(t, sc, perRound); fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("round %d: received %v, want %v", round, got, want)
-		}
-		// The service drops the connection and refuses the next two handshakes, so the viewer is
-		// certainly disconnected while it sends.
-		_, _, before := fs.counts()
-		status, code := http.StatusServiceUnavailable, "ServiceUnavailable"
-		if round%2 == 1 {
-			status, code = http.StatusBadRequest, "ClientLimitExceededException"
-		}
-		fs.mu.Lock()
-		fs.reject = func(n int) (int, string) {
-			if n <= before+2 {
-				return status, code
-			}
-			return 0, ""
-		}
-		fs.mu.Unlock()
-		if round%2 == 0 {
-			_ = sc.ws.CloseNow()
-		} else {
-			_ = sc.ws.Close(websocket.StatusGoingAway, "injected")
-		}
-		waitFor(t, func() bool { _, _, h := fs.counts(); return h > before })
-		queued := sendCandidates(t, viewer, fmt.Sprintf("r%dqueued", round), perRound)
-
-		sc = fs.next(t)
-		if got := recvN(t, sc, perRound); fmt.Sprint(got) != fmt.Sprint(queued) {
-			t.Fatalf("round %d: after reconnecting received %v, want %v", round, got, queued)
-		}
-	}
-	time.Sleep(20 * time.Millisecond)
-	if extra := sc.drain(t); len(extra) != 0 {
-		t.Errorf("delivered more than once: %v", names(extra))
-	}
-	if st := viewer.Stats(); st.Connects != rounds+1 {
-		t.Errorf("Connects = %d, want %d", st.Connects, rounds+1)
-	}
-	// Every handshake was signed afresh: each carries its own session token.
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	tokens := map[string]bool{}
-	for _, q := range fs.handshakes {
-		tokens[q.Get("X-Amz-Security-Token")] = true
-	}
-	if len(tokens) != len(fs.handshakes) || len(tokens) != 3*rounds+1 {
-		t.Errorf("%d distinct tokens in %d handshakes, want %d", len(tokens), len(fs.handshakes), 3*rounds+1)
-	}
 }
 
 func TestGoAwayReconnectsAtOnceWithoutLosingMessages(t *testing.T) {

@@ -108,6 +108,7 @@ type mediaReader struct {
 	out   *mediaWriter
 	after string
 	idle  time.Duration
+	buf   []byte // reused for each write
 }
 
 func (r *mediaReader) run(req *http.Request) {
@@ -154,26 +155,31 @@ func (r *mediaReader) run(req *http.Request) {
 // since the document cannot be completed. It reports whether reading goes on.
 func (r *mediaReader) send(f *storedFragment) bool {
 	m := r.st.media
-	r.out.write(appendDocumentStart(nil, f, getMediaTags))
-	var buf []byte
+	buf := appendDocumentStart(r.buf[:0], f, getMediaTags)
 	for sent := 0; ; {
 		m.mu.Lock()
 		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.changed
 		m.mu.Unlock()
+		// The frames at hand go out in one write: a whole stored fragment at once, a live one as
+		// its frames come.
 		for _, fr := range frames {
-			buf = appendFrame(buf[:0], f, fr)
-			r.out.write(buf)
+			buf = appendFrame(buf, f, fr)
 		}
 		sent += len(frames)
+		done := complete && sent == len(f.Frames)
+		if done {
+			buf = appendDocumentEnd(buf, f, r.behind(f))
+		}
+		r.out.write(buf)
+		r.buf, buf = buf, buf[:0]
 		switch {
 		case r.out.cut:
 			return false
 		case discarded:
 			r.out.abort()
 			return false
-		case complete && sent == len(f.Frames):
-			r.out.write(appendDocumentEnd(nil, f, r.behind(f)))
-			return !r.out.cut
+		case done:
+			return true
 		}
 		select {
 		case <-changed:

@@ -1,0 +1,284 @@
+package media_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/media"
+	"github.com/kvsgo/sdk/mkv"
+)
+
+// syntheticVideo returns the H.264 decoder configuration of the shared sample and a
+// length-prefixed frame of size bytes (one NAL unit), for load tests where only sizes matter.
+func syntheticVideo(b *testing.B, size int) (codecPrivate, frame []byte) {
+	b.Helper()
+	data, err := wiretest.ReadShared(filepath.Join("media", "h264-320x240-30fps-10s.h264"))
+	if err != nil {
+		wiretest.Skip(b, "sample: %v", err)
+	}
+	ar, _ := media.NewAccessUnitReader(bytes.NewReader(data), media.CodecH264)
+	first, _, _ := ar.Next()
+	cfg, err := mkv.ParseH264AnnexB(first)
+	if err != nil {
+		b.Fatal(err)
+	}
+	codecPrivate, _ = cfg.DecoderConfig()
+	frame = make([]byte, size)
+	binary.BigEndian.PutUint32(frame, uint32(size-4))
+	frame[4] = 0x41 // a non-IDR slice; key frames are flagged explicitly
+	return codecPrivate, frame
+}
+
+// benchEmulator starts an emulator with a stream and returns a media client.
+func benchEmulator(b *testing.B, retention int32, limits kvstest.MediaLimits, streams int) (*kvstest.Server, *media.Client, []string) {
+	b.Helper()
+	limits.PutMediaCallsPerSecond, limits.GetMediaCallsPerSecond = -1, -1
+	srv := kvstest.NewServer(kvstest.WithMediaLimits(limits))
+	b.Cleanup(srv.Close)
+	control := kvs.NewFromConfig(srv.Config())
+	var names []string
+	for i := range streams {
+		name := fmt.Sprintf("bench-%d", i)
+		if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: name, DataRetentionInHours: retention}); err != nil {
+			b.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	return srv, media.New(media.Options{Options: control.Options(), Control: control}), names
+}
+
+// BenchmarkProducerThroughput streams 64 KiB frames as fast as one producer can send them into
+// the in-process emulator, until every fragment is acknowledged.
+func BenchmarkProducerThroughput(b *testing.B) {
+	const size = 64 << 10
+	cp, frame := syntheticVideo(b, size)
+	_, client, names := benchEmulator(b, 0, kvstest.MediaLimits{}, 1)
+	ctx := context.Background()
+	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: names[0], KeepUntil: media.AckEventReceived,
+		Tracks: []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp}},
+		Buffer: media.BufferConfig{Policy: media.Block, MaxBytes: 64 << 20}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		at := time.Duration(i) * time.Second / 30
+		if err := p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i%60 == 0, Data: frame}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := p.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	st := p.Stats()
+	b.ReportMetric(float64(st.AckLatency.P50.Microseconds())/1000, "ack-p50-ms")
+	b.ReportMetric(float64(st.AckLatency.P99.Microseconds())/1000, "ack-p99-ms")
+}
+
+// BenchmarkConcurrentProducers runs n producers of 30 fps, 4 Mbit/s video (16.7 KB frames) at
+// real-time pace against the in-process emulator, one second of media per iteration. It reports
+// whether they kept up (the frames of the last second acknowledged within a second of the end),
+// the acknowledgement latency, and the heap per producer.
+func BenchmarkConcurrentProducers(b *testing.B) {
+	for _, n := range []int{50, 100, 200, 300} {
+		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) { concurrentProducers(b, n) })
+	}
+}
+
+func concurrentProducers(b *testing.B, n int) {
+	const size = 4_000_000 / 8 / 30
+	cp, frame := syntheticVideo(b, size)
+	_, client, names := benchEmulator(b, 0, kvstest.MediaLimits{}, n)
+	ctx := context.Background()
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	producers := make([]*media.Producer, n)
+	for i := range producers {
+		p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: names[i], KeepUntil: media.AckEventReceived,
+			Tracks: []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		producers[i] = p
+	}
+	start := time.Now()
+	b.ResetTimer()
+	frames := b.N * 30
+	var wg sync.WaitGroup
+	for _, p := range producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range frames {
+				due := start.Add(time.Duration(i) * time.Second / 30)
+				time.Sleep(time.Until(due))
+				_ = p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: time.Duration(i) * time.Second / 30, Keyframe: i%60 == 0, Data: frame})
+			}
+		}()
+	}
+	wg.Wait()
+	var during runtime.MemStats
+	runtime.ReadMemStats(&during)
+	closeCtx, cancel := context.WithTimeout(ctx, time.Second+2*time.Second) // the open fragment ends at Close
+	defer cancel()
+	kept := 0
+	var lat []time.Duration
+	for _, p := range producers {
+		if p.Close(closeCtx) == nil {
+			kept++
+		}
+		st := p.Stats()
+		lat = append(lat, st.AckLatency.P50, st.AckLatency.P99)
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(kept), "kept-up")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ack-median-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "ack-max-ms")
+	b.ReportMetric(float64(int64(during.HeapInuse)-int64(before.HeapInuse))/float64(n)/1024, "heap-KiB/producer")
+}
+
+// storeStream writes media of total bytes into a stream of the emulator, in 2-second fragments
+// of 64 KiB frames, and returns the number of frames.
+func storeStream(b *testing.B, client *media.Client, name string, total int) int {
+	b.Helper()
+	const size = 64 << 10
+	cp, frame := syntheticVideo(b, size)
+	ctx := context.Background()
+	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: name,
+		Tracks: []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp}},
+		Buffer: media.BufferConfig{Policy: media.Block}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := total / size
+	for i := range n {
+		if err := p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: time.Duration(i) * time.Second / 30, Keyframe: i%60 == 0, Data: frame}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := p.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkConsumerThroughput reads a stored 128 MiB stream with GetMedia and the fragment
+// reader, from the in-process emulator over loopback.
+func BenchmarkConsumerThroughput(b *testing.B) {
+	const total = 128 << 20
+	_, client, names := benchEmulator(b, 24, kvstest.MediaLimits{GetMediaIdle: 50 * time.Millisecond}, 1)
+	frames := storeStream(b, client, names[0], total)
+	ctx := context.Background()
+	b.SetBytes(int64(frames) * (64 << 10))
+	b.ReportAllocs()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for range b.N {
+		out, err := client.GetMedia(ctx, &media.GetMediaInput{StreamName: names[0], StartSelector: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := media.NewFragmentReader(out.Payload)
+		got := 0
+		for got < frames {
+			c, err := r.ReadChunk()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if c.Kind == media.ChunkFrame {
+				got++
+			}
+		}
+		out.Payload.Close()
+	}
+	b.StopTimer()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*frames), "allocs/frame")
+}
+
+// BenchmarkLiveLatency measures the time from WriteFrame to the frame coming out of a consumer
+// reading the live stream frame by frame (NOW), at 30 fps, and reports its percentiles.
+func BenchmarkLiveLatency(b *testing.B) {
+	_, client, names := benchEmulator(b, 24, kvstest.MediaLimits{}, 1)
+	cp, frame := syntheticVideo(b, 16<<10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := time.Now().Truncate(time.Millisecond)
+	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: names[0], StartTime: start,
+		Tracks: []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: names[0]})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	var mu sync.Mutex
+	written := map[time.Duration]time.Time{}
+	var lat []time.Duration
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			ch, err := c.NextChunk(ctx)
+			if err != nil {
+				return
+			}
+			if ch.Kind != media.ChunkFrame {
+				continue
+			}
+			now := time.Now()
+			mu.Lock()
+			at := ch.Frame.Time.Sub(start)
+			if w, ok := written[at.Truncate(time.Millisecond)]; ok {
+				lat = append(lat, now.Sub(w))
+			}
+			mu.Unlock()
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the consumer is tailing
+	b.ResetTimer()
+	begin := time.Now()
+	for i := 0; i < b.N; i++ {
+		at := time.Duration(i) * time.Second / 30
+		time.Sleep(time.Until(begin.Add(at)))
+		mu.Lock()
+		written[at.Truncate(time.Millisecond)] = time.Now()
+		mu.Unlock()
+		if err := p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i%60 == 0, Data: frame}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	b.StopTimer()
+	cancel()
+	<-done
+	_ = p.Close(context.Background())
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lat) == 0 {
+		b.Fatal("no frame came back")
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(len(lat))/float64(b.N), "frames-seen")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}

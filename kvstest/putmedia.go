@@ -319,6 +319,11 @@ func (in *ingest) finish() media.AckErrorID {
 	if f == nil {
 		return 0
 	}
+	select {
+	case <-in.req.stream.deleted:
+		return media.AckErrStreamNotActive
+	default:
+	}
 	for _, t := range in.tracks {
 		if !in.seen[t.Number] {
 			return media.AckErrFramesMissingForTrack
@@ -380,6 +385,15 @@ func (in *ingest) fail(id media.AckErrorID) {
 	in.discard()
 	in.acks.send(ack, time.Time{})
 	in.acks.close()
+	in.drain()
+}
+
+// drain reads what the producer already sent, for a moment, before the response ends: closing a
+// connection with unread data resets it, and the reset can destroy the acknowledgements still
+// on their way to the producer.
+func (in *ingest) drain() {
+	_ = in.body.rc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	_, _ = io.Copy(io.Discard, io.LimitReader(in.body.r, 1<<20))
 }
 
 // cutNow reports whether an injected fault drops the connection now.

@@ -250,3 +250,20 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestProducerLooksUpTheEndpointAgain answers InvalidEndpointException: the producer drops the
+// cached data endpoint, asks GetDataEndpoint again, and goes on.
+func TestProducerLooksUpTheEndpointAgain(t *testing.T) {
+	frames, _ := loadSamples(t, 4)
+	srv, client, name := emulator(t, 24, fastLimits)
+	srv.FailNext("PutMedia", 1, kvstest.Error{Status: http.StatusBadRequest, Code: "InvalidEndpointException", Message: "wrong endpoint"})
+	start := time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
+	p := produce(t, client, fastProducer(media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start}), frames)
+	if n := srv.Calls("GetDataEndpoint"); n != 2 {
+		t.Errorf("GetDataEndpoint called %d times, want 2 (the first answer evicted)", n)
+	}
+	if st := p.Stats(); st.Reconnects != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	checkFrames(t, start, frames, consumeAll(t, client, name))
+}

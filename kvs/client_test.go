@@ -12,20 +12,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kvsgo/sdk/internal/wiretest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
-	"go.uber.org/goleak"
 
 	"github.com/kvsgo/sdk/kvs"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"))
-}
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // server is a test server that counts requests and answers with handle.
 type server struct {

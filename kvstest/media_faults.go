@@ -54,21 +54,22 @@ func (s *Server) AddGetMediaFaults(faults ...GetMediaFault) {
 func (s *Server) nextPutMediaFault() PutMediaFault {
 	s.mediaFaults.mu.Lock()
 	defer s.mediaFaults.mu.Unlock()
-	if len(s.mediaFaults.put) == 0 {
-		return PutMediaFault{}
-	}
-	f := s.mediaFaults.put[0]
-	s.mediaFaults.put = s.mediaFaults.put[1:]
-	return f
+	return popFront(&s.mediaFaults.put)
 }
 
 func (s *Server) nextGetMediaFault() GetMediaFault {
 	s.mediaFaults.mu.Lock()
 	defer s.mediaFaults.mu.Unlock()
-	if len(s.mediaFaults.get) == 0 {
-		return GetMediaFault{}
+	return popFront(&s.mediaFaults.get)
+}
+
+// popFront removes and returns the first element of q, or the zero value when q is empty.
+func popFront[T any](q *[]T) T {
+	var zero T
+	if len(*q) == 0 {
+		return zero
 	}
-	f := s.mediaFaults.get[0]
-	s.mediaFaults.get = s.mediaFaults.get[1:]
-	return f
+	v := (*q)[0]
+	*q = (*q)[1:]
+	return v
 }

@@ -196,21 +196,18 @@ func forEachMember(obj []byte, fn func(key, value string)) {
 // token returns the (unquoted, trimmed) text of s up to the first byte of stop outside quotes,
 // and the rest of s from that byte on.
 func token(s, stop string) (string, string) {
-	inString, escaped := false, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case !inString && strings.IndexByte(stop, c) >= 0:
-			return unquote(s[:i]), s[i:]
+	end := -1
+	outsideStrings(s, func(i int, c byte) bool {
+		if strings.IndexByte(stop, c) >= 0 {
+			end = i
+			return false
 		}
+		return true
+	})
+	if end < 0 {
+		return unquote(s), ""
 	}
-	return unquote(s), ""
+	return unquote(s[:end]), s[end:]
 }
 
 func unquote(s string) string {
@@ -227,10 +224,29 @@ func unquote(s string) string {
 // closingBrace returns the index of the brace that closes the one s starts with, ignoring braces
 // inside strings, or -1 when s ends first.
 func closingBrace[T ~string | ~[]byte](s T) int {
-	depth, inString, escaped := 0, false, false
+	depth, end := 0, -1
+	outsideStrings(s, func(i int, c byte) bool {
+		switch c {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				end = i
+				return false
+			}
+		}
+		return true
+	})
+	return end
+}
+
+// outsideStrings calls fn with each byte of s that is outside a JSON string (quotes excluded),
+// in order, until fn returns false.
+func outsideStrings[T ~string | ~[]byte](s T, fn func(i int, c byte) bool) {
+	inString, escaped := false, false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case escaped:
 			escaped = false
 		case inString && c == '\\':
@@ -238,14 +254,8 @@ func closingBrace[T ~string | ~[]byte](s T) int {
 		case c == '"':
 			inString = !inString
 		case inString:
-		case c == '{':
-			depth++
-		case c == '}':
-			depth--
-			if depth == 0 {
-				return i
-			}
+		case !fn(i, c):
+			return
 		}
 	}
-	return -1
 }

@@ -12,17 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kvsgo/sdk/internal/wiretest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"go.uber.org/goleak"
 
 	"github.com/kvsgo/sdk/kvs"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"))
-}
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // banner reads what kvslocal prints on start, up to its example command, by label.
 func banner(t *testing.T, r io.Reader) map[string]string {

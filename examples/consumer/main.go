@@ -16,8 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/kvsgo/sdk/examples/internal/env"
@@ -42,12 +40,7 @@ func main() {
 	flag.DurationVar(&o.idle, "idle", 5*time.Second, "stop after this long without a new fragment (0: follow forever)")
 	flag.Parse()
 	o.realtime = true
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, o); err != nil {
-		fmt.Fprintln(os.Stderr, "consumer:", err)
-		os.Exit(1)
-	}
+	env.Main("consumer", func(ctx context.Context, out io.Writer) error { return run(ctx, out, o) })
 }
 
 func run(ctx context.Context, out io.Writer, o options) error {

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/kvsgo/sdk/examples/internal/env"
@@ -47,12 +46,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how much of the bundled media to stream (looped)")
 	flag.BoolVar(&o.realtime, "realtime", true, "pace the frames at their timestamps, like a camera")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, o); err != nil {
-		fmt.Fprintln(os.Stderr, "producer:", err)
-		os.Exit(1)
-	}
+	env.Main("producer", func(ctx context.Context, out io.Writer) error { return run(ctx, out, o) })
 }
 
 func run(ctx context.Context, out io.Writer, o options) error {

@@ -9,16 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
 // TestMain fails the tests if a goroutine of the emulator, the signaling client or pion outlives
 // them.
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"))
-}
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // TestMasterAndViewerConnectThroughTheEmulator runs the example: a pion master and viewer find
 // each other through kvstest signaling, connect over loopback with host candidates and exchange

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,4 +52,16 @@ func EnsureStream(ctx context.Context, control *kvs.Client, name string, retenti
 		return false, err
 	}
 	return created, nil
+}
+
+// Main runs an example: fn gets a context canceled by Ctrl-C and standard output; an error is
+// printed to standard error with the example's name and ends the program with status 1.
+func Main(name string, fn func(ctx context.Context, out io.Writer) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := fn(ctx, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
 }

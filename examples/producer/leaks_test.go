@@ -1,0 +1,9 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/kvsgo/sdk/internal/wiretest"
+)
+
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }

@@ -80,6 +80,39 @@
 // latency passes, the hook runs, then a queued failure, if any, is answered instead of the
 // operation. They work for every operation, including the data-plane and signaling ones.
 //
+// # Media: PutMedia and GetMedia
+//
+// DataURL serves PutMedia and GetMedia for streams that are ACTIVE. PutMedia reads the MKV body
+// as it arrives (HTTP/1.1 chunked, acknowledgements written on the same connection while the
+// body is still being read) and turns each cluster into a fragment: it acknowledges BUFFERING
+// when the cluster starts, RECEIVED when it ends (at the next cluster, Tags element, end of the
+// Segment or end of the body) and PERSISTED when the stream keeps data (after
+// MediaLimits.PersistDelay); it sends IDLE every IdleAckInterval without data and ends the
+// request after IdleTimeout. Fragments get 47-digit numbers that grow along the stream, the
+// server's arrival time and a producer timestamp computed from the cluster timecode and the
+// x-amzn-fragment-timecode-type and x-amzn-producer-start-timestamp headers, as documented.
+// Broken rules get an ERROR acknowledgement, after which the request ends: 4001 (fragment over
+// MaxFragmentSize), 4002 (over MaxFragmentDuration), 4003 (connection older than
+// MaxConnectionDuration), 4004 (timecode below the previous fragment's), 4005 (more than three
+// tracks), 4006 (not MKV, a cluster before the tracks, a second EBML header), 4008 (the stream
+// was deleted), 4009 (more metadata tags than MaxFragmentMetadata), 4010 (a frame of an
+// undeclared track), 4011 (a declared track without frames), 4012 (a metadata name starting with
+// AWS). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
+// five calls per second of each API (ClientLimitExceededException); MediaLimits changes both.
+//
+// GetMedia streams the fragments after its start selector (NOW: the fragment being received,
+// else the next; EARLIEST; FRAGMENT_NUMBER: after that fragment; SERVER_TIMESTAMP and
+// PRODUCER_TIMESTAMP: the fragment containing the time, else the next; CONTINUATION_TOKEN), one
+// MKV document each: EBML header, Segment, the producer's Info and Tracks, the producer's
+// metadata and the service's FRAGMENT_NUMBER, SERVER_TIMESTAMP and PRODUCER_TIMESTAMP tags, the
+// cluster, then MILLIS_BEHIND_NOW and CONTINUATION_TOKEN. A fragment still arriving is sent frame
+// by frame as its frames come; the response ends after GetMediaIdle without a new fragment. A
+// start fragment that does not exist is reported in the body (ERROR_ID 4000), as the service
+// does. AddPutMediaFaults and AddGetMediaFaults cut connections after a number of bytes or
+// fragments, stall acknowledgements, or answer a fragment with an error acknowledgement.
+//
+// The stored fragments are what the archived-media operations serve.
+//
 // # WebRTC signaling
 //
 // SignalingWebSocketURL serves the WebSocket API of signaling channels: ConnectAsMaster, and
@@ -113,7 +146,10 @@
 //
 // # What is not emulated
 //
-// The emulator stores configurations but acts on none: it sends no notification, generates no
+// The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
+// does not limit the ingest rate (12.5 MB/s per session) or the fragment rate (5 per second),
+// and it does not end GetMedia responses after 45 minutes. The emulator stores configurations
+// but acts on none: it sends no notification, generates no
 // image, runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and
 // NotAuthorizedException are never returned unless injected). It applies no request-rate

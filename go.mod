@@ -7,6 +7,7 @@ require (
 	github.com/at-wat/ebml-go v0.19.0
 	github.com/aws/aws-sdk-go-v2 v1.47.6
 	github.com/aws/aws-sdk-go-v2/service/kinesisvideo v1.36.8
+	github.com/aws/aws-sdk-go-v2/service/kinesisvideoarchivedmedia v1.36.8
 	github.com/aws/aws-sdk-go-v2/service/kinesisvideosignaling v1.31.5
 	github.com/aws/smithy-go v1.28.8
 	github.com/coder/websocket v1.8.15

@@ -115,7 +115,9 @@ type FormatConfigKey string
 const FormatConfigKeyJPEGQuality FormatConfigKey = "JPEGQuality"
 
 // Values returns every value of FormatConfigKey the service model defines.
-func (FormatConfigKey) Values() []FormatConfigKey { return []FormatConfigKey{FormatConfigKeyJPEGQuality} }
+func (FormatConfigKey) Values() []FormatConfigKey {
+	return []FormatConfigKey{FormatConfigKeyJPEGQuality}
+}
 
 // ImageError says why GetImages has no image at a time.
 type ImageError string

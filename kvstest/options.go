@@ -23,6 +23,7 @@ type options struct {
 	delays       Delays
 	limits       Limits
 	media        MediaLimits
+	archived     archivedOptions
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)

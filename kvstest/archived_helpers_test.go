@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +232,50 @@ func mustFragments(t *testing.T, e *archivedEnv, start time.Time) []*media.Fragm
 		frags = append(frags, f)
 	}
 	return frags
+}
+
+// mustRetentionDecrease returns the update that brings the stream's retention of 24 hours to 0.
+func mustRetentionDecrease(t *testing.T, e *archivedEnv) *kvs.UpdateDataRetentionInput {
+	t.Helper()
+	d := must[*kvs.DescribeStreamOutput](t)(e.control.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: e.name}))
+	return &kvs.UpdateDataRetentionInput{StreamName: e.name, CurrentVersion: d.StreamInfo.Version,
+		Operation: kvs.UpdateDataRetentionOperationDecreaseDataRetention, DataRetentionChangeInHours: d.StreamInfo.DataRetentionInHours}
+}
+
+// epoch formats a time as the JSON of a timestamp: epoch seconds.
+func epoch(t time.Time) string {
+	return strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64)
+}
+
+// postData sends a correctly signed JSON request to the data plane.
+func postData(t *testing.T, s *kvstest.Server, path, body string) response {
+	t.Helper()
+	req := newRequest(t, s.DataURL, path, body)
+	sign(t, req, s.Credentials(), s.Region, time.Now(), body)
+	return send(t, s, req)
+}
+
+// captureHeader returns an option that records the header name of the responses of a call.
+func captureHeader(name string, dst *string) func(*archived.Options) {
+	return func(o *archived.Options) {
+		base := o.HTTPClient
+		if base == nil {
+			base = http.DefaultClient
+		}
+		o.HTTPClient = headerRecorder{base: base, name: name, dst: dst}
+	}
+}
+
+type headerRecorder struct {
+	base kvs.HTTPClient
+	name string
+	dst  *string
+}
+
+func (h headerRecorder) Do(r *http.Request) (*http.Response, error) {
+	resp, err := h.base.Do(r)
+	if err == nil {
+		*h.dst = resp.Header.Get(h.name)
+	}
+	return resp, err
 }

@@ -116,11 +116,17 @@ func (e *archivedEnv) produce(t *testing.T, start time.Time, s avSample) {
 			tracks[i] = media.TrackConfig{Codec: media.CodecAAC, Format: media.FormatRaw, CodecPrivate: tr.CodecPrivate}
 		}
 	}
+	e.produceFrames(t, start, tracks, s.frames)
+}
+
+// produceFrames writes frames of the tracks from producer time start, through a Producer.
+func (e *archivedEnv) produceFrames(t *testing.T, start time.Time, tracks []media.TrackConfig, frames []avFrame) {
+	t.Helper()
 	p, err := media.NewProducer(ctx, e.media, media.ProducerConfig{StreamName: e.name, Tracks: tracks, StartTime: start})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range s.frames {
+	for _, f := range frames {
 		if err := p.WriteFrame(ctx, media.Frame{Track: f.track, Timestamp: f.at, Keyframe: f.key, Data: f.data}); err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,13 @@ type ClipSample struct {
 
 // ParseClip reads a whole MP4 clip from r (at most MaxClipSize bytes) and returns its tracks
 // and samples. Progressive files, as GetClip returns, and fragmented ones are both read.
-func ParseClip(r io.Reader) (*Clip, error) {
+func ParseClip(r io.Reader) (clip *Clip, err error) {
+	// mp4ff panics on some malformed files (FuzzParseClip finds them): they are errors here.
+	defer func() {
+		if p := recover(); p != nil {
+			clip, err = nil, fmt.Errorf("archived: malformed clip: %v", p)
+		}
+	}()
 	data, err := io.ReadAll(io.LimitReader(r, MaxClipSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("archived: reading the clip: %w", err)
@@ -78,7 +84,7 @@ func ParseClip(r io.Reader) (*Clip, error) {
 	if moov == nil {
 		return nil, errors.New("archived: the clip has no moov box")
 	}
-	clip := &Clip{}
+	clip = &Clip{}
 	for _, trak := range moov.Traks {
 		t, err := describeTrack(trak)
 		if err != nil {
@@ -156,6 +162,11 @@ func (t *ClipTrack) progressiveSamples(trak *mp4.TrakBox, file []byte) error {
 	n := trak.GetNrSamples()
 	if n == 0 {
 		return nil
+	}
+	// Every sample takes a byte of the file at least (or its size in the sample table): more
+	// samples than that is a corrupt table, which would only make this allocate.
+	if uniform := uint64(trak.Mdia.Minf.Stbl.Stsz.SampleUniformSize); uint64(n) > uint64(len(file)) || uint64(n)*uniform > uint64(len(file)) {
+		return fmt.Errorf("%d samples in a file of %d bytes", n, len(file))
 	}
 	samples, err := trak.GetSampleData(1, n)
 	if err != nil {

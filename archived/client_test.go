@@ -45,7 +45,10 @@ func TestBadInputFailsBeforeTheNetwork(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"no stream", func() error { _, err := c.ListFragments(ctx, &archived.ListFragmentsInput{NextToken: "dG9r"}); return err }(),
+		{"no stream", func() error {
+			_, err := c.ListFragments(ctx, &archived.ListFragmentsInput{NextToken: "dG9r"})
+			return err
+		}(),
 			"ListFragmentsInput.StreamName: set StreamName or StreamARN"},
 		{"nil input", func() error { _, err := c.GetClip(ctx, nil); return err }(), "GetClipInput.ClipFragmentSelector: missing required value"},
 		{"MaxResults 1001", func() error {

@@ -92,17 +92,25 @@ func (c *Client) config(ctx context.Context, op string, s stream, optFns []func(
 	return cfg, done, nil
 }
 
-// invoke validates in (its tags, then check), resolves the data endpoint and calls a JSON
-// operation.
-func invoke[Out, In any](ctx context.Context, c *Client, op, path string, in *In, s func(*In) stream,
-	check func(*In) error, optFns []func(*Options)) (*Out, error) {
+// prepare checks in (its tags, then check) and resolves the data endpoint of one call of op.
+// It returns the input to send (an empty one for nil) and the function to report the call's
+// outcome with.
+func prepare[In any](ctx context.Context, c *Client, op string, in *In, s func(*In) stream,
+	check func(*In) error, optFns []func(*Options)) (*In, *rpc.Config, func(error), error) {
 	if in == nil {
 		in = new(In)
 	}
 	if err := checkInput(op, in, s(in), check); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	cfg, done, err := c.config(ctx, op, s(in), optFns)
+	return in, cfg, done, err
+}
+
+// invoke calls a JSON operation.
+func invoke[Out, In any](ctx context.Context, c *Client, op, path string, in *In, s func(*In) stream,
+	check func(*In) error, optFns []func(*Options)) (*Out, error) {
+	in, cfg, done, err := prepare(ctx, c, op, in, s, check, optFns)
 	if err != nil {
 		return nil, err
 	}

@@ -10,17 +10,11 @@ import (
 	"github.com/kvsgo/sdk/media"
 )
 
-// send validates in, resolves the data endpoint and calls an operation whose response body is
-// media, returning the response with its body open.
+// send calls an operation whose response body is media, returning the response with its body
+// open.
 func send[In any](ctx context.Context, c *Client, op, path string, in *In, s func(*In) stream,
 	check func(*In) error, optFns []func(*Options)) (*http.Response, error) {
-	if in == nil {
-		in = new(In)
-	}
-	if err := checkInput(op, in, s(in), check); err != nil {
-		return nil, err
-	}
-	cfg, done, err := c.config(ctx, op, s(in), optFns)
+	in, cfg, done, err := prepare(ctx, c, op, in, s, check, optFns)
 	if err != nil {
 		return nil, err
 	}

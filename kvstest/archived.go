@@ -7,6 +7,7 @@ package kvstest
 import (
 	"math/rand/v2"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,15 +30,17 @@ const (
 	maxListFragments     = 1000
 )
 
-// archivedStream decodes the input of an archived-media call and finds its ACTIVE stream.
-// Retention is required by the operations that package media (NoDataRetentionException).
-func archivedStream[In any](s *Server, c *call, in *In, name, arn func(*In) string, needRetention bool) (*stream, time.Time, bool) {
+// archivedStream decodes the input of an archived-media call (a pointer to an input struct with
+// StreamName and StreamARN members) and finds its ACTIVE stream. Retention is required by the
+// operations that package media (NoDataRetentionException).
+func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, time.Time, bool) {
 	if e := decodeInput(c.body, in); e != nil {
 		c.fail(e)
 		return nil, time.Time{}, false
 	}
+	v := reflect.ValueOf(in).Elem()
 	now := s.lockState()
-	st, e := s.findStream(name(in), arn(in))
+	st, e := s.findStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
 	if e == nil && st.status(now) != "ACTIVE" {
 		e = errStreamNotFound()
 	}
@@ -146,8 +149,7 @@ func fragmentLength(f *storedFragment) time.Duration {
 // no order.
 func (s *Server) listFragments(c *call) {
 	in := new(archived.ListFragmentsInput)
-	st, _, ok := archivedStream(s, c, in, func(in *archived.ListFragmentsInput) string { return in.StreamName },
-		func(in *archived.ListFragmentsInput) string { return in.StreamARN }, false)
+	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
 		return
 	}
@@ -248,8 +250,7 @@ func vintLength(n int64) int64 {
 // fragment that is not kept comes as a document carrying its number and the error.
 func (s *Server) getMediaForFragmentList(c *call) {
 	in := new(archived.GetMediaForFragmentListInput)
-	st, _, ok := archivedStream(s, c, in, func(in *archived.GetMediaForFragmentListInput) string { return in.StreamName },
-		func(in *archived.GetMediaForFragmentListInput) string { return in.StreamARN }, false)
+	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
 		return
 	}

@@ -99,17 +99,7 @@ func checkClip(t *testing.T, env *archivedEnv, sel archived.FragmentSelector) {
 		length += time.Duration(f.FragmentLengthInMilliseconds) * time.Millisecond
 		numbers[i] = f.FragmentNumber
 	}
-	out, err := env.client.GetMediaForFragmentList(ctx, &archived.GetMediaForFragmentListInput{StreamName: env.name, Fragments: numbers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var frags []*media.Fragment
-	for f, err := range out.Fragments() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		frags = append(frags, f)
-	}
+	frags := readFragments(t, env, numbers)
 	clipOut, err := env.client.GetClip(ctx, &archived.GetClipInput{StreamName: env.name, ClipFragmentSelector: sel})
 	if err != nil {
 		t.Fatal(err)

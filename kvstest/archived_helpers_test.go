@@ -226,6 +226,12 @@ func mustFragments(t *testing.T, e *archivedEnv, start time.Time) []*media.Fragm
 	for i, f := range list {
 		numbers[i] = f.FragmentNumber
 	}
+	return readFragments(t, e, numbers)
+}
+
+// readFragments reads fragments with GetMediaForFragmentList.
+func readFragments(t *testing.T, e *archivedEnv, numbers []string) []*media.Fragment {
+	t.Helper()
 	out, err := e.client.GetMediaForFragmentList(ctx, &archived.GetMediaForFragmentListInput{StreamName: e.name, Fragments: numbers})
 	if err != nil {
 		t.Fatal(err)

@@ -128,6 +128,17 @@ func (v *sessionView) trackOf(f *storedFragment) (*mediaTrack, *Error) {
 	return v.track()
 }
 
+// serveInit serves the initialization segment of the requested track, as fragment f has it.
+func (v *sessionView) serveInit(f *storedFragment) {
+	t, e := v.trackOf(f)
+	if e != nil {
+		v.c.fail(e)
+		return
+	}
+	data, err := initSegment([]mediaTrack{*t})
+	v.send("video/mp4", data, err)
+}
+
 // send replies with a packaged resource, or with the error that packaging it met.
 func (v *sessionView) send(contentType string, data []byte, err error) {
 	if err != nil {

@@ -97,8 +97,7 @@ type sessionRequest struct {
 
 func (s *Server) getHLSStreamingSessionURL(c *call) {
 	in := new(archived.GetHLSStreamingSessionURLInput)
-	st, now, ok := archivedStream(s, c, in, func(in *archived.GetHLSStreamingSessionURLInput) string { return in.StreamName },
-		func(in *archived.GetHLSStreamingSessionURLInput) string { return in.StreamARN }, true)
+	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
 		return
 	}
@@ -125,8 +124,7 @@ func (s *Server) getHLSStreamingSessionURL(c *call) {
 
 func (s *Server) getDASHStreamingSessionURL(c *call) {
 	in := new(archived.GetDASHStreamingSessionURLInput)
-	st, now, ok := archivedStream(s, c, in, func(in *archived.GetDASHStreamingSessionURLInput) string { return in.StreamName },
-		func(in *archived.GetDASHStreamingSessionURLInput) string { return in.StreamARN }, true)
+	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
 		return
 	}

@@ -22,8 +22,7 @@ var clipPackaging = packaging{api: "GetClip", g711: true}
 // laid end to end in an MP4 file.
 func (s *Server) getClip(c *call) {
 	in := new(archived.GetClipInput)
-	st, now, ok := archivedStream(s, c, in, func(in *archived.GetClipInput) string { return in.StreamName },
-		func(in *archived.GetClipInput) string { return in.StreamARN }, true)
+	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
 		return
 	}

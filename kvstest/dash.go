@@ -88,15 +88,7 @@ func (v *sessionView) adaptationSet(b *strings.Builder, t *mediaTrack, tl timeli
 
 // dashInitFragment serves the initialization segment of a track: the session's codec private
 // data, which does not change within a DASH session.
-func (s *Server) dashInitFragment(v *sessionView) {
-	t, e := v.trackOf(v.frags[0])
-	if e != nil {
-		v.c.fail(e)
-		return
-	}
-	data, err := initSegment([]mediaTrack{*t})
-	v.send("video/mp4", data, err)
-}
+func (s *Server) dashInitFragment(v *sessionView) { v.serveInit(v.frags[0]) }
 
 // dashMediaFragment serves the media segment numbered SequenceNumber of a track. A fragment
 // whose tracks or codec private data differ from the session's first fails, as the service's

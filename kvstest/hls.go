@@ -182,24 +182,13 @@ func (s *Server) mp4InitFragment(v *sessionView) {
 		v.c.fail(errInvalidArgument("The session has no codec private data numbered %d.", seq))
 		return
 	}
-	t, e := v.trackOf(v.frags[i])
-	if e != nil {
-		v.c.fail(e)
-		return
-	}
-	data, err := initSegment([]mediaTrack{*t})
-	v.send("video/mp4", data, err)
+	v.serveInit(v.frags[i])
 }
 
 // mp4MediaFragment serves the media segment of one track of one fragment.
 func (s *Server) mp4MediaFragment(v *sessionView) {
-	if v.ts() {
-		v.c.fail(errInvalidArgument("The session packages MPEG-TS; its fragments are served by GetTSFragment."))
-		return
-	}
-	i, e := v.fragment()
-	if e != nil {
-		v.c.fail(e)
+	i, ok := v.containerFragment(false)
+	if !ok {
 		return
 	}
 	f := v.frags[i]
@@ -212,15 +201,27 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 	v.send("video/mp4", data, err)
 }
 
-// tsFragment serves the MPEG-TS segment of one fragment, with all its tracks.
-func (s *Server) tsFragment(v *sessionView) {
-	if !v.ts() {
-		v.c.fail(errInvalidArgument("The session packages fragmented MP4; its fragments are served by GetMP4MediaFragment."))
-		return
+// containerFragment returns the index of the fragment a media-fragment request names, or
+// answers the request with why it cannot be served: the session packages the other container
+// (MPEG-TS when ts is false, fMP4 when it is true), or has no such fragment.
+func (v *sessionView) containerFragment(ts bool) (int, bool) {
+	if v.ts() != ts {
+		v.c.fail(errInvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
+			map[bool]archived.ContainerFormat{false: archived.ContainerFormatFragmentedMP4, true: archived.ContainerFormatMPEGTS}[ts]))
+		return 0, false
 	}
 	i, e := v.fragment()
 	if e != nil {
 		v.c.fail(e)
+		return 0, false
+	}
+	return i, true
+}
+
+// tsFragment serves the MPEG-TS segment of one fragment, with all its tracks.
+func (s *Server) tsFragment(v *sessionView) {
+	i, ok := v.containerFragment(true)
+	if !ok {
 		return
 	}
 	f := v.frags[i]

@@ -34,8 +34,7 @@ const (
 // decoded.
 func (s *Server) getImages(c *call) {
 	in := new(archived.GetImagesInput)
-	st, _, ok := archivedStream(s, c, in, func(in *archived.GetImagesInput) string { return in.StreamName },
-		func(in *archived.GetImagesInput) string { return in.StreamARN }, true)
+	st, _, ok := archivedStream(s, c, in, true)
 	if !ok {
 		return
 	}

@@ -24,9 +24,9 @@ func stored(frags []*media.Fragment) map[string]int {
 }
 
 // TestArchivedPlaysWhatWasProduced produces 60 s of H.264 and AAC, then checks with
-// "ffmpeg -i URL -f null -" that every stored frame decodes from HLS sessions (fMP4 and
-// MPEG-TS) and a DASH session, and with ffprobe that a GetClip of 10 seconds is an MP4 of the
-// duration of its fragments whose every frame decodes.
+// "ffmpeg -i URL -f null -" and "ffprobe -count_frames" that every stored frame decodes from
+// HLS sessions (fMP4 and MPEG-TS) and a DASH session, and with ffprobe that a GetClip of 10
+// seconds is an MP4 of the duration of its fragments whose every frame decodes.
 func TestArchivedPlaysWhatWasProduced(t *testing.T) {
 	sample := loadAV(t, 6)
 	env := newArchivedEnv(t, 24)
@@ -72,6 +72,10 @@ func TestArchivedPlaysWhatWasProduced(t *testing.T) {
 			t.Logf("ffmpeg decoded %v", got)
 			if got["video"] != want["video"] || got["audio"] != want["audio"] {
 				t.Errorf("ffmpeg decoded %v frames, want %v", got, want)
+			}
+			counted := probe(t, url, "stream=nb_read_frames", "-count_frames", "-select_streams", "v:0")
+			if len(counted) == 0 || counted[0] != strconv.Itoa(want["video"]) {
+				t.Errorf("ffprobe -count_frames: %v video frames, want %d", counted, want["video"])
 			}
 		})
 	}

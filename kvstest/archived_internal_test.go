@@ -177,6 +177,25 @@ func TestListingTokenContent(t *testing.T) {
 	}
 }
 
+// FuzzDecodeListing checks that the content of any listing token decodes or is refused, and
+// that what decodes encodes back the same.
+func FuzzDecodeListing(f *testing.F) {
+	f.Add("SERVER_TIMESTAMP 1000 5000 913")
+	f.Add("PRODUCER_TIMESTAMP -1 9223372036854775807 1")
+	f.Add("  ")
+	f.Fuzz(func(t *testing.T, s string) {
+		sel, last, ok := decodeListing(s)
+		if !ok {
+			return
+		}
+		if again := encodeListing(sel, last); again != s {
+			if _, _, ok := decodeListing(again); !ok {
+				t.Fatalf("%q decoded, but its re-encoding %q does not", s, again)
+			}
+		}
+	})
+}
+
 func TestVintLength(t *testing.T) {
 	for n, want := range map[int64]int64{0: 1, 126: 1, 127: 2, 16382: 2, 16383: 3, 1 << 30: 5} {
 		if got := vintLength(n); got != want {

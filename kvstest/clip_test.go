@@ -2,6 +2,7 @@ package kvstest_test
 
 import (
 	"bytes"
+	"image/jpeg"
 	"io"
 	"os"
 	"path/filepath"
@@ -182,4 +183,13 @@ func TestGetClipHEVCAndG711(t *testing.T) {
 	_, err = env.client.GetHLSStreamingSessionURL(ctx, &archived.GetHLSStreamingSessionURLInput{StreamName: env.name,
 		PlaybackMode: archived.PlaybackModeOnDemand, HLSFragmentSelector: sel})
 	wantCode(t, err, "UnsupportedStreamMediaTypeException")
+	images, err := env.client.GetImages(ctx, &archived.GetImagesInput{StreamName: env.name, ImageSelectorType: archived.FragmentSelectorTypeProducerTimestamp,
+		StartTimestamp: clipStart.Add(time.Second), EndTimestamp: clipStart.Add(time.Second), Format: archived.ImageFormatJPEG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = images.Images[0].Decode()
+	if cfg, err2 := jpeg.DecodeConfig(bytes.NewReader(data)); err != nil || err2 != nil || cfg.Width != 320 {
+		t.Fatalf("an image of H.265: %s, %v %v", images.Images[0].Error, err, err2)
+	}
 }

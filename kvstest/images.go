@@ -159,6 +159,9 @@ func (r *imageRequest) times() []time.Time {
 	return times
 }
 
+// imagesPackaging reads the video tracks images are made of; the other tracks do not matter.
+var imagesPackaging = packaging{api: "GetImages", g711: true}
+
 // shot is the video to decode one image from: the samples of a fragment's video track from a
 // key frame on, and which of them (in presentation order) is the image.
 type shot struct {
@@ -167,20 +170,20 @@ type shot struct {
 	index   int // the image is the index-th frame shown after the key frame
 }
 
-// findShot finds the fragment that contains t on clock k and, in its video track, the latest
-// frame shown at or before t. ok is false when no fragment contains t; track is nil when the
-// fragment has no video it can decode.
+// findShot finds the fragment that contains t on clock k and, in its first video track, the
+// latest frame shown at or before t. ok is false when no fragment contains t; track is nil when
+// the fragment has no H.264 or H.265 video with valid codec private data.
 func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
 	for _, f := range frags {
 		start := k.start(f)
 		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
 			continue
 		}
-		tracks, e := (packaging{api: "GetImages"}).describeTracks(f.Tracks)
 		var v *mediaTrack
-		for i := range tracks {
-			if e == nil && tracks[i].video() {
-				v = &tracks[i]
+		for _, entry := range f.Tracks {
+			if t, e := imagesPackaging.describe(entry); e == nil && t.video() {
+				v = &t
+				break
 			}
 		}
 		if v == nil {

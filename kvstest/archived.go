@@ -116,10 +116,25 @@ func dedupeProducer(frags []*storedFragment, keepNewest bool) []*storedFragment 
 }
 
 // fragmentLength is the playback length of a fragment: that of its first video track (or of its
-// longest track when it has no video), each frame lasting as long as the track's mean frame
-// interval.
+// longest track when it has no video).
 func fragmentLength(f *storedFragment) time.Duration {
-	var best time.Duration
+	play, _ := trackLengths(f)
+	return play
+}
+
+// fragmentSpan is the time a fragment covers: that of its longest track. Audio may run a few
+// milliseconds past the video.
+func fragmentSpan(f *storedFragment) time.Duration {
+	_, longest := trackLengths(f)
+	return longest
+}
+
+// trackLengths returns the length of the first video track of f (of its longest track when it
+// has no video) and of its longest track, each frame lasting as long as the track's mean frame
+// interval.
+func trackLengths(f *storedFragment) (play, longest time.Duration) {
+	var video time.Duration
+	haveVideo := false
 	for _, t := range f.Tracks {
 		first, last, n := int64(0), int64(0), 0
 		for _, fr := range f.Frames {
@@ -131,17 +146,19 @@ func fragmentLength(f *storedFragment) time.Duration {
 			}
 			first, last, n = min(first, fr.Timecode), max(last, fr.Timecode), n+1
 		}
-		span := mkv.Timestamp(last-first, f.TimecodeScale)
-		length := span
+		length := mkv.Timestamp(last-first, f.TimecodeScale)
 		if n > 1 {
-			length += span / time.Duration(n-1)
+			length += length / time.Duration(n-1)
 		}
-		if t.Type == mkv.TrackVideo {
-			return length
+		if t.Type == mkv.TrackVideo && !haveVideo {
+			video, haveVideo = length, true
 		}
-		best = max(best, length)
+		longest = max(longest, length)
 	}
-	return best
+	if haveVideo {
+		return video, longest
+	}
+	return longest, longest
 }
 
 // listFragments answers ListFragments: the kept fragments whose start on the selector's clock

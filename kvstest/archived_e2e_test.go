@@ -31,6 +31,7 @@ func TestArchivedPlaysWhatWasProduced(t *testing.T) {
 	sample := loadAV(t, 6)
 	env := newArchivedEnv(t, 24)
 	start := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	received := time.Now().Add(-time.Second)
 	env.produce(t, start, sample)
 	frags := mustFragments(t, env, start)
 	want := stored(frags)
@@ -56,6 +57,17 @@ func TestArchivedPlaysWhatWasProduced(t *testing.T) {
 			out, err := env.client.GetHLSStreamingSessionURL(ctx, &archived.GetHLSStreamingSessionURLInput{StreamName: env.name,
 				PlaybackMode: archived.PlaybackModeOnDemand, HLSFragmentSelector: onDemand, ContainerFormat: archived.ContainerFormatMPEGTS})
 			return out.HLSStreamingSessionURL, err
+		}},
+		{"HLS fMP4, server timestamps", func() (string, error) {
+			// The fragments were received faster than real time: on the server's clock they
+			// overlap, and every one is a discontinuity.
+			out, err := env.client.GetHLSStreamingSessionURL(ctx, &archived.GetHLSStreamingSessionURLInput{StreamName: env.name,
+				PlaybackMode: archived.PlaybackModeOnDemand, HLSFragmentSelector: archived.StreamingFragmentSelector{
+					TimestampRange: archived.StreamingTimestampRange{StartTimestamp: received, EndTimestamp: time.Now().Truncate(time.Millisecond)}}})
+			if err != nil {
+				return "", err
+			}
+			return out.HLSStreamingSessionURL, nil
 		}},
 		{"DASH", func() (string, error) {
 			out, err := env.client.GetDASHStreamingSessionURL(ctx, &archived.GetDASHStreamingSessionURLInput{StreamName: env.name,

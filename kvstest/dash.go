@@ -35,7 +35,7 @@ func init() {
 // place in the session.
 func (s *Server) dashManifest(v *sessionView) {
 	tl := newTimeline(v.frags[:v.end], v.p.clock)
-	total := tl.starts[v.end-1] + fragmentLength(v.frags[v.end-1])
+	total := tl.ends[v.end-1]
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&b, `<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:kvs="%s" profiles="urn:mpeg:dash:profile:isoff-live:2011" minBufferTime="PT2S"`, dashNamespace)
@@ -74,7 +74,7 @@ func (v *sessionView) adaptationSet(b *strings.Builder, t *mediaTrack, tl timeli
 		t.timescale, query, query, v.first)
 	for i := v.first; i < v.end; i++ {
 		start := t.units(tl.starts[i])
-		fmt.Fprintf(b, `            <S t="%d" d="%d"`, start, t.units(tl.starts[i]+fragmentLength(v.frags[i]))-start)
+		fmt.Fprintf(b, `            <S t="%d" d="%d"`, start, t.units(tl.ends[i])-start)
 		if v.p.showNum {
 			fmt.Fprintf(b, ` kvs:fn="%s"`, v.frags[i].Number)
 		}

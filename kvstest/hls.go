@@ -1,7 +1,7 @@
 // HLS playback: the master playlist, a media playlist per track (one for all tracks with
 // MPEG-TS), fMP4 initialization and media segments, and TS segments, at the service's paths
-// below /hls/v1/. Media times are the session's clock (producer or server timestamps), from
-// the session's origin.
+// below /hls/v1/. Media times follow the session's clock (producer or server timestamps) from
+// the session's origin, and never go back (see newClockTimeline).
 
 package kvstest
 
@@ -197,7 +197,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 		v.c.fail(e)
 		return
 	}
-	data, err := mediaSegment(uint32(i+1), t, trackSamples(f, t, v.p.clock, v.p.origin))
+	data, err := mediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, t))
 	v.send("video/mp4", data, err)
 }
 
@@ -230,9 +230,10 @@ func (s *Server) tsFragment(v *sessionView) {
 		v.c.fail(e)
 		return
 	}
+	tl := newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin)
 	samples := make([][]sample, len(tracks))
 	for j := range tracks {
-		samples[j] = trackSamples(f, &tracks[j], v.p.clock, v.p.origin)
+		samples[j] = tl.samples(i, &tracks[j])
 	}
 	v.reply("video/mp2t", tsSegment(tracks, samples))
 }

@@ -110,21 +110,40 @@ func abs(v int64) int64 {
 	return v
 }
 
-// timeline lays fragments end to end from time 0, each starting where the one before it ended
-// (by fragmentLength), so that gaps and overlaps between fragments disappear. Clips and DASH
-// manifests, which cannot show discontinuities, use it.
+// timeline places fragments on a media timeline from time 0, in their order, so that media
+// times never go back: players drop what does.
 type timeline struct {
 	frags  []*storedFragment
 	starts []time.Duration
+	ends   []time.Duration
 	k      clock
 }
 
+// newTimeline lays fragments end to end, each starting where the one before ended (by
+// fragmentLength: the video's), so that gaps and overlaps between fragments disappear. Clips
+// and DASH manifests, which cannot show discontinuities, use it.
 func newTimeline(frags []*storedFragment, k clock) timeline {
-	tl := timeline{frags: frags, starts: make([]time.Duration, len(frags)), k: k}
-	var at time.Duration
+	return placeFragments(frags, k, fragmentLength, func(*storedFragment) time.Duration { return 0 })
+}
+
+// newClockTimeline places each fragment at its start on clock k, measured from origin, or where
+// the one before ended (by fragmentSpan: its longest track's) when that is later. HLS uses it:
+// a gap stays a gap, and a fragment that overlaps the one before (as fragments received faster
+// than real time do on the server's clock) is moved after it, the discontinuity the playlist
+// marks there telling players so.
+func newClockTimeline(frags []*storedFragment, k clock, origin time.Time) timeline {
+	return placeFragments(frags, k, fragmentSpan, func(f *storedFragment) time.Duration { return k.start(f).Sub(origin) })
+}
+
+// placeFragments starts each fragment at the later of the end of the one before and at(it); a
+// fragment lasts length(it).
+func placeFragments(frags []*storedFragment, k clock, length, at func(*storedFragment) time.Duration) timeline {
+	tl := timeline{frags: frags, starts: make([]time.Duration, len(frags)), ends: make([]time.Duration, len(frags)), k: k}
+	var end time.Duration
 	for i, f := range frags {
-		tl.starts[i] = at
-		at += fragmentLength(f)
+		tl.starts[i] = max(end, at(f))
+		end = tl.starts[i] + length(f)
+		tl.ends[i] = end
 	}
 	return tl
 }

@@ -61,8 +61,9 @@ type GetImagesInput struct {
 	// (best), 80 by default.
 	FormatConfig map[FormatConfigKey]string `json:"FormatConfig,omitzero" validate:"min=1,max=1;elem:min=0,max=256,pattern=formatConfigValue"`
 	// WidthPixels and HeightPixels scale the images: both stretch them to that size, one alone
-	// keeps the aspect ratio, neither keeps the stream's size.
-	WidthPixels  *int32 `json:"WidthPixels,omitzero" validate:"min=1,max=3840"`
+	// keeps the aspect ratio, neither keeps the stream's size. WidthPixels is 1 to 3840.
+	WidthPixels *int32 `json:"WidthPixels,omitzero" validate:"min=1,max=3840"`
+	// HeightPixels is the height of the images, 1 to 2160 (see WidthPixels).
 	HeightPixels *int32 `json:"HeightPixels,omitzero" validate:"min=1,max=2160"`
 	// MaxResults caps the images of the page (1 to 100; pages hold at most 25).
 	MaxResults *int64 `json:"MaxResults,omitzero" validate:"min=1,max=100"`

@@ -5,10 +5,11 @@ package kvstest
 // ArchivedLimits are the limits of the archived-media APIs. Zero fields take the service's
 // values (the defaults below).
 type ArchivedLimits struct {
-	// ClipMaxFragments and ClipMaxBytes cut a GetClip response after that many fragments or
-	// bytes of media from its start (200 fragments and 100 MB by default).
+	// ClipMaxFragments cuts a GetClip response after that many fragments (200 by default).
 	ClipMaxFragments int
-	ClipMaxBytes     int64
+	// ClipMaxBytes cuts a GetClip response after that many bytes of media from its start (100
+	// MB by default); a clip holds at least one fragment.
+	ClipMaxBytes int64
 	// MaxSessions is how many HLS sessions, and separately how many DASH sessions, a stream may
 	// have active; creating another closes the oldest (10 by default).
 	MaxSessions int

@@ -65,9 +65,15 @@ type sessionTable struct {
 	active [2][]*playbackSession
 }
 
-// add records p and closes the oldest sessions beyond limit.
+// add records p, forgets the sessions that expired, and closes the oldest beyond limit.
 func (t *sessionTable) add(p *playbackSession, limit int) {
-	list := append(t.active[p.kind], p)
+	var list []*playbackSession
+	for _, q := range t.active[p.kind] {
+		if !p.created.After(q.expires) {
+			list = append(list, q)
+		}
+	}
+	list = append(list, p)
 	if n := len(list) - limit; n > 0 {
 		list = list[n:]
 	}

@@ -100,6 +100,9 @@ func TestHLSSessionTokens(t *testing.T) {
 	clk.Advance(301 * time.Second)
 	refused(u, "NotAuthorizedException")
 	clk.Advance(-301 * time.Second) // back to a time requests may be signed at
+	if r := get(t, env.srv, u); r.status != http.StatusOK {
+		t.Fatalf("the session before it expired: HTTP %d %s", r.status, r.code)
+	}
 
 	// The third session closes the first.
 	first := hlsURL(t, env, &archived.GetHLSStreamingSessionURLInput{PlaybackMode: archived.PlaybackModeOnDemand, HLSFragmentSelector: sel})

@@ -6,6 +6,8 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,30 +94,44 @@ func TestGetImagesScalesPNG(t *testing.T) {
 	}
 }
 
-// TestGetImagesWithoutFFmpeg checks that without ffmpeg every image with media carries
-// MEDIA_ERROR, those without NO_MEDIA, and the response says why.
+// TestGetImagesWithoutFFmpeg checks that without ffmpeg (WithFFmpeg(""), or none in PATH)
+// every image with media carries MEDIA_ERROR, those without NO_MEDIA, and the response says why.
 func TestGetImagesWithoutFFmpeg(t *testing.T) {
-	env, start := imagesEnv(t, kvstest.WithFFmpeg(""))
-	var why string
-	out, err := env.client.GetImages(ctx, &archived.GetImagesInput{StreamName: env.name, ImageSelectorType: archived.FragmentSelectorTypeProducerTimestamp,
-		StartTimestamp: start.Add(8500 * time.Millisecond), EndTimestamp: start.Add(12500 * time.Millisecond), SamplingInterval: aws.Int32(2000),
-		Format: archived.ImageFormatJPEG}, captureHeader("X-Kvstest-Images", &why))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []archived.ImageError
-	for _, img := range out.Images {
-		if img.ImageContent != "" {
-			t.Fatalf("image at %v has content", img.TimeStamp)
-		}
-		got = append(got, img.Error)
-	}
-	want := []archived.ImageError{archived.ImageErrorMediaError, archived.ImageErrorNoMedia, archived.ImageErrorNoMedia}
-	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
-		t.Fatalf("errors %v, want %v", got, want)
-	}
-	if why != `ffmpeg is not available (WithFFmpeg("")): images cannot be decoded` {
-		t.Fatalf("X-Kvstest-Images %q", why)
+	for _, tc := range []struct {
+		name string
+		opts []kvstest.Option
+		why  string
+	}{
+		{"WithFFmpeg empty", []kvstest.Option{kvstest.WithFFmpeg("")}, `ffmpeg is not available (WithFFmpeg("")): images cannot be decoded`},
+		{"not in PATH", nil, "ffmpeg is not installed: images cannot be decoded"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.opts == nil {
+				t.Setenv("PATH", t.TempDir())
+			}
+			env, start := imagesEnv(t, tc.opts...)
+			var why string
+			out, err := env.client.GetImages(ctx, &archived.GetImagesInput{StreamName: env.name, ImageSelectorType: archived.FragmentSelectorTypeProducerTimestamp,
+				StartTimestamp: start.Add(8500 * time.Millisecond), EndTimestamp: start.Add(12500 * time.Millisecond), SamplingInterval: aws.Int32(2000),
+				Format: archived.ImageFormatJPEG}, captureHeader("X-Kvstest-Images", &why))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []archived.ImageError
+			for _, img := range out.Images {
+				if img.ImageContent != "" {
+					t.Fatalf("image at %v has content", img.TimeStamp)
+				}
+				got = append(got, img.Error)
+			}
+			want := []archived.ImageError{archived.ImageErrorMediaError, archived.ImageErrorNoMedia, archived.ImageErrorNoMedia}
+			if !slices.Equal(got, want) {
+				t.Fatalf("errors %v, want %v", got, want)
+			}
+			if !strings.HasPrefix(why, tc.why) {
+				t.Fatalf("X-Kvstest-Images %q, want %q", why, tc.why)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ require (
 	github.com/aws/aws-sdk-go-v2 v1.47.6
 	github.com/aws/aws-sdk-go-v2/config v1.33.14
 	github.com/aws/aws-sdk-go-v2/service/kinesisvideo v1.36.8
+	github.com/aws/aws-sdk-go-v2/service/kinesisvideoarchivedmedia v1.36.8
 	github.com/aws/aws-sdk-go-v2/service/kinesisvideomedia v1.30.5
 	github.com/aws/aws-sdk-go-v2/service/kinesisvideosignaling v1.31.5
 	github.com/aws/smithy-go v1.28.8

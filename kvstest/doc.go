@@ -144,16 +144,54 @@
 // delivers the offer to the master through the relay (or keeps it until one connects) and
 // returns the master's answer, or no answer once it has waited long enough.
 //
+// # Archived media
+//
+// The archived-media operations serve what PutMedia stored in streams that keep data. The
+// service's documented rules and errors apply: ranges of fragment start times, inclusive at
+// both ends; 24 hours at most for clips and sessions, 300 seconds for images;
+// NoDataRetentionException for a stream that keeps no data; ResourceNotFoundException for a
+// range without fragments (for LIVE: none in the last 30 seconds); UnsupportedStreamMediaType,
+// MissingCodecPrivateData and InvalidCodecPrivateData exceptions for tracks that are not H.264
+// or H.265 video with AAC (or, for GetClip and DASH, G.711) audio and valid codec private data.
+//
+//   - ListFragments pages by fragment number, each page in random order (the service promises
+//     none); its NextToken carries the selector. GetMediaForFragmentList sends the documents
+//     in the order asked, a missing fragment as a document with its number and error 4000.
+//   - GetClip writes a progressive MP4 (mp4ff) of the range, one fragment per producer
+//     timestamp (the oldest), laid end to end, cut after 200 fragments or 100 MB
+//     (WithArchivedLimits); tracks or codec private data that change within it are refused.
+//   - HLS and DASH sessions get URLs at the service's paths on DataURL
+//     (/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=…, /dash/v1/getDASHManifest.mpd?…),
+//     served without a signature: the token, authenticated by the server, names the session,
+//     its stream and its expiry (Expires, on the server's clock). A forged, expired or closed
+//     session's token gets NotAuthorizedException. A stream keeps ten sessions of each kind;
+//     a new one closes the oldest. LIVE shows the newest fragments, LIVE_REPLAY adds one each
+//     time the one before has had the time to play, ON_DEMAND the oldest of the range. HLS
+//     serves fMP4 (per-track playlists, audio as a rendition) or MPEG-TS, with the
+//     discontinuity modes, program dates and a new initialization segment after a change of
+//     codec private data; DASH lays the fragments end to end in a SegmentTimeline, with the
+//     kvs:fn and kvs:ts attributes when asked. ffmpeg decodes every frame of both.
+//   - GetImages decodes the latest frame at or before each sampling time (3 s by default) with
+//     ffmpeg, scaled and encoded as asked; without ffmpeg (not in PATH, or WithFFmpeg("")) an
+//     image with media carries MEDIA_ERROR and the X-Kvstest-Images response header says why.
+//
+// Not reproduced: the service's token format, playlist and manifest details beyond what players
+// need (bandwidths are estimates, media sequence numbers count from the session's first
+// fragment), the limit of 500 codec changes per HLS session, fragments that start before a
+// server-timestamp range's stream head, request-rate limits, and the eventual consistency of
+// ListFragments (a fragment is listed as soon as it is received).
+//
 // # What is not emulated
 //
 // The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
 // does not limit the ingest rate (12.5 MB/s per session) or the fragment rate (5 per second),
-// and it does not end GetMedia responses after 45 minutes. The emulator stores configurations
-// but acts on none: it sends no notification, generates no
-// image, runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
+// and it does not end GetMedia responses after 45 minutes. It stores configurations but acts on
+// none: it sends no notification, delivers no image for an image generation configuration,
+// runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and
-// NotAuthorizedException are never returned unless injected). It applies no request-rate
-// limits of its own, the signaling connection rate included; use Throttle. It relays signaling
+// NotAuthorizedException are never returned unless injected). Apart from the per-stream call
+// limits of PutMedia and GetMedia (MediaLimits), it applies no request-rate limits of its own,
+// the signaling connection rate included; use Throttle. It relays signaling
 // messages but runs no TURN server, and the texts of its status responses and the codes it
 // closes signaling connections with are its own: the service documents neither. See the
 // package's tests for the behaviour it is checked against.

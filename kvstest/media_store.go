@@ -67,6 +67,7 @@ type mediaStore struct {
 	writers   int               // open PutMedia connections
 	putCalls  rateWindow
 	getCalls  rateWindow
+	sessions  sessionTable // HLS and DASH sessions (archived_sessions.go)
 }
 
 func newMediaStore() *mediaStore {

@@ -24,6 +24,7 @@ type options struct {
 	limits       Limits
 	media        MediaLimits
 	signaling    SignalingLimits
+	archived     archivedOptions
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)

@@ -63,7 +63,10 @@ type route struct {
 	opOf func(r *http.Request) string
 	// streaming routes read the body themselves; the signature is verified without it.
 	streaming bool
-	handle    func(s *Server, c *call)
+	// sessionToken routes are not signed: the session token in their URL authorizes them, and
+	// the handler checks it (HLS and DASH playback).
+	sessionToken bool
+	handle       func(s *Server, c *call)
 }
 
 // routes holds the operations of every endpoint by path. It is filled by the init functions of
@@ -201,7 +204,9 @@ func (s *Server) serve(p plane, c *call) {
 		c.op = rt.opOf(r)
 	}
 	hookReq := r
-	if rt.streaming {
+	if rt.sessionToken {
+		hookReq = r.Clone(r.Context())
+	} else if rt.streaming {
 		hashes, e := streamingPayloadHashes(r)
 		if e == nil {
 			c.accessKey, e = s.auth.verify(r, hashes)

@@ -24,6 +24,8 @@ var patterns = map[string]string{
 	"formatConfigValue":  `^[a-zA-Z_0-9]+`,
 	"fragmentNumber":     `^[0-9]+$`,
 	"continuationToken":  `^[a-zA-Z0-9_\.\-]+$`,
+	// The archived-media model's NextToken: base64 with its padding.
+	"base64Token": `[a-zA-Z0-9+/]+={0,2}`,
 }
 
 var (

@@ -1,9 +1,11 @@
 package wiretest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -38,6 +40,9 @@ type Differential struct {
 	// Unsent, when set, clears the members of our filled input that are not sent (they choose an
 	// endpoint, say) before it is converted to the official input.
 	Unsent func(in reflect.Value)
+	// Prepare, when set, changes our filled input before it is sent, so that it obeys the rules
+	// its tags cannot express (the end of a time range after its start, say).
+	Prepare func(op string, in reflect.Value)
 }
 
 // Requests fills the input of each operation in two variants, sends it through both clients and
@@ -64,9 +69,13 @@ func (d Differential) Requests(t *testing.T) {
 }
 
 // Responses serves a fully populated output of each operation to both clients and checks that
-// they decode the same values, and that ours decodes what was served.
+// they decode the same values, and that ours decodes what was served. Operations whose output
+// streams (see Payloads) are left out.
 func (d Differential) Responses(t *testing.T) {
 	for _, op := range Operations(d.Official) {
+		if streams(d.Ours, op) {
+			continue
+		}
 		t.Run(op, func(t *testing.T) {
 			sample := reflect.New(reflect.ValueOf(d.Ours).MethodByName(op).Type().Out(0).Elem()).Interface()
 			Fill(sample, 1)
@@ -100,6 +109,9 @@ func (d Differential) inputs(t *testing.T, op string, variant int) (ours, offici
 	t.Helper()
 	ours = newInput(d.Ours, op)
 	Fill(ours.Interface(), variant)
+	if d.Prepare != nil {
+		d.Prepare(op, ours)
+	}
 	sent := reflect.New(ours.Elem().Type())
 	sent.Elem().Set(ours.Elem())
 	if d.Unsent != nil {
@@ -110,6 +122,51 @@ func (d Differential) inputs(t *testing.T, op string, variant int) (ours, offici
 		t.Fatal(err)
 	}
 	return ours, official
+}
+
+// Payloads serves a media payload with a content type to both clients for each operation whose
+// output streams (it has a Payload io.ReadCloser and a ContentType string), and checks that both
+// return that content type and exactly those bytes.
+func (d Differential) Payloads(t *testing.T) {
+	payload := []byte("\x1a\x45\xdf\xa3 sample media payload \x00\x01\x02")
+	for _, op := range Operations(d.Official) {
+		if !streams(d.Ours, op) {
+			continue
+		}
+		t.Run(op, func(t *testing.T) {
+			d.Server.Respond(Response{Body: payload, Header: http.Header{"Content-Type": {"video/sample"}}})
+			defer d.Server.Take()
+			ours, official := d.inputs(t, op, 0)
+			for name, client := range map[string]any{"ours": d.Ours, "official": d.Official} {
+				in := ours
+				if name == "official" {
+					in = official
+				}
+				out, err := call(client, op, in)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				v := reflect.ValueOf(out).Elem()
+				body := v.FieldByName("Payload").Interface().(io.ReadCloser)
+				got, err := io.ReadAll(body)
+				body.Close()
+				if err != nil {
+					t.Fatalf("%s: reading the payload: %v", name, err)
+				}
+				ct := reflect.Indirect(v.FieldByName("ContentType")).String()
+				if ct != "video/sample" || !bytes.Equal(got, payload) {
+					t.Errorf("%s: ContentType %q, payload %q; want %q, %q", name, ct, got, "video/sample", payload)
+				}
+			}
+		})
+	}
+}
+
+// streams reports whether the output of client's op streams its payload.
+func streams(client any, op string) bool {
+	out := reflect.ValueOf(client).MethodByName(op).Type().Out(0).Elem()
+	f, ok := out.FieldByName("Payload")
+	return ok && f.Type == reflect.TypeFor[io.ReadCloser]()
 }
 
 func newInput(client any, op string) reflect.Value {

@@ -27,6 +27,9 @@ var samples = map[string]string{
 	"destinationRegion":  "us-west-2",
 	"scheduleExpression": "0 0 12 * * ?",
 	"formatConfigValue":  "80",
+	"fragmentNumber":     "91343852333181432392682062607743920146549146214",
+	"continuationToken":  "91343852333181432392682062607743920146549146214",
+	"base64Token":        "c2FtcGxlLXRva2Vu",
 }
 
 // Fill sets every exported field of the struct v points to, recursively, to a sample value that

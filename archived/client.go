@@ -1,0 +1,124 @@
+package archived
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/kvsgo/sdk/internal/dataplane"
+	"github.com/kvsgo/sdk/internal/rpc"
+	"github.com/kvsgo/sdk/kvs"
+)
+
+// ServiceID names the archived-media service in errors ("operation error Kinesis Video Archived
+// Media: …").
+const ServiceID = "Kinesis Video Archived Media"
+
+// Options configure a Client.
+type Options struct {
+	// Options holds the settings shared with the control plane: region, credentials, HTTP client,
+	// retries, logging. BaseEndpoint here is the control-plane endpoint, where data endpoints
+	// are looked up.
+	kvs.Options
+
+	// Control is the control-plane client that looks up (and caches) the streams' data
+	// endpoints, one per stream and API. When nil, one is built from Options. Share one between
+	// clients to share its cache.
+	Control *kvs.Client
+
+	// Endpoint, when set, is the data endpoint every request goes to; nothing is looked up.
+	Endpoint string
+}
+
+// Client calls the Kinesis Video Streams archived-media API: fragment listings, media of
+// fragments, MP4 clips, HLS and DASH session URLs, and images. It is safe for concurrent use.
+type Client struct {
+	options   Options
+	endpoints dataplane.Endpoints
+	base      *rpc.Config
+	baseErr   error
+}
+
+// New returns a client configured by options, changed by optFns.
+func New(options Options, optFns ...func(*Options)) *Client {
+	for _, fn := range optFns {
+		fn(&options)
+	}
+	if options.Control == nil {
+		options.Control = kvs.New(options.Options)
+	}
+	c := &Client{options: options, endpoints: dataplane.Endpoints{Control: options.Control, Fixed: options.Endpoint}}
+	c.base, c.baseErr = options.build()
+	return c
+}
+
+// NewFromConfig returns a client configured from an aws.Config, changed by optFns.
+func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
+	return New(Options{Options: kvs.OptionsFromConfig(cfg)}, optFns...)
+}
+
+// Options returns a copy of the client's options.
+func (c *Client) Options() Options { return c.options }
+
+func (o Options) build() (*rpc.Config, error) {
+	return rpc.ClientOptions(o.Options).Build(ServiceID, "kinesisvideoarchivedmedia", errorTable.New)
+}
+
+// stream names the stream of a call, and the data-endpoint API the call goes through.
+type stream struct {
+	name, arn string
+	api       kvs.APIName
+}
+
+// config returns the protocol configuration of one call of op, aimed at the stream's data
+// endpoint, and the function to report the call's outcome with (it evicts a stale endpoint).
+func (c *Client) config(ctx context.Context, op string, s stream, optFns []func(*Options)) (*rpc.Config, func(error), error) {
+	base, baseErr, endpoints := c.base, c.baseErr, c.endpoints
+	if len(optFns) > 0 {
+		o := c.options
+		for _, fn := range optFns {
+			fn(&o)
+		}
+		base, baseErr = o.build()
+		endpoints = dataplane.Endpoints{Control: o.Control, Fixed: o.Endpoint}
+	}
+	if baseErr != nil {
+		return nil, nil, rpc.OperationError(ServiceID, op, baseErr)
+	}
+	cfg, done, err := endpoints.Config(ctx, base, s.api, s.name, s.arn)
+	if err != nil {
+		return nil, nil, rpc.OperationError(ServiceID, op, err)
+	}
+	return cfg, done, nil
+}
+
+// prepare checks in (its tags, then check) and resolves the data endpoint of one call of op.
+// It returns the input to send (an empty one for nil) and the function to report the call's
+// outcome with.
+func prepare[In any](ctx context.Context, c *Client, op string, in *In, s func(*In) stream,
+	check func(*In) error, optFns []func(*Options)) (*In, *rpc.Config, func(error), error) {
+	if in == nil {
+		in = new(In)
+	}
+	if err := checkInput(op, in, s(in), check); err != nil {
+		return nil, nil, nil, err
+	}
+	cfg, done, err := c.config(ctx, op, s(in), optFns)
+	return in, cfg, done, err
+}
+
+// invoke calls a JSON operation.
+func invoke[Out, In any](ctx context.Context, c *Client, op, path string, in *In, s func(*In) stream,
+	check func(*In) error, optFns []func(*Options)) (*Out, error) {
+	in, cfg, done, err := prepare(ctx, c, op, in, s, check, optFns)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Out)
+	err = cfg.Invoke(ctx, op, path, in, out)
+	done(err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,296 @@
+// Archived media: listing stored fragments and serving their media, read from what PutMedia
+// stored (media_store.go). The other archived-media operations are in clip.go, hls.go, dash.go,
+// archived_sessions.go and images.go.
+
+package kvstest
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/media"
+	"github.com/kvsgo/sdk/mkv"
+)
+
+func init() {
+	addRoute(dataPlane, "/listFragments", &route{op: "ListFragments", method: http.MethodPost, handle: (*Server).listFragments})
+	addRoute(dataPlane, "/getMediaForFragmentList", &route{op: "GetMediaForFragmentList", method: http.MethodPost,
+		handle: (*Server).getMediaForFragmentList})
+}
+
+// The page sizes of ListFragments.
+const (
+	defaultListFragments = 100
+	maxListFragments     = 1000
+)
+
+// archivedStream decodes the input of an archived-media call (a pointer to an input struct with
+// StreamName and StreamARN members) and finds its ACTIVE stream. Retention is required by the
+// operations that package media (NoDataRetentionException).
+func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, time.Time, bool) {
+	if e := decodeInput(c.body, in); e != nil {
+		c.fail(e)
+		return nil, time.Time{}, false
+	}
+	v := reflect.ValueOf(in).Elem()
+	now := s.lockState()
+	st, e := s.findStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
+	if e == nil && st.status(now) != "ACTIVE" {
+		e = errStreamNotFound()
+	}
+	if e == nil && needRetention && st.retention == 0 {
+		e = errNoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.name)
+	}
+	s.mu.Unlock()
+	if e != nil {
+		c.fail(e)
+		return nil, time.Time{}, false
+	}
+	return st, now, true
+}
+
+// clock is the timestamps of stored fragments a selector reads: the producer's or the server's.
+type clock bool
+
+const (
+	serverClock   clock = false
+	producerClock clock = true
+)
+
+func clockOf(t archived.FragmentSelectorType) clock {
+	return clock(t == archived.FragmentSelectorTypeProducerTimestamp)
+}
+
+// start returns the start of f on the clock.
+func (k clock) start(f *storedFragment) time.Time {
+	if k == producerClock {
+		return f.ProducerTimestamp
+	}
+	return f.ServerTimestamp
+}
+
+// inRange returns the fragments that start within [from, to] on clock k, in their order.
+func inRange(frags []*storedFragment, k clock, from, to time.Time) []*storedFragment {
+	var out []*storedFragment
+	for _, f := range frags {
+		if t := k.start(f); !t.Before(from) && !t.After(to) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// byStart orders fragments by their start on clock k, then by number.
+func byStart(frags []*storedFragment, k clock) {
+	slices.SortStableFunc(frags, func(a, b *storedFragment) int {
+		if c := k.start(a).Compare(k.start(b)); c != 0 {
+			return c
+		}
+		return media.CompareFragmentNumbers(a.Number, b.Number)
+	})
+}
+
+// dedupeProducer keeps one fragment per producer timestamp, the oldest or the newest ingested,
+// in the order of frags.
+func dedupeProducer(frags []*storedFragment, keepNewest bool) []*storedFragment {
+	chosen := map[int64]*storedFragment{}
+	for _, f := range frags {
+		key := f.ProducerTimestamp.UnixMilli()
+		if cur, ok := chosen[key]; !ok || keepNewest == (media.CompareFragmentNumbers(f.Number, cur.Number) > 0) {
+			chosen[key] = f
+		}
+	}
+	out := frags[:0:0]
+	for _, f := range frags {
+		if chosen[f.ProducerTimestamp.UnixMilli()] == f {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// fragmentLength is the playback length of a fragment: that of its first video track (or of its
+// longest track when it has no video).
+func fragmentLength(f *storedFragment) time.Duration {
+	play, _ := trackLengths(f)
+	return play
+}
+
+// fragmentSpan is the time a fragment covers: that of its longest track. Audio may run a few
+// milliseconds past the video.
+func fragmentSpan(f *storedFragment) time.Duration {
+	_, longest := trackLengths(f)
+	return longest
+}
+
+// trackLengths returns the length of the first video track of f (of its longest track when it
+// has no video) and of its longest track, each frame lasting as long as the track's mean frame
+// interval.
+func trackLengths(f *storedFragment) (play, longest time.Duration) {
+	var video time.Duration
+	haveVideo := false
+	for _, t := range f.Tracks {
+		first, last, n := int64(0), int64(0), 0
+		for _, fr := range f.Frames {
+			if fr.Track != t.Number {
+				continue
+			}
+			if n == 0 {
+				first, last = fr.Timecode, fr.Timecode
+			}
+			first, last, n = min(first, fr.Timecode), max(last, fr.Timecode), n+1
+		}
+		length := mkv.Timestamp(last-first, f.TimecodeScale)
+		if n > 1 {
+			length += length / time.Duration(n-1)
+		}
+		if t.Type == mkv.TrackVideo && !haveVideo {
+			video, haveVideo = length, true
+		}
+		longest = max(longest, length)
+	}
+	if haveVideo {
+		return video, longest
+	}
+	return longest, longest
+}
+
+// listFragments answers ListFragments: the kept fragments whose start on the selector's clock
+// falls in its range, paged by fragment number. Each page is shuffled, as the service promises
+// no order.
+func (s *Server) listFragments(c *call) {
+	in := new(archived.ListFragmentsInput)
+	st, _, ok := archivedStream(s, c, in, false)
+	if !ok {
+		return
+	}
+	sel, after, e := s.fragmentListing(in)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	r := sel.TimestampRange
+	matched := inRange(st.media.snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
+	start := 0
+	if after != "" {
+		start = indexAfter(matched, after)
+	}
+	limit := defaultListFragments
+	if in.MaxResults != nil {
+		limit = int(min(*in.MaxResults, maxListFragments))
+	}
+	page := matched[start:min(len(matched), start+limit)]
+	out := &archived.ListFragmentsOutput{Fragments: make([]archived.Fragment, 0, len(page))}
+	for _, f := range page {
+		out.Fragments = append(out.Fragments, archived.Fragment{
+			FragmentNumber: f.Number, FragmentSizeInBytes: documentSize(f), ProducerTimestamp: f.ProducerTimestamp,
+			ServerTimestamp: f.ServerTimestamp, FragmentLengthInMilliseconds: fragmentLength(f).Milliseconds(),
+		})
+	}
+	rand.Shuffle(len(out.Fragments), func(i, j int) { out.Fragments[i], out.Fragments[j] = out.Fragments[j], out.Fragments[i] })
+	if start+limit < len(matched) {
+		out.NextToken = s.pageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
+	}
+	c.reply(out)
+}
+
+// fragmentListing returns the selector of a ListFragments call and the number after which its
+// page starts: from its NextToken (which carries both) or from its FragmentSelector.
+func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *Error) {
+	if in.NextToken == "" {
+		if in.FragmentSelector == (archived.FragmentSelector{}) {
+			return archived.FragmentSelector{}, "", errInvalidArgument("FragmentSelector is required when there is no NextToken.")
+		}
+		return in.FragmentSelector, "", nil
+	}
+	last, e := s.resumeAfter("ListFragments", in.NextToken)
+	if e != nil {
+		return archived.FragmentSelector{}, "", e
+	}
+	sel, after, ok := decodeListing(last)
+	if !ok {
+		return archived.FragmentSelector{}, "", errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+	}
+	return sel, after, nil
+}
+
+// encodeListing and decodeListing carry a listing's selector and its last fragment number in a
+// page token: "type start end number", times in Unix milliseconds.
+func encodeListing(sel archived.FragmentSelector, last string) string {
+	r := sel.TimestampRange
+	return strings.Join([]string{string(sel.FragmentSelectorType), strconv.FormatInt(r.StartTimestamp.UnixMilli(), 10),
+		strconv.FormatInt(r.EndTimestamp.UnixMilli(), 10), last}, " ")
+}
+
+func decodeListing(s string) (archived.FragmentSelector, string, bool) {
+	parts := strings.Split(s, " ")
+	if len(parts) != 4 {
+		return archived.FragmentSelector{}, "", false
+	}
+	from, err1 := strconv.ParseInt(parts[1], 10, 64)
+	to, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return archived.FragmentSelector{}, "", false
+	}
+	return archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorType(parts[0]),
+		TimestampRange: archived.TimestampRange{StartTimestamp: time.UnixMilli(from).UTC(), EndTimestamp: time.UnixMilli(to).UTC()}}, parts[3], true
+}
+
+// documentSize is the size of a fragment's document in GetMediaForFragmentList: its header and
+// tags, and each frame as a SimpleBlock.
+func documentSize(f *storedFragment) int64 {
+	n := int64(len(appendDocumentStart(nil, f, fragmentListTags)))
+	for _, fr := range f.Frames {
+		body := int64(len(fr.Data)) + 4 // track number, relative timecode, flags
+		n += 1 + vintLength(body) + body
+	}
+	return n
+}
+
+// vintLength is the length of the EBML size of an element of n bytes.
+func vintLength(n int64) int64 {
+	l := int64(1)
+	for n >= 1<<(7*l)-1 && l < 8 {
+		l++
+	}
+	return l
+}
+
+// getMediaForFragmentList answers GetMediaForFragmentList: the document of each listed
+// fragment, in the order listed, in the format of GetMedia with the fragment-list tags; a
+// fragment that is not kept comes as a document carrying its number and the error.
+func (s *Server) getMediaForFragmentList(c *call) {
+	in := new(archived.GetMediaForFragmentListInput)
+	st, _, ok := archivedStream(s, c, in, false)
+	if !ok {
+		return
+	}
+	frags := st.media.snapshot()
+	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w)}
+	c.w.Header().Set("Content-Type", "video/webm")
+	c.w.WriteHeader(http.StatusOK)
+	var buf []byte
+	for _, n := range in.Fragments {
+		i := indexOf(frags, n)
+		if i < 0 {
+			out.write(appendErrorDocument(buf[:0], fragmentListTags, n, fragmentNotFound, "Requested fragment is not found"))
+			continue
+		}
+		f := frags[i]
+		buf = appendDocumentStart(buf[:0], f, fragmentListTags)
+		for _, fr := range f.Frames {
+			buf = appendFrame(buf, f, fr)
+		}
+		out.write(buf)
+		if c.r.Context().Err() != nil {
+			return
+		}
+	}
+	out.finish()
+}

@@ -1,0 +1,205 @@
+package kvstest
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/mkv"
+)
+
+// testSession is a session to make tokens of.
+func testSession(kind sessionKind, expires time.Time) *playbackSession {
+	return &playbackSession{id: newSessionID(), kind: kind, expires: expires}
+}
+
+func TestSessionTokenRoundTrip(t *testing.T) {
+	s := &Server{pageKey: randomKey()}
+	exp := time.UnixMilli(1795229944845).UTC()
+	const arn = "arn:aws:kinesisvideo:us-east-1:123456789012:stream/camera/1795229944845"
+	p := testSession(dashSession, exp)
+	token := s.sessionToken(p, arn)
+	if strings.ContainsAny(token, "+/=&%") {
+		t.Fatalf("token %q needs escaping in a URL", token)
+	}
+	c, err := decodeSessionToken(s.pageKey, token)
+	if err != nil || c.kind != dashSession || !c.expires.Equal(exp) || c.id != p.id || c.arn != arn {
+		t.Fatalf("claims %+v, %v", c, err)
+	}
+	for _, bad := range []string{"", "x", token[:len(token)-1], token + "A", strings.Replace(token, token[5:6], "Z", 1)} {
+		if bad == token {
+			continue
+		}
+		if _, err := decodeSessionToken(s.pageKey, bad); err == nil {
+			t.Errorf("token %q was accepted", bad)
+		}
+	}
+	if _, err := decodeSessionToken(randomKey(), token); err == nil {
+		t.Error("a token of another server was accepted")
+	}
+}
+
+// FuzzDecodeSessionToken checks that no input makes the decoder fail other than cleanly, and
+// that whatever it accepts is a token the server made.
+func FuzzDecodeSessionToken(f *testing.F) {
+	key := bytes.Repeat([]byte{7}, 32)
+	s := &Server{pageKey: key}
+	f.Add(s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1"))
+	f.Add("AQAAAAGh_Azc0vnl_B9V-Np6QHhRZ2Fybjphd3M6a2luZXNpc3ZpZGVv")
+	f.Add("CiAz~")
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := decodeSessionToken(key, token)
+		if err != nil {
+			return
+		}
+		p := &playbackSession{id: c.id, kind: c.kind, expires: c.expires}
+		if again := s.sessionToken(p, c.arn); again != token {
+			t.Fatalf("accepted %q, which re-encodes as %q", token, again)
+		}
+	})
+}
+
+func TestParsePlaybackQuery(t *testing.T) {
+	q, e := parsePlaybackQuery(url.Values{"SessionToken": {"t"}, "TrackNumber": {"2"}, "FragmentNumber": {"913"}, "SequenceNumber": {"4"}})
+	if e != nil || q.token != "t" || q.track != 2 || q.fragment != "913" || q.sequence != 4 {
+		t.Fatalf("%+v, %v", q, e)
+	}
+	for _, bad := range []string{"", "SessionToken=t&TrackNumber=0", "SessionToken=t&TrackNumber=256", "SessionToken=t&FragmentNumber=1a",
+		"SessionToken=t&SequenceNumber=-1", "SessionToken=t&SequenceNumber=99999999999"} {
+		v, _ := url.ParseQuery(bad)
+		if _, e := parsePlaybackQuery(v); e == nil || e.Code != "InvalidArgumentException" {
+			t.Errorf("%q: %v", bad, e)
+		}
+	}
+}
+
+// FuzzParsePlaybackQuery checks that any query parses or is refused with
+// InvalidArgumentException, and that what parses is in range.
+func FuzzParsePlaybackQuery(f *testing.F) {
+	f.Add("SessionToken=AQAA&TrackNumber=1&SequenceNumber=0")
+	f.Add("FragmentNumber=91343852333000001795229944845000000000000000013&SessionToken=x&TrackNumber=2")
+	f.Add("SessionToken=%zz")
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, e := parsePlaybackQuery(v)
+		switch {
+		case e != nil && e.Code != "InvalidArgumentException":
+			t.Fatalf("%q: %v", raw, e)
+		case e == nil && (q.token == "" || q.track > 255 || q.sequence < -1 || len(q.fragment) > 128):
+			t.Fatalf("%q parsed as %+v", raw, q)
+		}
+	})
+}
+
+func TestDecodeOrderWithBFrames(t *testing.T) {
+	// I0 P3 B1 B2 in decoding order, 3000 ticks apart when shown.
+	s := []sample{{dts: 0}, {dts: 9000}, {dts: 3000}, {dts: 6000}}
+	decodeOrder(s)
+	wantDTS := []int64{-3000, 0, 3000, 6000}
+	for i, x := range s {
+		if x.dts != wantDTS[i] || x.cto < 0 || x.pts() != []int64{0, 9000, 3000, 6000}[i] || x.dur != 3000 {
+			t.Fatalf("sample %d: %+v", i, x)
+		}
+	}
+}
+
+func TestDescribeTracksErrors(t *testing.T) {
+	avc := mkv.TrackEntry{Number: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264}
+	wave := mkv.WaveFormat{FormatTag: mkv.WaveFormatALaw, Channels: 1, SampleRate: 8000, AvgBytesPerSec: 8000, BlockAlign: 1, BitsPerSample: 8}
+	alaw := mkv.TrackEntry{Number: 2, Type: mkv.TrackAudio, CodecID: mkv.CodecIDACM, CodecPrivate: wave.Marshal()}
+	for _, tc := range []struct {
+		name   string
+		p      packaging
+		tracks []mkv.TrackEntry
+		code   string
+	}{
+		{"no codec private data", clipPackaging, []mkv.TrackEntry{avc}, "MissingCodecPrivateDataException"},
+		{"bad codec private data", clipPackaging, []mkv.TrackEntry{withCPD(avc, []byte{1, 2, 3})}, "InvalidCodecPrivateDataException"},
+		{"VP8", clipPackaging, []mkv.TrackEntry{{Number: 1, CodecID: "V_VP8", CodecPrivate: []byte{1}}}, "UnsupportedStreamMediaTypeException"},
+		{"G.711 in HLS", packaging{api: "HLS"}, []mkv.TrackEntry{alaw}, "UnsupportedStreamMediaTypeException"},
+		{"two audio tracks", clipPackaging, []mkv.TrackEntry{alaw, alaw}, "UnsupportedStreamMediaTypeException"},
+		{"no tracks", clipPackaging, nil, "UnsupportedStreamMediaTypeException"},
+	} {
+		if _, e := tc.p.describeTracks(tc.tracks); e == nil || e.Code != tc.code {
+			t.Errorf("%s: %v, want %s", tc.name, e, tc.code)
+		}
+	}
+	if tracks, e := clipPackaging.describeTracks([]mkv.TrackEntry{alaw}); e != nil || tracks[0].codecs != "alaw" || tracks[0].timescale != 8000 {
+		t.Errorf("G.711 clip track: %+v, %v", tracks, e)
+	}
+}
+
+func withCPD(e mkv.TrackEntry, cpd []byte) mkv.TrackEntry {
+	e.CodecPrivate = cpd
+	return e
+}
+
+func TestTSPackets(t *testing.T) {
+	m := &tsMuxer{continuity: map[uint16]uint8{}}
+	m.tables([]mediaTrack{{codec: codecH264}, {codec: codecAAC}}, 0)
+	m.packets(0x100, bytes.Repeat([]byte{0xAB}, 400), true, []byte{0x10, 1, 2, 3, 4, 5, 6})
+	if len(m.out)%tsPacketSize != 0 || len(m.out)/tsPacketSize != 5 {
+		t.Fatalf("%d bytes", len(m.out))
+	}
+	for i := 0; i < len(m.out); i += tsPacketSize {
+		if m.out[i] != 0x47 {
+			t.Fatalf("packet at %d has no sync byte", i)
+		}
+	}
+	// The sections end their packets (adaptation-field stuffing comes first); the CRC of a
+	// section, its CRC included, is zero.
+	pat := m.out[tsPacketSize-16 : tsPacketSize]
+	if crc32MPEG(pat) != 0 {
+		t.Fatalf("PAT %x: CRC residue %x", pat, crc32MPEG(pat))
+	}
+	if pmt := m.out[2*tsPacketSize-26 : 2*tsPacketSize]; crc32MPEG(pmt) != 0 {
+		t.Fatalf("PMT %x: CRC residue %x", pmt, crc32MPEG(pmt))
+	}
+}
+
+func TestListingTokenContent(t *testing.T) {
+	sel := archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorTypeServerTimestamp,
+		TimestampRange: archived.TimestampRange{StartTimestamp: time.UnixMilli(1000).UTC(), EndTimestamp: time.UnixMilli(5000).UTC()}}
+	got, last, ok := decodeListing(encodeListing(sel, "913"))
+	if !ok || got != sel || last != "913" {
+		t.Fatalf("%+v %q %v", got, last, ok)
+	}
+	for _, bad := range []string{"", "a b c", "T x 1 2", "T 1 x 2"} {
+		if _, _, ok := decodeListing(bad); ok {
+			t.Errorf("%q decoded", bad)
+		}
+	}
+}
+
+// FuzzDecodeListing checks that the content of any listing token decodes or is refused, and
+// that what decodes encodes back the same.
+func FuzzDecodeListing(f *testing.F) {
+	f.Add("SERVER_TIMESTAMP 1000 5000 913")
+	f.Add("PRODUCER_TIMESTAMP -1 9223372036854775807 1")
+	f.Add("  ")
+	f.Fuzz(func(t *testing.T, s string) {
+		sel, last, ok := decodeListing(s)
+		if !ok {
+			return
+		}
+		if again := encodeListing(sel, last); again != s {
+			if _, _, ok := decodeListing(again); !ok {
+				t.Fatalf("%q decoded, but its re-encoding %q does not", s, again)
+			}
+		}
+	})
+}
+
+func TestVintLength(t *testing.T) {
+	for n, want := range map[int64]int64{0: 1, 126: 1, 127: 2, 16382: 2, 16383: 3, 1 << 30: 5} {
+		if got := vintLength(n); got != want {
+			t.Errorf("vintLength(%d) = %d, want %d", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,158 @@
+// The playback resources of HLS and DASH sessions: how a request finds its session and the
+// session's fragments at the time of the request.
+
+package kvstest
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kvsgo/sdk/media"
+)
+
+// sessionRoute registers a playback resource of the data plane: a GET that the session token of
+// its URL authorizes, instead of a signature.
+func sessionRoute(path, op string, handle func(s *Server, v *sessionView)) {
+	kind := hlsSession
+	if strings.HasPrefix(path, dashPrefix) {
+		kind = dashSession
+	}
+	addRoute(dataPlane, path, &route{op: op, method: http.MethodGet, sessionToken: true, handle: func(s *Server, c *call) {
+		if v, ok := s.openSession(c, kind); ok {
+			handle(s, v)
+		}
+	}})
+}
+
+// sessionView is a playback request with its session, and the session's fragments now.
+type sessionView struct {
+	c       *call
+	st      *stream
+	p       *playbackSession
+	q       playbackQuery
+	now     time.Time
+	frags   []*storedFragment // every fragment of the session so far
+	first   int               // the window shown now is frags[first:end]
+	end     int
+	ended   bool // no fragment will be added
+	tracks  []mediaTrack
+	packing packaging
+}
+
+// openSession finds the session of a playback request and its fragments, or answers the
+// request with the reason it cannot be served: a malformed query (InvalidArgumentException), a
+// token that is forged, of the other kind, expired or of a closed session
+// (NotAuthorizedException), a deleted stream (ResourceNotFoundException).
+func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
+	q, e := parsePlaybackQuery(c.r.URL.Query())
+	if e != nil {
+		c.fail(e)
+		return nil, false
+	}
+	claims, err := decodeSessionToken(s.pageKey, q.token)
+	if err != nil || claims.kind != kind {
+		c.fail(errNotAuthorized("The session token is not a valid %s session token.", kind))
+		return nil, false
+	}
+	now := s.lockState()
+	st, e := s.findStream("", claims.arn)
+	if e == nil && st.status(now) != "ACTIVE" {
+		e = errStreamNotFound()
+	}
+	s.mu.Unlock()
+	switch {
+	case e != nil:
+		c.fail(e)
+		return nil, false
+	case now.After(claims.expires):
+		c.fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
+		return nil, false
+	}
+	m := st.media
+	m.mu.Lock()
+	p := m.sessions.find(kind, claims.id)
+	all := append([]*storedFragment(nil), m.fragments...)
+	m.mu.Unlock()
+	if p == nil {
+		c.fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))
+		return nil, false
+	}
+	v := &sessionView{c: c, st: st, p: p, q: q, now: now, frags: p.fragments(all), packing: packaging{api: kind.String(), g711: kind == dashSession}}
+	v.first, v.end, v.ended = p.window(v.frags, now)
+	if v.end == 0 {
+		c.fail(errNoFragments())
+		return nil, false
+	}
+	if v.tracks, e = v.packing.describeTracks(v.frags[v.first].Tracks); e != nil {
+		c.fail(e)
+		return nil, false
+	}
+	return v, true
+}
+
+// track returns the track the request names by TrackNumber (the first when absent).
+func (v *sessionView) track() (*mediaTrack, *Error) {
+	if v.q.track == 0 {
+		return &v.tracks[0], nil
+	}
+	for i := range v.tracks {
+		if v.tracks[i].number == v.q.track {
+			return &v.tracks[i], nil
+		}
+	}
+	return nil, errInvalidArgument("The session has no track %d.", v.q.track)
+}
+
+// fragment returns the index of the fragment the request names by FragmentNumber, among those
+// the session has shown so far.
+func (v *sessionView) fragment() (int, *Error) {
+	if v.q.fragment == "" {
+		return 0, errInvalidArgument("The FragmentNumber parameter is missing.")
+	}
+	for i := range v.end {
+		if media.CompareFragmentNumbers(v.frags[i].Number, v.q.fragment) == 0 {
+			return i, nil
+		}
+	}
+	return 0, newError(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is not part of the session.", v.q.fragment)
+}
+
+// trackOf describes the tracks of fragment f and returns the one the request names.
+func (v *sessionView) trackOf(f *storedFragment) (*mediaTrack, *Error) {
+	tracks, e := v.packing.describeTracks(f.Tracks)
+	if e != nil {
+		return nil, e
+	}
+	v.tracks = tracks
+	return v.track()
+}
+
+// serveInit serves the initialization segment of the requested track, as fragment f has it.
+func (v *sessionView) serveInit(f *storedFragment) {
+	t, e := v.trackOf(f)
+	if e != nil {
+		v.c.fail(e)
+		return
+	}
+	data, err := initSegment([]mediaTrack{*t})
+	v.send("video/mp4", data, err)
+}
+
+// send replies with a packaged resource, or with the error that packaging it met.
+func (v *sessionView) send(contentType string, data []byte, err error) {
+	if err != nil {
+		v.c.fail(errInternal(err))
+		return
+	}
+	v.reply(contentType, data)
+}
+
+// reply sends a playback resource.
+func (v *sessionView) reply(contentType string, body []byte) {
+	h := v.c.w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "no-cache")
+	v.c.w.WriteHeader(http.StatusOK)
+	_, _ = v.c.w.Write(body)
+}

@@ -1,0 +1,138 @@
+// GetClip: the stored fragments of a time range as one progressive MP4 file.
+
+package kvstest
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/mkv"
+)
+
+func init() {
+	addRoute(dataPlane, "/getClip", &route{op: "GetClip", method: http.MethodPost, handle: (*Server).getClip})
+}
+
+var clipPackaging = packaging{api: "GetClip", g711: true}
+
+// getClip answers GetClip: the fragments that start in the range (one per producer timestamp,
+// the oldest ingested), cut after ClipMaxFragments fragments or ClipMaxBytes bytes of media,
+// laid end to end in an MP4 file.
+func (s *Server) getClip(c *call) {
+	in := new(archived.GetClipInput)
+	st, now, ok := archivedStream(s, c, in, true)
+	if !ok {
+		return
+	}
+	sel := in.ClipFragmentSelector
+	r := sel.TimestampRange
+	k := clockOf(sel.FragmentSelectorType)
+	if e := checkRange(r.StartTimestamp, r.EndTimestamp, k, now); e != nil {
+		c.fail(e)
+		return
+	}
+	frags := dedupeProducer(inRange(st.media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
+	byStart(frags, k)
+	if len(frags) == 0 {
+		c.fail(errNoFragments())
+		return
+	}
+	frags = s.clipCut(frags)
+	tracks, e := checkedTracks(clipPackaging, frags)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	tl := newTimeline(frags, k)
+	chunks := make([][][]sample, len(frags))
+	for i := range frags {
+		chunks[i] = make([][]sample, len(tracks))
+		for j := range tracks {
+			chunks[i][j] = tl.samples(i, &tracks[j])
+		}
+	}
+	mp4, err := newProgressiveMP4(tracks, chunks)
+	if err != nil {
+		c.fail(errInternal(err))
+		return
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "video/mp4")
+	h.Set("Content-Length", strconv.FormatInt(mp4.size(), 10))
+	c.w.WriteHeader(http.StatusOK)
+	_ = mp4.writeTo(c.w)
+}
+
+// clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than
+// ClipMaxBytes (always at least one fragment).
+func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
+	lim := s.opts.archived.limits.withDefaults()
+	var size int64
+	for i, f := range frags {
+		size += f.Size
+		if i >= lim.ClipMaxFragments || (i > 0 && size > lim.ClipMaxBytes) {
+			return frags[:i]
+		}
+	}
+	return frags
+}
+
+// checkedTracks describes the tracks of the first fragment and checks that every fragment has
+// the same tracks and codec private data, and frames its codecs can parse.
+func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *Error) {
+	tracks, e := p.describeTracks(frags[0].Tracks)
+	if e != nil {
+		return nil, e
+	}
+	for _, f := range frags {
+		if e := checkFragment(p, tracks, f); e != nil {
+			return nil, e
+		}
+	}
+	return tracks, nil
+}
+
+// checkFragment checks that fragment f has the tracks described (the same codec private data)
+// and frames they can parse.
+func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *Error {
+	first := make([]mkv.TrackEntry, len(tracks))
+	for i := range tracks {
+		first[i] = tracks[i].entry
+	}
+	if !sameTracks(first, f.Tracks) {
+		if len(f.Tracks) != len(first) {
+			return errUnsupportedMedia("The tracks change within the requested media (fragment %s); %s needs the same tracks throughout.", f.Number, p.api)
+		}
+		return errInvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.api)
+	}
+	for _, fr := range f.Frames {
+		for i := range tracks {
+			if tracks[i].number == fr.Track && !tracks[i].validFrame(fr.Data) {
+				return newError(http.StatusBadRequest, "InvalidMediaFrameException",
+					"A frame of track %d in fragment %s cannot be parsed as %s.", fr.Track, f.Number, tracks[i].entry.CodecID)
+			}
+		}
+	}
+	return nil
+}
+
+// checkRange applies the rules of a range of fragment start times: the end after the start and
+// within 24 hours of it, and, on the server's clock, not in the future.
+func checkRange(start, end time.Time, k clock, now time.Time) *Error {
+	switch {
+	case !end.After(start):
+		return errInvalidArgument("EndTimestamp must be later than StartTimestamp.")
+	case end.Sub(start) > archived.MaxSessionRange:
+		return errInvalidArgument("EndTimestamp must be within 24 hours of StartTimestamp.")
+	case k == serverClock && end.After(now):
+		return errInvalidArgument("EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.")
+	}
+	return nil
+}
+
+// errNoFragments is the answer to a range without fragments.
+func errNoFragments() *Error {
+	return newError(http.StatusNotFound, "ResourceNotFoundException", "No fragments were found in the requested time range.")
+}

@@ -1,0 +1,210 @@
+// GetImages: images of the stored video at every sampling interval of a range, decoded by
+// ffmpeg (images_ffmpeg.go). Without ffmpeg, an image that has media carries MEDIA_ERROR, and
+// the response's X-Kvstest-Images header (and the server's log) says why.
+
+package kvstest
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kvsgo/sdk/archived"
+)
+
+func init() {
+	addRoute(dataPlane, "/getImages", &route{op: "GetImages", method: http.MethodPost, handle: (*Server).getImages})
+}
+
+const (
+	// defaultSamplingInterval is the interval of a request without one; the API reference gives
+	// no default.
+	defaultSamplingInterval = 3 * time.Second
+	maxImagesPage           = 25
+	maxImageContent         = 6291456 // characters of base64, the model's maximum
+	// imagesHeader tells a caller why images carry MEDIA_ERROR; the service has no such header.
+	imagesHeader = "X-Kvstest-Images"
+)
+
+// getImages answers GetImages: one page of the sampling times from StartTimestamp to
+// EndTimestamp, each with the image of the latest video frame at or before it in the fragment
+// that contains it, NO_MEDIA where no fragment does, and MEDIA_ERROR where the frame cannot be
+// decoded.
+func (s *Server) getImages(c *call) {
+	in := new(archived.GetImagesInput)
+	st, _, ok := archivedStream(s, c, in, true)
+	if !ok {
+		return
+	}
+	r, e := newImageRequest(in)
+	if e != nil {
+		c.fail(e)
+		return
+	}
+	first := 0
+	if in.NextToken != "" {
+		last, e := s.resumeAfter("GetImages", in.NextToken)
+		n, err := strconv.Atoi(last)
+		if e == nil && (err != nil || n < 0) {
+			e = errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+		}
+		if e != nil {
+			c.fail(e)
+			return
+		}
+		first = n
+	}
+	times := r.times()
+	size := maxImagesPage
+	if in.MaxResults != nil {
+		size = int(min(*in.MaxResults, maxImagesPage))
+	}
+	page := times[min(first, len(times)):min(len(times), first+size)]
+	out := &archived.GetImagesOutput{Images: make([]archived.Image, len(page))}
+	decoder, why := s.imageDecoder()
+	frags := st.media.snapshot()
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2) // ffmpeg processes at once
+	var mu sync.Mutex
+	for i, t := range page {
+		out.Images[i] = archived.Image{TimeStamp: t}
+		shot, ok := findShot(frags, r.clock, t)
+		switch {
+		case !ok:
+			out.Images[i].Error = archived.ImageErrorNoMedia
+		case shot.track == nil || decoder == "":
+			out.Images[i].Error = archived.ImageErrorMediaError
+		default:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				slots <- struct{}{}
+				defer func() { <-slots }()
+				img, err := r.decode(c.r.Context(), decoder, shot)
+				if err == nil && base64.StdEncoding.EncodedLen(len(img)) > maxImageContent {
+					err = errImageTooLarge
+				}
+				if err != nil {
+					mu.Lock()
+					why = "ffmpeg failed: " + err.Error()
+					mu.Unlock()
+					out.Images[i].Error = archived.ImageErrorMediaError
+					return
+				}
+				out.Images[i].ImageContent = base64.StdEncoding.EncodeToString(img)
+			}()
+		}
+	}
+	wg.Wait()
+	if first+size < len(times) {
+		out.NextToken = s.pageToken("GetImages", strconv.Itoa(first+size))
+	}
+	if why != "" {
+		c.w.Header().Set(imagesHeader, why)
+		c.detail = why
+	}
+	c.reply(out)
+}
+
+// imageRequest is a checked GetImages request.
+type imageRequest struct {
+	clock    clock
+	from, to time.Time
+	interval time.Duration
+	png      bool
+	quality  int // JPEG quality, 1 to 100
+	width    int // 0: keep the stream's (or scale with height)
+	height   int
+}
+
+// newImageRequest checks the rules of a GetImages request the model cannot express.
+func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *Error) {
+	r := &imageRequest{clock: clockOf(in.ImageSelectorType), from: in.StartTimestamp, to: in.EndTimestamp,
+		interval: defaultSamplingInterval, png: in.Format == archived.ImageFormatPNG, quality: 80}
+	switch {
+	case r.to.Before(r.from):
+		return nil, errInvalidArgument("EndTimestamp must not be before StartTimestamp.")
+	case r.to.Sub(r.from) > archived.MaxImagesRange:
+		return nil, errInvalidArgument("EndTimestamp must be within %v of StartTimestamp.", archived.MaxImagesRange)
+	case in.SamplingInterval != nil && *in.SamplingInterval < archived.MinSamplingInterval:
+		return nil, errInvalidArgument("SamplingInterval must be at least %d milliseconds.", archived.MinSamplingInterval)
+	}
+	if in.SamplingInterval != nil {
+		r.interval = time.Duration(*in.SamplingInterval) * time.Millisecond
+	}
+	if q, ok := in.FormatConfig[archived.FormatConfigKeyJPEGQuality]; ok {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 100 {
+			return nil, errInvalidArgument("JPEGQuality must be an integer from 1 to 100, not %q.", q)
+		}
+		r.quality = n
+	}
+	if in.WidthPixels != nil {
+		r.width = int(*in.WidthPixels)
+	}
+	if in.HeightPixels != nil {
+		r.height = int(*in.HeightPixels)
+	}
+	return r, nil
+}
+
+// times returns the sampling times: from the start, every interval, up to the end included.
+func (r *imageRequest) times() []time.Time {
+	var times []time.Time
+	for t := r.from; !t.After(r.to); t = t.Add(r.interval) {
+		times = append(times, t)
+	}
+	return times
+}
+
+// imagesPackaging reads the video tracks images are made of; the other tracks do not matter.
+var imagesPackaging = packaging{api: "GetImages", g711: true}
+
+// shot is the video to decode one image from: the samples of a fragment's video track from a
+// key frame on, and which of them (in presentation order) is the image.
+type shot struct {
+	track   *mediaTrack
+	samples []sample
+	index   int // the image is the index-th frame shown after the key frame
+}
+
+// findShot finds the fragment that contains t on clock k and, in its first video track, the
+// latest frame shown at or before t. ok is false when no fragment contains t; track is nil when
+// the fragment has no H.264 or H.265 video with valid codec private data.
+func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
+	for _, f := range frags {
+		start := k.start(f)
+		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
+			continue
+		}
+		var v *mediaTrack
+		for _, entry := range f.Tracks {
+			if t, e := imagesPackaging.describe(entry); e == nil && t.video() {
+				v = &t
+				break
+			}
+		}
+		if v == nil {
+			return shot{}, true
+		}
+		samples := trackSamples(f, v, k, start)
+		target := v.units(t.Sub(start))
+		key := 0
+		for i, s := range samples {
+			if s.sync && s.pts() <= target {
+				key = i
+			}
+		}
+		samples = samples[key:]
+		index := -1
+		for _, s := range samples {
+			if s.pts() <= target {
+				index++
+			}
+		}
+		return shot{track: v, samples: samples, index: max(0, index)}, true
+	}
+	return shot{}, false
+}

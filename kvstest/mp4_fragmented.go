@@ -1,0 +1,59 @@
+// Fragmented MP4 (CMAF), shared by HLS and DASH: initialization segments and one media segment
+// per stored fragment and track.
+
+package kvstest
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/Eyevinn/mp4ff/mp4"
+)
+
+// initSegment returns the initialization segment (ftyp and moov) of tracks.
+func initSegment(tracks []mediaTrack) ([]byte, error) {
+	init := mp4.CreateEmptyInit()
+	for i := range tracks {
+		if _, err := tracks[i].addTrak(init.Moov, true); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := init.Encode(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// mediaSegment returns the media segment (moof and mdat) numbered seq that carries samples of
+// track t. The segment starts at the first sample's decoding time.
+func mediaSegment(seq uint32, t *mediaTrack, samples []sample) ([]byte, error) {
+	if len(samples) == 0 {
+		return nil, fmt.Errorf("track %d has no sample in the fragment", t.number)
+	}
+	frag, err := mp4.CreateFragment(seq, uint32(t.number))
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range samples {
+		frag.AddFullSample(fullSample(s))
+	}
+	var buf bytes.Buffer
+	if err := frag.Encode(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// fullSample converts a sample to mp4ff's form.
+func fullSample(s sample) mp4.FullSample {
+	flags := mp4.NonSyncSampleFlags
+	if s.sync {
+		flags = mp4.SyncSampleFlags
+	}
+	return mp4.FullSample{
+		Sample:     mp4.Sample{Flags: flags, Dur: s.dur, Size: uint32(len(s.data)), CompositionTimeOffset: s.cto},
+		DecodeTime: uint64(max(0, s.dts)),
+		Data:       s.data,
+	}
+}

@@ -1,0 +1,172 @@
+// Progressive MP4, for GetClip: ftyp, a moov with the complete sample tables, then one mdat
+// holding a chunk per fragment and track, so that the file plays as it downloads.
+
+package kvstest
+
+import (
+	"encoding/binary"
+	"io"
+
+	"github.com/Eyevinn/mp4ff/mp4"
+)
+
+// movieTimescale is the timescale of the movie header and track headers.
+const movieTimescale = 1000
+
+// progressiveMP4 is a progressive MP4 file ready to be written.
+type progressiveMP4 struct {
+	ftyp   *mp4.FtypBox
+	moov   *mp4.MoovBox
+	chunks [][][]sample // by fragment, then track: the order of the media data
+	media  uint64       // bytes of media data
+}
+
+// newProgressiveMP4 lays out the samples of tracks, given by fragment then track, with their
+// sample tables. Within a track the samples follow each other: a sample lasts until the next
+// one starts, or as long as trackSamples says when the next one does not start later.
+func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP4, error) {
+	f := &progressiveMP4{ftyp: mp4.NewFtyp("isom", 0x200, []string{"isom", "iso2", "avc1", "mp41"}), moov: mp4.NewMoovBox(), chunks: chunks}
+	mvhd := mp4.CreateMvhd()
+	mvhd.Timescale = movieTimescale
+	f.moov.AddChild(mvhd)
+	stcos := make([]*mp4.StcoBox, len(tracks))
+	for j := range tracks {
+		trak, err := tracks[j].addTrak(f.moov, false)
+		if err != nil {
+			return nil, err
+		}
+		var all []sample
+		for i := range chunks {
+			all = append(all, chunks[i][j]...)
+		}
+		for i := 0; i+1 < len(all); i++ {
+			if gap := all[i+1].dts - all[i].dts; gap > 0 {
+				all[i].dur = uint32(gap)
+			}
+		}
+		units := sampleTables(trak.Mdia.Minf.Stbl, all, chunks, j)
+		trak.Mdia.Mdhd.Duration = uint64(units)
+		trak.Tkhd.Duration = uint64(units) * movieTimescale / uint64(tracks[j].timescale)
+		mvhd.Duration = max(mvhd.Duration, trak.Tkhd.Duration)
+		stcos[j] = trak.Mdia.Minf.Stbl.Stco
+		for _, s := range all {
+			f.media += uint64(len(s.data))
+		}
+	}
+	// The chunk offsets depend on the size of moov, which depends on their number only.
+	for i := range chunks {
+		for j := range tracks {
+			if len(chunks[i][j]) > 0 {
+				stcos[j].ChunkOffset = append(stcos[j].ChunkOffset, 0)
+			}
+		}
+	}
+	offset := f.ftyp.Size() + f.moov.Size() + mdatHeaderSize(f.media)
+	next := make([]int, len(tracks))
+	for i := range chunks {
+		for j := range tracks {
+			if len(chunks[i][j]) == 0 {
+				continue
+			}
+			stcos[j].ChunkOffset[next[j]] = uint32(offset)
+			next[j]++
+			for _, s := range chunks[i][j] {
+				offset += uint64(len(s.data))
+			}
+		}
+	}
+	return f, nil
+}
+
+// sampleTables fills the sample tables of track j (samples all, in chunks by fragment) and
+// returns the track's duration in its timescale. The chunk offsets are left to the caller.
+func sampleTables(stbl *mp4.StblBox, all []sample, chunks [][][]sample, j int) int64 {
+	var total int64
+	var sync []uint32
+	var ctsCounts []uint32
+	var ctsOffsets []int32
+	hasCTO := false
+	for n, s := range all {
+		if k := len(stbl.Stts.SampleCount) - 1; k >= 0 && stbl.Stts.SampleTimeDelta[k] == s.dur {
+			stbl.Stts.SampleCount[k]++
+		} else {
+			stbl.Stts.SampleCount = append(stbl.Stts.SampleCount, 1)
+			stbl.Stts.SampleTimeDelta = append(stbl.Stts.SampleTimeDelta, s.dur)
+		}
+		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(len(s.data)))
+		if s.sync {
+			sync = append(sync, uint32(n+1))
+		}
+		ctsCounts, ctsOffsets = append(ctsCounts, 1), append(ctsOffsets, s.cto)
+		hasCTO = hasCTO || s.cto != 0
+		total += int64(s.dur)
+	}
+	stbl.Stsz.SampleNumber = uint32(len(all))
+	chunk := uint32(0)
+	last := uint32(0)
+	for i := range chunks {
+		n := uint32(len(chunks[i][j]))
+		if n == 0 {
+			continue
+		}
+		chunk++
+		if n != last {
+			_ = stbl.Stsc.AddEntry(chunk, n, 1)
+			last = n
+		}
+	}
+	if len(sync) < len(all) {
+		stbl.AddChild(&mp4.StssBox{SampleNumber: sync})
+	}
+	if hasCTO {
+		ctts := &mp4.CttsBox{}
+		_ = ctts.AddSampleCountsAndOffset(ctsCounts, ctsOffsets)
+		stbl.AddChild(ctts)
+	}
+	return total
+}
+
+// mdatHeaderSize is the size of the header of an mdat box holding n bytes.
+func mdatHeaderSize(n uint64) uint64 {
+	if n+8 > 1<<32-1 {
+		return 16
+	}
+	return 8
+}
+
+// size returns the size of the file in bytes.
+func (f *progressiveMP4) size() int64 {
+	return int64(f.ftyp.Size() + f.moov.Size() + mdatHeaderSize(f.media) + f.media)
+}
+
+// writeTo writes the file.
+func (f *progressiveMP4) writeTo(w io.Writer) error {
+	if err := f.ftyp.Encode(w); err != nil {
+		return err
+	}
+	if err := f.moov.Encode(w); err != nil {
+		return err
+	}
+	var hdr []byte
+	if mdatHeaderSize(f.media) == 16 {
+		hdr = binary.BigEndian.AppendUint32(hdr, 1)
+		hdr = append(hdr, "mdat"...)
+		hdr = binary.BigEndian.AppendUint64(hdr, f.media+16)
+	} else {
+		hdr = binary.BigEndian.AppendUint32(hdr, uint32(f.media+8))
+		hdr = append(hdr, "mdat"...)
+	}
+	if _, err := w.Write(hdr); err != nil {
+		return err
+	}
+	for i := range f.chunks {
+		for j := range f.chunks[i] {
+			for _, s := range f.chunks[i][j] {
+				if _, err := w.Write(s.data); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -33,10 +33,7 @@ type Options struct {
 // Client calls the Kinesis Video Streams archived-media API: fragment listings, media of
 // fragments, MP4 clips, HLS and DASH session URLs, and images. It is safe for concurrent use.
 type Client struct {
-	options   Options
-	endpoints dataplane.Endpoints
-	base      *rpc.Config
-	baseErr   error
+	core *dataplane.Core[Options]
 }
 
 // New returns a client configured by options, changed by optFns.
@@ -44,12 +41,11 @@ func New(options Options, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&options)
 	}
-	if options.Control == nil {
-		options.Control = kvs.New(options.Options)
-	}
-	c := &Client{options: options, endpoints: dataplane.Endpoints{Control: options.Control, Fixed: options.Endpoint}}
-	c.base, c.baseErr = options.build()
-	return c
+	return &Client{core: dataplane.NewCore(ServiceID, "kinesisvideoarchivedmedia", errorTable.New, options, fields)}
+}
+
+func fields(o *Options) (*kvs.Options, **kvs.Client, *string) {
+	return &o.Options, &o.Control, &o.Endpoint
 }
 
 // NewFromConfig returns a client configured from an aws.Config, changed by optFns.
@@ -58,11 +54,7 @@ func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
 }
 
 // Options returns a copy of the client's options.
-func (c *Client) Options() Options { return c.options }
-
-func (o Options) build() (*rpc.Config, error) {
-	return rpc.ClientOptions(o.Options).Build(ServiceID, "kinesisvideoarchivedmedia", errorTable.New)
-}
+func (c *Client) Options() Options { return c.core.Options() }
 
 // stream names the stream of a call, and the data-endpoint API the call goes through.
 type stream struct {
@@ -73,23 +65,7 @@ type stream struct {
 // config returns the protocol configuration of one call of op, aimed at the stream's data
 // endpoint, and the function to report the call's outcome with (it evicts a stale endpoint).
 func (c *Client) config(ctx context.Context, op string, s stream, optFns []func(*Options)) (*rpc.Config, func(error), error) {
-	base, baseErr, endpoints := c.base, c.baseErr, c.endpoints
-	if len(optFns) > 0 {
-		o := c.options
-		for _, fn := range optFns {
-			fn(&o)
-		}
-		base, baseErr = o.build()
-		endpoints = dataplane.Endpoints{Control: o.Control, Fixed: o.Endpoint}
-	}
-	if baseErr != nil {
-		return nil, nil, rpc.OperationError(ServiceID, op, baseErr)
-	}
-	cfg, done, err := endpoints.Config(ctx, base, s.api, s.name, s.arn)
-	if err != nil {
-		return nil, nil, rpc.OperationError(ServiceID, op, err)
-	}
-	return cfg, done, nil
+	return c.core.Config(ctx, op, s.api, s.name, s.arn, optFns)
 }
 
 // prepare checks in (its tags, then check) and resolves the data endpoint of one call of op.

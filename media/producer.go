@@ -244,7 +244,7 @@ func checkProducerConfig(cfg *ProducerConfig) error {
 // keepUntilFor reads the stream's retention: fragments of a stream that keeps no data are
 // never PERSISTED.
 func keepUntilFor(ctx context.Context, client *Client, cfg ProducerConfig) (AckEventType, error) {
-	out, err := client.options.Control.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: cfg.StreamName, StreamARN: cfg.StreamARN})
+	out, err := client.Options().Control.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: cfg.StreamName, StreamARN: cfg.StreamARN})
 	if err != nil {
 		return "", fmt.Errorf("media: reading the stream's retention (set KeepUntil to skip this): %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/media"
 )
 
 // Config returns the configuration to use and a function that releases it: the default AWS
@@ -64,4 +65,20 @@ func Main(name string, fn func(ctx context.Context, out io.Writer) error) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
+}
+
+// Produce writes frames into a stream with a media.Producer, as fast as the service takes them,
+// starting at start, and waits until every fragment is persisted.
+func Produce(ctx context.Context, control *kvs.Client, stream string, tracks []media.TrackConfig, frames []media.Frame, start time.Time) error {
+	client := media.New(media.Options{Options: control.Options(), Control: control})
+	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: stream, Tracks: tracks, StartTime: start})
+	if err != nil {
+		return err
+	}
+	for _, f := range frames {
+		if err := p.WriteFrame(ctx, f); err != nil {
+			break // Close reports why
+		}
+	}
+	return p.Close(ctx)
 }

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/kvsgo/sdk/kvs"
+)
+
+// usageError is a mistake in the command line: exit status 2, with the usage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// exitError ends a command with a given status, after printing err when there is one.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// describeError shortens the SDK's errors for people: a service error reads
+// "Operation: Code: message (request ID …)" instead of the full operation error chain, and the
+// context our code added in front is kept.
+func describeError(err error) string {
+	msg := err.Error()
+	var op *smithy.OperationError
+	var api smithy.APIError
+	if !errors.As(err, &op) || !errors.As(err, &api) {
+		return msg
+	}
+	short := op.Operation() + ": " + api.ErrorCode()
+	if m := api.ErrorMessage(); m != "" {
+		short += ": " + m
+	}
+	var withID interface{ ServiceRequestID() string }
+	if errors.As(err, &withID) && withID.ServiceRequestID() != "" {
+		short += " (request ID " + withID.ServiceRequestID() + ")"
+	}
+	if full := op.Error(); strings.Contains(msg, full) {
+		return strings.Replace(msg, full, short, 1)
+	}
+	return short
+}
+
+// isNotFound reports whether err says that a resource does not exist.
+func isNotFound(err error) bool {
+	var nf *kvs.ResourceNotFoundException
+	return errors.As(err, &nf)
+}
+
+// streamNotFoundError says that a stream does not exist.
+type streamNotFoundError struct{ name, region string }
+
+func (e *streamNotFoundError) Error() string {
+	return fmt.Sprintf("stream %q does not exist in %s", e.name, e.region)
+}
+
+// describeStream returns what the service says of a stream, or a *streamNotFoundError.
+func describeStream(ctx context.Context, control *kvs.Client, name string) (kvs.StreamInfo, error) {
+	out, err := control.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: name})
+	if isNotFound(err) {
+		return kvs.StreamInfo{}, &streamNotFoundError{name, control.Options().Region}
+	}
+	if err != nil {
+		return kvs.StreamInfo{}, fmt.Errorf("describing stream %q: %w", name, err)
+	}
+	return out.StreamInfo, nil
+}
+
+// createStream creates a stream and, when wait is positive, waits up to that long for it to be
+// ACTIVE. It returns the stream's ARN.
+func createStream(ctx context.Context, control *kvs.Client, in *kvs.CreateStreamInput, wait time.Duration) (string, error) {
+	out, err := control.CreateStream(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("creating stream %q: %w", in.StreamName, err)
+	}
+	if wait > 0 {
+		if err := waitActive(ctx, control, in.StreamName, wait); err != nil {
+			return out.StreamARN, err
+		}
+	}
+	return out.StreamARN, nil
+}
+
+// streamReadyTimeout is how long kvs waits for a new stream to be ACTIVE.
+const streamReadyTimeout = 2 * time.Minute
+
+// waitActive waits up to wait for a stream to be ACTIVE.
+func waitActive(ctx context.Context, control *kvs.Client, name string, wait time.Duration) error {
+	w := kvs.NewStreamActiveWaiter(control, func(o *kvs.WaiterOptions) { o.PollInterval = 250 * time.Millisecond })
+	if err := w.Wait(ctx, &kvs.DescribeStreamInput{StreamName: name}, wait); err != nil {
+		return fmt.Errorf("waiting for stream %q to be ACTIVE: %w", name, err)
+	}
+	return nil
+}
+
+// requireStream checks the --stream flag.
+func requireStream(name string) error {
+	if name == "" {
+		return usagef("--stream NAME is required")
+	}
+	return nil
+}

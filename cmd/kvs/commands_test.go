@@ -52,6 +52,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"help", "frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"--no-such-flag", "streams"}, "flag provided but not defined: -no-such-flag"},
+		{[]string{"dump", "--no-such-flag"}, "flag provided but not defined: -no-such-flag"},
 		{[]string{"create-stream"}, "--stream NAME is required"},
 		{[]string{"delete-stream"}, "--stream NAME is required"},
 		{[]string{"streams", "extra"}, `unexpected arguments ["extra"]`},

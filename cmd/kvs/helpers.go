@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -116,4 +118,20 @@ func requireStream(name string) error {
 		return usagef("--stream NAME is required")
 	}
 	return nil
+}
+
+// ebmlMagic is the EBML header ID, the first bytes of every Matroska document.
+var ebmlMagic = []byte{0x1A, 0x45, 0xDF, 0xA3}
+
+// openInput opens a command's input: path, or standard input for "-" or "". It returns a name
+// for messages.
+func openInput(e *env, path string) (io.ReadCloser, string, error) {
+	if path == "" || path == "-" {
+		return io.NopCloser(e.stdin), "standard input", nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	return f, path, nil
 }

@@ -1,8 +1,9 @@
 // Command kvs is a command-line tool for Amazon Kinesis Video Streams built on the kvsgo SDK. It
 // gives shell users what the AWS CLI lacks: a producer (PutMedia) and a resuming consumer
 // (GetMedia), plus a decoder of the service's MKV streams and the everyday stream commands. This
-// first version has the stream commands.
+// version has the decoder and the stream commands.
 //
+//	kvs dump [FILE|-]                          one JSON line per fragment of an MKV stream
 //	kvs streams | create-stream | delete-stream
 //
 // Credentials and region come from the standard AWS chain (environment variables, the shared
@@ -62,6 +63,7 @@ type runFunc func(ctx context.Context, e *env, args []string) error
 // Command groups, in the order the overall help lists them.
 const (
 	groupStreams = "Streams"
+	groupMedia   = "Media"
 )
 
 // commands is the command table, in the order the overall help lists them within each group.
@@ -69,10 +71,11 @@ var commands = []*command{
 	streamsCommand,
 	createStreamCommand,
 	deleteStreamCommand,
+	dumpCommand,
 }
 
 // groups are the headings of the overall help, in order.
-var groups = []string{groupStreams}
+var groups = []string{groupStreams, groupMedia}
 
 // awsFlags are the flags that say where and as whom to call the service.
 type awsFlags struct {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -35,6 +36,9 @@ func (e *exitError) Error() string {
 }
 
 func (e *exitError) Unwrap() error { return e.err }
+
+// Exit statuses besides 0, 1 (failure) and 2 (usage).
+const exitInterrupted = 130 // as a shell reports a command ended by SIGINT
 
 // describeError shortens the SDK's errors for people: a service error reads
 // "Operation: Code: message (request ID …)" instead of the full operation error chain, and the
@@ -134,4 +138,114 @@ func openInput(e *env, path string) (io.ReadCloser, string, error) {
 		return nil, "", err
 	}
 	return f, path, nil
+}
+
+// console serializes what several goroutines print on standard error and, on a terminal, keeps
+// the progress line below the messages, rewriting it in place.
+type console struct {
+	mu     sync.Mutex
+	w      io.Writer
+	tty    bool
+	status string // the progress line on display (terminal only)
+}
+
+func newConsole(e *env) *console { return &console{w: e.stderr, tty: e.stderrTTY} }
+
+// Printf prints a message line.
+func (c *console) Printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	line := fmt.Sprintf(format, args...)
+	if c.tty && c.status != "" {
+		fmt.Fprintf(c.w, "\r\x1b[K%s\n%s", line, c.status)
+		return
+	}
+	fmt.Fprintln(c.w, line)
+}
+
+// Status shows a progress line: rewritten in place on a terminal, a line of its own elsewhere.
+func (c *console) Status(line string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.tty {
+		fmt.Fprintln(c.w, line)
+		return
+	}
+	c.status = line
+	fmt.Fprintf(c.w, "\r\x1b[K%s", line)
+}
+
+// clearStatus removes the progress line from a terminal.
+func (c *console) clearStatus() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tty && c.status != "" {
+		fmt.Fprint(c.w, "\r\x1b[K")
+		c.status = ""
+	}
+}
+
+// startProgress shows a progress line at most once a second, while the transfer changes:
+// status returns what to show (counts) and the byte count the current rate is computed from.
+// Calling the returned function stops it and clears the line. It shows nothing when quiet.
+func startProgress(c *console, quiet bool, status func() (counts string, bytes int64)) (stop func()) {
+	if quiet {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(progressInterval)
+		defer t.Stop()
+		lastShown, lastBytes, lastTime := "", int64(0), time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				counts, n := status()
+				if counts != lastShown {
+					c.Status(fmt.Sprintf("%s (%s)", counts, formatRate(n-lastBytes, now.Sub(lastTime))))
+					lastShown = counts
+				}
+				lastBytes, lastTime = n, now
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			<-finished
+			c.clearStatus()
+		})
+	}
+}
+
+// progressInterval is how often progress may be shown.
+const progressInterval = time.Second
+
+// formatBytes writes a byte count with an SI unit: "512 B", "1.5 MB".
+func formatBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, prefix := float64(n)/unit, "k"
+	for _, p := range []string{"M", "G", "T"} {
+		if v < unit {
+			break
+		}
+		v, prefix = v/unit, p
+	}
+	return fmt.Sprintf("%.1f %sB", v, prefix)
+}
+
+// formatRate writes a transfer rate: n bytes in d.
+func formatRate(n int64, d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return formatBytes(int64(float64(n)/d.Seconds())) + "/s"
 }

@@ -1,10 +1,17 @@
 // Command kvs is a command-line tool for Amazon Kinesis Video Streams built on the kvsgo SDK. It
 // gives shell users what the AWS CLI lacks: a producer (PutMedia) and a resuming consumer
-// (GetMedia), plus a decoder of the service's MKV streams and the everyday stream commands. This
-// version has the decoder and the stream commands.
+// (GetMedia), plus a decoder of the service's MKV streams and the everyday stream commands.
 //
+//	kvs put --stream NAME [--create] [FILE|-]   upload MKV or raw H.264/H.265 (PutMedia)
+//	kvs get --stream NAME [--start …] [-o FILE] download as MKV (GetMedia, resuming)
 //	kvs dump [FILE|-]                          one JSON line per fragment of an MKV stream
 //	kvs streams | create-stream | delete-stream
+//
+// For example, a live test pattern from ffmpeg into a new stream, then back and decoded:
+//
+//	ffmpeg -re -f lavfi -i testsrc2=size=640x480:rate=30 -c:v libx264 -pix_fmt yuv420p -g 60 -bf 0 -f matroska - |
+//		kvs put --stream camera-1 --create
+//	kvs get --stream camera-1 --start earliest | kvs dump
 //
 // Credentials and region come from the standard AWS chain (environment variables, the shared
 // config and credentials files with --profile or AWS_PROFILE, SSO, web identity, ECS/EC2 roles).
@@ -16,8 +23,9 @@
 //	kvs streams --endpoint-url http://127.0.0.1:4567 --region us-east-1
 //
 // Every command takes --help. Results go to standard output, progress and diagnostics to
-// standard error. The exit status is 0 on success, 1 on failure (with a
-// message naming what went wrong) and 2 for a usage error.
+// standard error (-q silences progress). The exit status is 0 on success, 1 on failure (with a
+// message naming what went wrong), 2 for a usage error, and 130 when kvs put is interrupted
+// before the end of its input.
 package main
 
 import (
@@ -71,6 +79,8 @@ var commands = []*command{
 	streamsCommand,
 	createStreamCommand,
 	deleteStreamCommand,
+	putCommand,
+	getCommand,
 	dumpCommand,
 }
 

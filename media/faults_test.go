@@ -152,8 +152,9 @@ func TestProducerSkipsRejectedFragments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := p.Close(ctx); err != nil {
-		t.Fatal(err)
+	var ce *media.CloseError
+	if err := p.Close(ctx); !errors.As(err, &ce) || ce.Failed != 1 || ce.Unacknowledged != 0 {
+		t.Fatalf("Close = %v, want a CloseError with one rejected fragment", err)
 	}
 	var failed []media.ProducerEvent
 	for {

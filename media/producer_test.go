@@ -2,10 +2,12 @@ package media_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -345,4 +347,79 @@ func TestProducerConfigErrors(t *testing.T) {
 	if err := p.WriteFrame(ctx, media.Frame{Track: 9}); err == nil || !strings.Contains(err.Error(), "track 9") {
 		t.Errorf("unknown track: %v", err)
 	}
+}
+
+// TestAudioBeforeTheFirstKeyFrame starts the audio before the video's first key frame: audio up
+// to a second older than that key frame starts the first fragment; older audio cannot be kept
+// (a fragment would start too long before its key frame) and is dropped, counted and reported.
+func TestAudioBeforeTheFirstKeyFrame(t *testing.T) {
+	for _, lead := range []time.Duration{300 * time.Millisecond, 1500 * time.Millisecond} {
+		t.Run(lead.String(), func(t *testing.T) {
+			frames, _ := loadSamples(t, 4)
+			var kept []sampleFrame
+			for i := range frames {
+				if frames[i].track == 1 {
+					frames[i].at += lead
+				}
+				if frames[i].track == 1 || frames[i].at >= lead-time.Second {
+					kept = append(kept, frames[i])
+				}
+			}
+			// A source delivers the frames in time order: all the early audio first.
+			slices.SortStableFunc(frames, func(a, b sampleFrame) int { return cmp.Compare(a.at, b.at) })
+			dropped := len(frames) - len(kept)
+			if lead > time.Second && dropped == 0 {
+				t.Fatal("the test drops no audio")
+			}
+			_, client, name := emulator(t, 24, fastLimits)
+			start := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+			p := produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start, EventBuffer: 1000}, frames)
+			if st := p.Stats(); st.FramesDropped != dropped {
+				t.Errorf("%d frames dropped, want %d", st.FramesDropped, dropped)
+			}
+			var reported int
+			for {
+				ev, err := p.NextEvent(context.Background())
+				if err != nil {
+					break
+				}
+				if ev.Missed > 0 {
+					t.Errorf("%d events missed", ev.Missed)
+				}
+				if ev.Type == media.EventFramesDropped {
+					reported += ev.Frames
+				}
+			}
+			if reported != dropped {
+				t.Errorf("events report %d dropped frames, want %d", reported, dropped)
+			}
+			frags := consumeAll(t, client, name)
+			// The first fragment starts with the audio kept, at its timecode, as ffmpeg and
+			// mkvmerge start their first cluster; its first video frame is the key frame.
+			firstAt := start.Add(lead)
+			for _, f := range kept {
+				firstAt = minTime(firstAt, start.Add(f.at).Truncate(time.Millisecond))
+			}
+			first := frags[0]
+			if f := first.Frames[0]; f.Track != 2 || !f.Time.Equal(first.ProducerTimestamp) || !f.Time.Equal(firstAt) {
+				t.Errorf("first fragment at %v starts with track %d at %v, want track 2 at %v", first.ProducerTimestamp, f.Track, f.Time, firstAt)
+			}
+			for _, f := range first.Frames {
+				if f.Track == 1 {
+					if !f.Keyframe || !f.Time.Equal(start.Add(lead)) {
+						t.Errorf("first video frame at %v, key %v; want the key frame at %v", f.Time, f.Keyframe, start.Add(lead))
+					}
+					break
+				}
+			}
+			checkFrames(t, start, kept, frags)
+		})
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -17,7 +17,8 @@ var ErrProducerClosed = errors.New("media: the producer is closed")
 // encoded into the current fragment (the sender streams it at once): it does not wait for the
 // network, except under the Block buffer policy when the buffer is full, for as long as ctx
 // allows. Video frames before the first key frame cannot be decoded and are dropped (counted in
-// Stats, and reported by an EventFramesDropped).
+// Stats, and reported by an EventFramesDropped). Other tracks' frames up to one second before
+// that key frame start the first fragment with it; older ones are dropped the same way.
 func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -81,8 +82,9 @@ type writeState struct {
 	meta      []mkv.SimpleTag // for the next fragment
 	persist   []mkv.SimpleTag // for every fragment
 	hasVideo  bool
-	header    []byte // the stream header, once every track is described
-	dropped   int    // frames dropped since the last report
+	header    []byte      // the stream header, once every track is described
+	dropped   int         // frames dropped since the last report
+	preroll   []heldFrame // other tracks' frames waiting for the first key frame
 	lastWrite time.Time
 	lastSize  int // the size of the last sealed fragment, to size the next one's buffer
 }
@@ -234,11 +236,10 @@ func (p *Producer) emit(t *track, tc int64, key bool, data []byte) {
 	switch open := w.open; {
 	case open == nil:
 		if w.hasVideo && !(t.video && key) {
-			w.dropped++
-			p.stats.FramesDropped++
+			p.holdBeforeKeyframe(t, tc, data)
 			return
 		}
-		p.openFragment(tc)
+		p.openWithPreroll(tc)
 	case tc-open.timecode > maxFragmentSpan:
 		p.stats.ForcedFragmentCuts++ // no key frame in time: a fragment cannot span more
 		p.sealOpen(false)
@@ -261,6 +262,61 @@ func (p *Producer) emit(t *track, tc int64, key bool, data []byte) {
 	open.lastTC = max(open.lastTC, tc)
 	w.lastTC = max(w.lastTC, tc)
 	p.buf.bytes += int64(len(open.data) - before)
+}
+
+// prerollSpan is how long before the first key frame of a fragment other tracks' frames are
+// kept for it: audio often starts a little before the video's first key frame.
+const prerollSpan = 1000 // ms
+
+// heldFrame is a frame waiting for a fragment to open.
+type heldFrame struct {
+	track *track
+	tc    int64
+	data  []byte
+}
+
+// holdBeforeKeyframe keeps a frame that came before any fragment could open: another track's
+// frame is kept for the fragment the next key frame opens; a video frame that is not a key frame
+// cannot be decoded there and is dropped (and reported).
+func (p *Producer) holdBeforeKeyframe(t *track, tc int64, data []byte) {
+	w := &p.w
+	if t.video {
+		w.dropped++
+		p.stats.FramesDropped++
+		return
+	}
+	for len(w.preroll) > 0 && w.preroll[0].tc < tc-prerollSpan { // too old for any fragment
+		w.preroll = w.preroll[1:]
+		w.dropped++
+		p.stats.FramesDropped++
+	}
+	w.preroll = append(w.preroll, heldFrame{track: t, tc: tc, data: append([]byte(nil), data...)})
+}
+
+// openWithPreroll opens a fragment for the key frame at timecode tc, with the held frames that
+// are recent enough first. The fragment starts at the earliest of them, as ffmpeg and mkvmerge
+// start a cluster with the audio that precedes the first video frame, so that no frame's
+// timecode is before its cluster's.
+func (p *Producer) openWithPreroll(tc int64) {
+	w := &p.w
+	held := w.preroll[:0]
+	for _, h := range w.preroll {
+		if h.tc < tc-prerollSpan || h.tc > tc {
+			w.dropped++
+			p.stats.FramesDropped++
+			continue
+		}
+		held = append(held, h)
+	}
+	w.preroll = nil
+	start := tc
+	if len(held) > 0 {
+		start = min(start, held[0].tc) // held in timecode order: drain emits in that order
+	}
+	p.openFragment(start)
+	for _, h := range held {
+		p.emit(h.track, h.tc, true, h.data)
+	}
 }
 
 // dueCut reports whether a frame starts a new fragment: a key frame (of the video track, if
@@ -336,8 +392,9 @@ func (p *Producer) queuedFrames() bool {
 
 // Close ends the stream: it writes the frames still queued, ends the last fragment, and waits
 // until every fragment is acknowledged (PERSISTED, or RECEIVED under KeepUntil RECEIVED) or ctx
-// ends, reconnecting as needed. It returns nil when every fragment was acknowledged; otherwise
-// a *CloseError says how many fragments are left and why. After Close the producer's
+// ends, reconnecting as needed. It returns nil only when every fragment the producer made
+// reached the service and was acknowledged; otherwise a *CloseError says how many fragments
+// are left, were rejected or were dropped, and why. After Close the producer's
 // goroutines have stopped. Close is safe to call more than once.
 func (p *Producer) Close(ctx context.Context) error {
 	p.mu.Lock()
@@ -345,6 +402,12 @@ func (p *Producer) Close(ctx context.Context) error {
 		p.closing = true
 		p.drain(true)
 		p.sealOpen(false)
+		if n := len(p.w.preroll); n > 0 { // no key frame came to start a fragment for them
+			p.w.preroll = nil
+			p.stats.FramesDropped += n
+			p.events.push(ProducerEvent{Type: EventFramesDropped, Frames: n,
+				Err: errors.New("media: the stream ended before a key frame could start a fragment for these frames")})
+		}
 		p.broadcast()
 	}
 	p.wakeSender()
@@ -365,7 +428,7 @@ func (p *Producer) Close(ctx context.Context) error {
 // fragment acknowledged.
 var ErrCloseIncomplete = errors.New("media: not every fragment was acknowledged")
 
-// CloseError says what Close left unfinished.
+// CloseError says what Close left unfinished, or what did not reach the service.
 type CloseError struct {
 	// Unacknowledged counts fragments that did not reach KeepUntil (not received, or received but
 	// not persisted).
@@ -373,30 +436,39 @@ type CloseError struct {
 	// Unconfirmed counts fragments the service received, whose PERSISTED acknowledgement was lost
 	// with their connection.
 	Unconfirmed int
-	// Err is why Close gave up: the context's error or the producer's fatal error.
+	// Failed counts fragments the service rejected for good (see EventFragmentFailed); Dropped
+	// counts fragments the DropOldest buffer policy dropped.
+	Failed, Dropped int
+	// Err is why: the context's error, the producer's fatal error, or a description of the
+	// rejections and drops.
 	Err error
 }
 
 // Error describes the unfinished work.
 func (e *CloseError) Error() string {
-	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged and %d received but not confirmed persisted: %v",
-		e.Unacknowledged, e.Unconfirmed, e.Err)
+	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged, %d received but not confirmed persisted, "+
+		"%d rejected and %d dropped: %v", e.Unacknowledged, e.Unconfirmed, e.Failed, e.Dropped, e.Err)
 }
 
 // Unwrap returns ErrCloseIncomplete and the cause.
 func (e *CloseError) Unwrap() []error { return []error{ErrCloseIncomplete, e.Err} }
 
 func (p *Producer) closeResult(waitErr error) error {
-	unacked := p.buf.unacknowledged()
+	e := &CloseError{Unacknowledged: p.buf.unacknowledged(), Unconfirmed: p.stats.FragmentsUnconfirmed,
+		Failed: p.stats.FragmentsFailed, Dropped: p.stats.FragmentsDropped}
 	switch {
 	case p.fatal != nil:
-		return &CloseError{Unacknowledged: unacked, Unconfirmed: p.stats.FragmentsUnconfirmed, Err: p.fatal}
+		e.Err = p.fatal
 	case waitErr != nil:
-		return &CloseError{Unacknowledged: unacked, Unconfirmed: p.stats.FragmentsUnconfirmed, Err: waitErr}
-	case p.stats.FragmentsUnconfirmed > 0:
-		return &CloseError{Unconfirmed: p.stats.FragmentsUnconfirmed, Err: errors.New("PERSISTED acknowledgements lost with their connections")}
+		e.Err = waitErr
+	case e.Failed > 0 || e.Dropped > 0:
+		e.Err = errors.New("fragments were rejected by the service or dropped by the buffer policy")
+	case e.Unconfirmed > 0:
+		e.Err = errors.New("PERSISTED acknowledgements lost with their connections")
+	default:
+		return nil
 	}
-	return nil
+	return e
 }
 
 // Context returns the producer's context, which ends when the producer stops.

@@ -118,8 +118,8 @@ func TestGetDump(t *testing.T) {
 			t.Errorf("line %d: %+v", i, s)
 		}
 	}
-	if got := frameTotals(list); got["1"] != 300 || got["2"] != 469 {
-		t.Errorf("frames %v, want 300 video and 469 audio", got)
+	if got := frameTotals(list); got["1"] != 300 || got["2"] != 470 {
+		t.Errorf("frames %v, want 300 video and 470 audio", got)
 	}
 }
 
@@ -131,7 +131,7 @@ func TestGetOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.mkv")
 	r := kvsRun(t, invocation{cfg: cfg}, "get", "--stream", "s", "--start", "earliest", "--idle", "1s", "-o", path).mustSucceed(t)
-	if r.stdout != "" || !strings.Contains(r.stderr, "kvs get: 5 fragments, 769 frames") {
+	if r.stdout != "" || !strings.Contains(r.stderr, "kvs get: 5 fragments, 770 frames") {
 		t.Errorf("stdout %q, stderr:\n%s", r.stdout, r.stderr)
 	}
 	data, err := os.ReadFile(path)

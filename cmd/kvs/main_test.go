@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"go.uber.org/goleak"
 
 	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
@@ -22,11 +21,7 @@ import (
 	"github.com/kvsgo/sdk/media"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"))
-}
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // result is what one in-process run of kvs did.
 type result struct {

@@ -168,11 +168,17 @@ func (u *upload) run(ctx context.Context, src frameSource, name string) error {
 	if sendErr != nil {
 		errs = append(errs, sendErr)
 	}
-	if closeErr != nil {
+	var ce *media.CloseError
+	if closeErr != nil && !(errors.As(closeErr, &ce) && ce.Unacknowledged == 0 && ce.Unconfirmed == 0 && (ce.Failed > 0 || ce.Dropped > 0)) {
+		// Rejected and dropped fragments are reported on their own below; anything else
+		// Close found wrong is reported as it is.
 		errs = append(errs, fmt.Errorf("not every fragment was %s: %w", describeKeep(u.keepUntil), closeErr))
 	}
 	if st.FragmentsFailed > 0 {
 		errs = append(errs, fmt.Errorf("the service rejected %d fragments", st.FragmentsFailed))
+	}
+	if st.FragmentsDropped > 0 {
+		errs = append(errs, fmt.Errorf("the buffer dropped %d fragments", st.FragmentsDropped))
 	}
 	if st.FramesWritten == 0 && sendErr == nil && !interrupted {
 		errs = append(errs, fmt.Errorf("%s holds no frames", name))

@@ -130,8 +130,9 @@ func fragmentSpan(f *storedFragment) time.Duration {
 }
 
 // trackLengths returns the length of the first video track of f (of its longest track when it
-// has no video) and of its longest track, each frame lasting as long as the track's mean frame
-// interval.
+// has no video) and of its longest track, from the fragment's start (its cluster timecode, or
+// the track's first frame when that is earlier) to the end of the track's last frame, each
+// frame lasting as long as the track's mean frame interval.
 func trackLengths(f *storedFragment) (play, longest time.Duration) {
 	var video time.Duration
 	haveVideo := false
@@ -146,9 +147,9 @@ func trackLengths(f *storedFragment) (play, longest time.Duration) {
 			}
 			first, last, n = min(first, fr.Timecode), max(last, fr.Timecode), n+1
 		}
-		length := mkv.Timestamp(last-first, f.TimecodeScale)
+		length := mkv.Timestamp(last-min(first, f.Timecode), f.TimecodeScale)
 		if n > 1 {
-			length += length / time.Duration(n-1)
+			length += mkv.Timestamp(last-first, f.TimecodeScale) / time.Duration(n-1)
 		}
 		if t.Type == mkv.TrackVideo && !haveVideo {
 			video, haveVideo = length, true

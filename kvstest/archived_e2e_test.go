@@ -35,8 +35,7 @@ func TestArchivedPlaysWhatWasProduced(t *testing.T) {
 	env.produce(t, start, sample)
 	frags := mustFragments(t, env, start)
 	want := stored(frags)
-	// The producer drops the one audio frame that comes before the first key frame.
-	if len(frags) != 30 || want["video"] != sample.count(1) || want["audio"] != sample.count(2)-1 {
+	if len(frags) != 30 || want["video"] != sample.count(1) || want["audio"] != sample.count(2) {
 		t.Fatalf("stored %d fragments with %v frames; produced %d video and %d audio frames",
 			len(frags), want, sample.count(1), sample.count(2))
 	}

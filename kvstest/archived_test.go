@@ -45,8 +45,13 @@ func TestListFragmentsRanges(t *testing.T) {
 		t.Fatalf("server ranges: %d and %d fragments, want 5 and 5", len(first), len(second))
 	}
 	for i, f := range first {
-		want := p0.Add(21*time.Millisecond + time.Duration(i)*2*time.Second)
-		if !f.ProducerTimestamp.Equal(want) || f.FragmentLengthInMilliseconds != 2000 || f.FragmentSizeInBytes < 10000 ||
+		// The first fragment starts with the audio frame at 0 that precedes the first key
+		// frame (21 ms), and lasts until its video ends; the others start at their key frames.
+		want, length := p0.Add(21*time.Millisecond+time.Duration(i)*2*time.Second), int64(2000)
+		if i == 0 {
+			want, length = p0, 2021
+		}
+		if !f.ProducerTimestamp.Equal(want) || f.FragmentLengthInMilliseconds != length || f.FragmentSizeInBytes < 10000 ||
 			f.ServerTimestamp.IsZero() || media.CompareFragmentNumbers(f.FragmentNumber, second[0].FragmentNumber) >= 0 {
 			t.Errorf("fragment %d: %+v", i, f)
 		}

@@ -181,8 +181,9 @@ func TestHLSLiveWindow(t *testing.T) {
 }
 
 // TestHLSLiveReplay starts a LIVE_REPLAY session at the first fragment: a fragment is added
-// each time the one before has had the time to play, and the playlist ends after the last
-// fragment of the range.
+// each time the one before has had the time to play (2021 ms for the first, which starts with
+// the audio before the first key frame, 2 s for the others), and the playlist ends after the
+// last fragment of the range.
 func TestHLSLiveReplay(t *testing.T) {
 	clk := newClock()
 	env := newArchivedEnv(t, 24, kvstest.WithClock(clk.Now))
@@ -193,7 +194,7 @@ func TestHLSLiveReplay(t *testing.T) {
 		advance time.Duration
 		want    int
 		ended   bool
-	}{{0, 1, false}, {1999 * time.Millisecond, 1, false}, {2 * time.Millisecond, 2, false}, {5 * time.Second, 4, false}, {3 * time.Second, 5, true}} {
+	}{{0, 1, false}, {2020 * time.Millisecond, 1, false}, {2 * time.Millisecond, 2, false}, {5 * time.Second, 4, false}, {3 * time.Second, 5, true}} {
 		clk.Advance(step.advance)
 		p := mediaPlaylist(t, env.srv, u)
 		if n := len(tags(p, "#EXTINF:")); n != step.want || strings.Contains(p, "#EXT-X-ENDLIST") != step.ended {

@@ -21,7 +21,6 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/examples/internal/env"
-	"github.com/kvsgo/sdk/examples/internal/samples"
 	"github.com/kvsgo/sdk/kvs"
 )
 
@@ -36,22 +35,13 @@ type options struct {
 
 func main() {
 	var o options
-	var from string
 	flag.BoolVar(&o.aws, "aws", false, "use your AWS account instead of the in-process emulator")
 	flag.StringVar(&o.stream, "stream", "kvsgo-archive", "the stream to read")
-	flag.StringVar(&from, "from", "", "the start of the range (RFC 3339; with the emulator, when the bundled media starts)")
+	env.TimeFlag(&o.from, "from", "the start of the range, RFC 3339 (default: -for before now; with the emulator, when the bundled media starts)")
 	flag.DurationVar(&o.span, "for", 10*time.Second, "the length of the range")
 	flag.StringVar(&o.clip, "clip", filepath.Join(os.TempDir(), "kvsgo-archive.mp4"), "where to write the clip")
 	flag.BoolVar(&o.hold, "hold", false, "keep running (and the emulator serving the URLs) until Ctrl-C")
 	flag.Parse()
-	if from != "" {
-		t, err := time.Parse(time.RFC3339, from)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "archive: -from:", err)
-			os.Exit(2)
-		}
-		o.from = t
-	}
 	env.Main("archive", func(ctx context.Context, out io.Writer) error { return run(ctx, out, o) })
 }
 
@@ -63,17 +53,12 @@ func run(ctx context.Context, out io.Writer, o options) error {
 	defer done()
 	control := kvs.NewFromConfig(cfg)
 	if !o.aws {
-		if _, err := env.EnsureStream(ctx, control, o.stream, 24); err != nil {
+		if o.from, err = env.StoreSamples(ctx, control, o.stream); err != nil {
 			return err
 		}
-		o.from = time.Now().Add(-time.Minute).Truncate(time.Second)
-		frames, err := samples.Frames(1)
-		if err != nil {
-			return err
-		}
-		if err := env.Produce(ctx, control, o.stream, samples.Tracks(), frames, o.from); err != nil {
-			return err
-		}
+	}
+	if o.from.IsZero() {
+		o.from = time.Now().Add(-o.span)
 	}
 	client := archived.New(archived.Options{Options: control.Options(), Control: control})
 	span := archived.TimestampRange{StartTimestamp: o.from, EndTimestamp: o.from.Add(o.span)}

@@ -6,6 +6,7 @@ package env
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/kvsgo/sdk/examples/internal/samples"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
@@ -81,4 +83,31 @@ func Produce(ctx context.Context, control *kvs.Client, stream string, tracks []m
 		}
 	}
 	return p.Close(ctx)
+}
+
+// TimeFlag defines a command-line flag that sets *t from an RFC 3339 time.
+func TimeFlag(t *time.Time, name, usage string) {
+	flag.Func(name, usage, func(s string) error {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return fmt.Errorf("want an RFC 3339 time such as 2026-11-21T10:00:00Z: %w", err)
+		}
+		*t = v
+		return nil
+	})
+}
+
+// StoreSamples gives an emulator's stream something to read back: it creates the stream and
+// stores the bundled ten seconds of media as if recorded a minute ago, and returns when that
+// media starts.
+func StoreSamples(ctx context.Context, control *kvs.Client, stream string) (time.Time, error) {
+	if _, err := EnsureStream(ctx, control, stream, 24); err != nil {
+		return time.Time{}, err
+	}
+	start := time.Now().Add(-time.Minute).Truncate(time.Second)
+	frames, err := samples.Frames(1)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return start, Produce(ctx, control, stream, samples.Tracks(), frames, start)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -248,4 +249,14 @@ func formatRate(n int64, d time.Duration) string {
 		return "-"
 	}
 	return formatBytes(int64(float64(n)/d.Seconds())) + "/s"
+}
+
+// writeJSONLine writes v as one line of JSON, as the --json outputs and kvs dump do.
+func writeJSONLine(w io.Writer, v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(line, '\n'))
+	return err
 }

@@ -43,6 +43,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/media"
 )
@@ -148,14 +149,33 @@ func (e *env) awsConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
+// control returns the control-plane client, which the data-plane clients built on it share to
+// look up and cache the streams' data endpoints.
+func (e *env) control(ctx context.Context) (*kvs.Client, error) {
+	cfg, err := e.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return kvs.NewFromConfig(cfg, func(o *kvs.Options) { o.AppID = "kvs-cli" }), nil
+}
+
 // clients returns a control-plane client and a media client sharing its endpoint cache.
 func (e *env) clients(ctx context.Context) (*kvs.Client, *media.Client, error) {
-	cfg, err := e.awsConfig(ctx)
+	control, err := e.control(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	control := kvs.NewFromConfig(cfg, func(o *kvs.Options) { o.AppID = "kvs-cli" })
 	return control, media.New(media.Options{Options: control.Options(), Control: control}), nil
+}
+
+// archivedClients returns a control-plane client and an archived-media client sharing its
+// endpoint cache.
+func (e *env) archivedClients(ctx context.Context) (*kvs.Client, *archived.Client, error) {
+	control, err := e.control(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return control, archived.New(archived.Options{Options: control.Options(), Control: control}), nil
 }
 
 func main() {

@@ -66,6 +66,13 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"put", "--stream", "s", "--fps", "30"}, "--fps goes with --format h264 or h265"},
 		{[]string{"create-stream", "--stream", "s", "--retention", "-1"}, "--retention -1"},
 		{[]string{"streams", "--endpoint-url", "localhost:4567"}, "want an http:// or https:// URL"},
+		{[]string{"fragments"}, "--stream NAME is required"},
+		{[]string{"fragments", "--stream", "s", "--from", "yesterday"}, `--from "yesterday": not a time; want an RFC 3339 time`},
+		{[]string{"fragments", "--stream", "s", "--from", "10m"}, "as in -10m"},
+		{[]string{"fragments", "--stream", "s", "--from", "+10m"}, "+DURATION counts from --from"},
+		{[]string{"fragments", "--stream", "s", "--from", "-1h", "--to", "-2h"}, "is not after --from"},
+		{[]string{"fragments", "--stream", "s", "--clock", "camera"}, `--clock "camera": want server or producer`},
+		{[]string{"fragments", "--stream", "s", "extra"}, `unexpected arguments ["extra"]`},
 	} {
 		r := kvsRun(t, invocation{}, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, "usage: kvs") {

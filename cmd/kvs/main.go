@@ -48,9 +48,8 @@ import (
 	"github.com/kvsgo/sdk/media"
 )
 
-// command is one subcommand. Adding one (say, the archived-media "fragments") takes a file that
-// declares its *command and a line in commands; a new heading of the overall help (such as
-// "Archived media") is a group constant and its place in groups.
+// command is one subcommand. Adding one takes a file that declares its *command and a line in
+// commands; a new heading of the overall help is a group constant and its place in groups.
 type command struct {
 	name    string
 	group   string // the heading it is listed under in the overall help
@@ -71,8 +70,9 @@ type runFunc func(ctx context.Context, e *env, args []string) error
 
 // Command groups, in the order the overall help lists them.
 const (
-	groupStreams = "Streams"
-	groupMedia   = "Media"
+	groupStreams  = "Streams"
+	groupMedia    = "Media"
+	groupArchived = "Archived media"
 )
 
 // commands is the command table, in the order the overall help lists them within each group.
@@ -83,10 +83,11 @@ var commands = []*command{
 	putCommand,
 	getCommand,
 	dumpCommand,
+	fragmentsCommand,
 }
 
 // groups are the headings of the overall help, in order.
-var groups = []string{groupStreams, groupMedia}
+var groups = []string{groupStreams, groupMedia, groupArchived}
 
 // awsFlags are the flags that say where and as whom to call the service.
 type awsFlags struct {

@@ -73,6 +73,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"fragments", "--stream", "s", "--from", "-1h", "--to", "-2h"}, "is not after --from"},
 		{[]string{"fragments", "--stream", "s", "--clock", "camera"}, `--clock "camera": want server or producer`},
 		{[]string{"fragments", "--stream", "s", "extra"}, `unexpected arguments ["extra"]`},
+		{[]string{"clip", "--from", "-1m", "-o", "c.mp4"}, "--stream NAME is required"},
+		{[]string{"clip", "--stream", "s", "--from", "-1m"}, "-o FILE is required"},
+		{[]string{"clip", "--stream", "s", "-o", "c.mp4"}, "--from TIME is required"},
+		{[]string{"clip", "--stream", "s", "--from", "-2m", "--to", "-3m", "-o", "c.mp4"}, "is not after --from"},
+		{[]string{"clip", "--stream", "s", "--from", "-25h", "-o", "c.mp4"}, "more than the 24h0m0s this command takes"},
+		{[]string{"clip", "--stream", "s", "--from", "-1m", "c.mp4"}, "the output goes to -o FILE"},
 	} {
 		r := kvsRun(t, invocation{}, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, "usage: kvs") {

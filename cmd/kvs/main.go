@@ -84,6 +84,7 @@ var commands = []*command{
 	getCommand,
 	dumpCommand,
 	fragmentsCommand,
+	clipCommand,
 }
 
 // groups are the headings of the overall help, in order.
@@ -108,6 +109,8 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY says that standard error is a terminal, where progress rewrites one line.
 	stderrTTY bool
+	// stdoutTTY says that standard output is a terminal, where binary media must not go.
+	stdoutTTY bool
 	aws       awsFlags
 	// loadConfig loads the AWS configuration for a region and profile (either may be empty):
 	// the standard chain in the program, an emulator's in tests.
@@ -185,7 +188,8 @@ func main() {
 		<-ctx.Done()
 		stop() // a second interrupt kills the program
 	}()
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), loadConfig: loadDefaultConfig}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
+		loadConfig: loadDefaultConfig}
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)

@@ -79,6 +79,17 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"clip", "--stream", "s", "--from", "-2m", "--to", "-3m", "-o", "c.mp4"}, "is not after --from"},
 		{[]string{"clip", "--stream", "s", "--from", "-25h", "-o", "c.mp4"}, "more than the 24h0m0s this command takes"},
 		{[]string{"clip", "--stream", "s", "--from", "-1m", "c.mp4"}, "the output goes to -o FILE"},
+		{[]string{"hls-url"}, "--stream NAME is required"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "live", "--from", "-1m"}, "--mode live takes no --from or --to"},
+		{[]string{"hls-url", "--stream", "s", "--to", "-1m"}, "--mode live takes no --from or --to"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "on-demand"}, "--mode on-demand needs --from TIME"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "live-replay", "--to", "-1m"}, "--mode live-replay needs --from TIME"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "vod"}, `--mode "vod": want live, live-replay or on-demand`},
+		{[]string{"hls-url", "--stream", "s", "--container", "mkv"}, `--container "mkv": want fmp4 or ts`},
+		{[]string{"hls-url", "--stream", "s", "--from", "-2d"}, `--from "-2d": not a duration`},
+		{[]string{"dash-url"}, "--stream NAME is required"},
+		{[]string{"dash-url", "--stream", "s", "--expires", "1m"}, "--expires 1m0s: want 5m0s to 12h0m0s"},
+		{[]string{"dash-url", "--stream", "s", "--from", "-30h", "--to", "-1h"}, "more than the 24h0m0s"},
 	} {
 		r := kvsRun(t, invocation{}, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, "usage: kvs") {

@@ -85,6 +85,8 @@ var commands = []*command{
 	dumpCommand,
 	fragmentsCommand,
 	clipCommand,
+	hlsURLCommand,
+	dashURLCommand,
 }
 
 // groups are the headings of the overall help, in order.

@@ -90,6 +90,15 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"dash-url"}, "--stream NAME is required"},
 		{[]string{"dash-url", "--stream", "s", "--expires", "1m"}, "--expires 1m0s: want 5m0s to 12h0m0s"},
 		{[]string{"dash-url", "--stream", "s", "--from", "-30h", "--to", "-1h"}, "more than the 24h0m0s"},
+		{[]string{"images", "--from", "-1m", "-o", "dir"}, "--stream NAME is required"},
+		{[]string{"images", "--stream", "s", "--from", "-1m"}, "-o DIR is required"},
+		{[]string{"images", "--stream", "s", "-o", "dir"}, "--from TIME is required"},
+		{[]string{"images", "--stream", "s", "--from", "-10m", "-o", "dir"}, "more than the 5m0s this command takes"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--to", "-2m", "-o", "dir"}, "is not after --from"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--every", "100ms", "-o", "dir"}, "--every 100ms: want 200ms to 5m0s"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--format", "gif", "-o", "dir"}, `--format "gif": want jpeg or png`},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--width", "4000", "-o", "dir"}, "--width 4000: want 1 to 3840"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--height", "-1", "-o", "dir"}, "--height -1: want 1 to 2160"},
 	} {
 		r := kvsRun(t, invocation{}, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, "usage: kvs") {

@@ -87,6 +87,7 @@ var commands = []*command{
 	clipCommand,
 	hlsURLCommand,
 	dashURLCommand,
+	imagesCommand,
 }
 
 // groups are the headings of the overall help, in order.

@@ -41,6 +41,46 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// TestHelpGroups checks that the overview lists every group once, in order, each with its
+// commands under it, the archived-media ones included.
+func TestHelpGroups(t *testing.T) {
+	r := kvsRun(t, invocation{}, "help").mustSucceed(t)
+	var listed []string // "group: command" in the order printed
+	group := ""
+	for _, line := range strings.Split(r.stdout, "\n") {
+		switch {
+		case slices.Contains(groups, strings.TrimSuffix(line, ":")):
+			group = strings.TrimSuffix(line, ":")
+		case line == "":
+			group = ""
+		case group != "" && strings.HasPrefix(line, "  "):
+			listed = append(listed, group+": "+strings.Fields(line)[0])
+		}
+	}
+	var want []string
+	for _, g := range groups {
+		for _, c := range commands {
+			if c.group == g {
+				want = append(want, g+": "+c.name)
+			}
+		}
+	}
+	if !slices.Equal(listed, want) {
+		t.Errorf("the overview lists %q, want %q:\n%s", listed, want, r.stdout)
+	}
+	for _, name := range []string{"fragments", "clip", "hls-url", "dash-url", "images"} {
+		if c := lookup(name); c == nil || c.group != groupArchived || !c.aws {
+			t.Errorf("command %s: %+v, want one of group %q that takes the AWS flags", name, c, groupArchived)
+		}
+	}
+	r = kvsRun(t, invocation{}, "hls-url", "--help").mustSucceed(t)
+	for _, want := range []string{"--container FORMAT", "--expires DURATION", "(default 5m0s)", "--mode MODE", "--from TIME", "--clock CLOCK", "RFC 3339"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("kvs hls-url --help lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
 // TestUsageErrors checks that mistakes in the command line exit 2 with a message and the usage
 // on standard error.
 func TestUsageErrors(t *testing.T) {

@@ -1,11 +1,16 @@
 // Command kvs is a command-line tool for Amazon Kinesis Video Streams built on the kvsgo SDK. It
 // gives shell users what the AWS CLI lacks: a producer (PutMedia) and a resuming consumer
-// (GetMedia), plus a decoder of the service's MKV streams and the everyday stream commands.
+// (GetMedia), plus a decoder of the service's MKV streams, the everyday stream commands and the
+// archived-media ones, which take times as RFC 3339 or relative to now (-10m).
 //
 //	kvs put --stream NAME [--create] [FILE|-]   upload MKV or raw H.264/H.265 (PutMedia)
 //	kvs get --stream NAME [--start …] [-o FILE] download as MKV (GetMedia, resuming)
 //	kvs dump [FILE|-]                          one JSON line per fragment of an MKV stream
 //	kvs streams | create-stream | delete-stream
+//	kvs fragments --stream NAME [--from T]      list the stored fragments (ListFragments)
+//	kvs clip --stream NAME --from T -o FILE     download an MP4 clip (GetClip)
+//	kvs hls-url | dash-url --stream NAME        print a playback session URL (HLS or DASH)
+//	kvs images --stream NAME --from T -o DIR    save JPEG or PNG images (GetImages)
 //
 // For example, a live test pattern from ffmpeg into a new stream, then back and decoded:
 //

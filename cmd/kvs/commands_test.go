@@ -41,6 +41,46 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// TestHelpGroups checks that the overview lists every group once, in order, each with its
+// commands under it, the archived-media ones included.
+func TestHelpGroups(t *testing.T) {
+	r := kvsRun(t, invocation{}, "help").mustSucceed(t)
+	var listed []string // "group: command" in the order printed
+	group := ""
+	for _, line := range strings.Split(r.stdout, "\n") {
+		switch {
+		case slices.Contains(groups, strings.TrimSuffix(line, ":")):
+			group = strings.TrimSuffix(line, ":")
+		case line == "":
+			group = ""
+		case group != "" && strings.HasPrefix(line, "  "):
+			listed = append(listed, group+": "+strings.Fields(line)[0])
+		}
+	}
+	var want []string
+	for _, g := range groups {
+		for _, c := range commands {
+			if c.group == g {
+				want = append(want, g+": "+c.name)
+			}
+		}
+	}
+	if !slices.Equal(listed, want) {
+		t.Errorf("the overview lists %q, want %q:\n%s", listed, want, r.stdout)
+	}
+	for _, name := range []string{"fragments", "clip", "hls-url", "dash-url", "images"} {
+		if c := lookup(name); c == nil || c.group != groupArchived || !c.aws {
+			t.Errorf("command %s: %+v, want one of group %q that takes the AWS flags", name, c, groupArchived)
+		}
+	}
+	r = kvsRun(t, invocation{}, "hls-url", "--help").mustSucceed(t)
+	for _, want := range []string{"--container FORMAT", "--expires DURATION", "(default 5m0s)", "--mode MODE", "--from TIME", "--clock CLOCK", "RFC 3339"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("kvs hls-url --help lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
 // TestUsageErrors checks that mistakes in the command line exit 2 with a message and the usage
 // on standard error.
 func TestUsageErrors(t *testing.T) {
@@ -66,6 +106,39 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"put", "--stream", "s", "--fps", "30"}, "--fps goes with --format h264 or h265"},
 		{[]string{"create-stream", "--stream", "s", "--retention", "-1"}, "--retention -1"},
 		{[]string{"streams", "--endpoint-url", "localhost:4567"}, "want an http:// or https:// URL"},
+		{[]string{"fragments"}, "--stream NAME is required"},
+		{[]string{"fragments", "--stream", "s", "--from", "yesterday"}, `--from "yesterday": not a time; want an RFC 3339 time`},
+		{[]string{"fragments", "--stream", "s", "--from", "10m"}, "as in -10m"},
+		{[]string{"fragments", "--stream", "s", "--from", "+10m"}, "+DURATION counts from --from"},
+		{[]string{"fragments", "--stream", "s", "--from", "-1h", "--to", "-2h"}, "is not after --from"},
+		{[]string{"fragments", "--stream", "s", "--clock", "camera"}, `--clock "camera": want server or producer`},
+		{[]string{"fragments", "--stream", "s", "extra"}, `unexpected arguments ["extra"]`},
+		{[]string{"clip", "--from", "-1m", "-o", "c.mp4"}, "--stream NAME is required"},
+		{[]string{"clip", "--stream", "s", "--from", "-1m"}, "-o FILE is required"},
+		{[]string{"clip", "--stream", "s", "-o", "c.mp4"}, "--from TIME is required"},
+		{[]string{"clip", "--stream", "s", "--from", "-2m", "--to", "-3m", "-o", "c.mp4"}, "is not after --from"},
+		{[]string{"clip", "--stream", "s", "--from", "-25h", "-o", "c.mp4"}, "more than the 24h0m0s this command takes"},
+		{[]string{"clip", "--stream", "s", "--from", "-1m", "c.mp4"}, "the output goes to -o FILE"},
+		{[]string{"hls-url"}, "--stream NAME is required"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "live", "--from", "-1m"}, "--mode live takes no --from or --to"},
+		{[]string{"hls-url", "--stream", "s", "--to", "-1m"}, "--mode live takes no --from or --to"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "on-demand"}, "--mode on-demand needs --from TIME"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "live-replay", "--to", "-1m"}, "--mode live-replay needs --from TIME"},
+		{[]string{"hls-url", "--stream", "s", "--mode", "vod"}, `--mode "vod": want live, live-replay or on-demand`},
+		{[]string{"hls-url", "--stream", "s", "--container", "mkv"}, `--container "mkv": want fmp4 or ts`},
+		{[]string{"hls-url", "--stream", "s", "--from", "-2d"}, `--from "-2d": not a duration`},
+		{[]string{"dash-url"}, "--stream NAME is required"},
+		{[]string{"dash-url", "--stream", "s", "--expires", "1m"}, "--expires 1m0s: want 5m0s to 12h0m0s"},
+		{[]string{"dash-url", "--stream", "s", "--from", "-30h", "--to", "-1h"}, "more than the 24h0m0s"},
+		{[]string{"images", "--from", "-1m", "-o", "dir"}, "--stream NAME is required"},
+		{[]string{"images", "--stream", "s", "--from", "-1m"}, "-o DIR is required"},
+		{[]string{"images", "--stream", "s", "-o", "dir"}, "--from TIME is required"},
+		{[]string{"images", "--stream", "s", "--from", "-10m", "-o", "dir"}, "more than the 5m0s this command takes"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--to", "-2m", "-o", "dir"}, "is not after --from"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--every", "100ms", "-o", "dir"}, "--every 100ms: want 200ms to 5m0s"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--format", "gif", "-o", "dir"}, `--format "gif": want jpeg or png`},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--width", "4000", "-o", "dir"}, "--width 4000: want 1 to 3840"},
+		{[]string{"images", "--stream", "s", "--from", "-1m", "--height", "-1", "-o", "dir"}, "--height -1: want 1 to 2160"},
 	} {
 		r := kvsRun(t, invocation{}, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, "usage: kvs") {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,11 +56,7 @@ func dumpFile(e *env, path string) error {
 		case err != nil && !errors.As(err, &inBand):
 			return fmt.Errorf("%s: malformed stream after %d fragments: %w", name, n, err)
 		}
-		line, err := json.Marshal(f.Summary())
-		if err != nil {
-			return err
-		}
-		if _, err := e.stdout.Write(append(line, '\n')); err != nil {
+		if err := writeJSONLine(e.stdout, f.Summary()); err != nil {
 			return fmt.Errorf("writing the summary: %w", err)
 		}
 	}

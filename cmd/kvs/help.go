@@ -12,8 +12,9 @@ func printOverview(w io.Writer) {
 	fmt.Fprint(w, `usage: kvs [AWS flags] COMMAND [flags] [arguments]
 
 kvs uploads to and downloads from Amazon Kinesis Video Streams (PutMedia and GetMedia, which the
-AWS CLI lacks), decodes the service's MKV streams and manages streams. Credentials and region
-come from the standard AWS chain; --endpoint-url points it at another endpoint, such as kvslocal.
+AWS CLI lacks), decodes the service's MKV streams, manages streams and reads their archive:
+fragment lists, MP4 clips, HLS and DASH playback URLs and images. Credentials and region come
+from the standard AWS chain; --endpoint-url points it at another endpoint, such as kvslocal.
 `)
 	for _, g := range groups {
 		fmt.Fprintf(w, "\n%s:\n", g)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -248,4 +249,28 @@ func formatRate(n int64, d time.Duration) string {
 		return "-"
 	}
 	return formatBytes(int64(float64(n)/d.Seconds())) + "/s"
+}
+
+// archivedError says what kvs was doing with which stream when an archived-media call failed.
+// The service answers ResourceNotFoundException both for a stream that does not exist and for a
+// range without media: kvs asks DescribeStream which, and returns a *streamNotFoundError for a
+// missing stream.
+func archivedError(ctx context.Context, control *kvs.Client, stream, doing string, err error) error {
+	var missing *streamNotFoundError
+	if isNotFound(err) && ctx.Err() == nil {
+		if _, derr := describeStream(ctx, control, stream); errors.As(derr, &missing) {
+			return missing
+		}
+	}
+	return fmt.Errorf("%s of stream %q: %w", doing, stream, err)
+}
+
+// writeJSONLine writes v as one line of JSON, as the --json outputs and kvs dump do.
+func writeJSONLine(w io.Writer, v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(line, '\n'))
+	return err
 }

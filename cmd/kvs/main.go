@@ -1,11 +1,16 @@
 // Command kvs is a command-line tool for Amazon Kinesis Video Streams built on the kvsgo SDK. It
 // gives shell users what the AWS CLI lacks: a producer (PutMedia) and a resuming consumer
-// (GetMedia), plus a decoder of the service's MKV streams and the everyday stream commands.
+// (GetMedia), plus a decoder of the service's MKV streams, the everyday stream commands and the
+// archived-media ones, which take times as RFC 3339 or relative to now (-10m).
 //
 //	kvs put --stream NAME [--create] [FILE|-]   upload MKV or raw H.264/H.265 (PutMedia)
 //	kvs get --stream NAME [--start …] [-o FILE] download as MKV (GetMedia, resuming)
 //	kvs dump [FILE|-]                          one JSON line per fragment of an MKV stream
 //	kvs streams | create-stream | delete-stream
+//	kvs fragments --stream NAME [--from T]      list the stored fragments (ListFragments)
+//	kvs clip --stream NAME --from T -o FILE     download an MP4 clip (GetClip)
+//	kvs hls-url | dash-url --stream NAME        print a playback session URL (HLS or DASH)
+//	kvs images --stream NAME --from T -o DIR    save JPEG or PNG images (GetImages)
 //
 // For example, a live test pattern from ffmpeg into a new stream, then back and decoded:
 //
@@ -43,13 +48,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/media"
 )
 
-// command is one subcommand. Adding one (say, the archived-media "fragments") takes a file that
-// declares its *command and a line in commands; a new heading of the overall help (such as
-// "Archived media") is a group constant and its place in groups.
+// command is one subcommand. Adding one takes a file that declares its *command and a line in
+// commands; a new heading of the overall help is a group constant and its place in groups.
 type command struct {
 	name    string
 	group   string // the heading it is listed under in the overall help
@@ -70,8 +75,9 @@ type runFunc func(ctx context.Context, e *env, args []string) error
 
 // Command groups, in the order the overall help lists them.
 const (
-	groupStreams = "Streams"
-	groupMedia   = "Media"
+	groupStreams  = "Streams"
+	groupMedia    = "Media"
+	groupArchived = "Archived media"
 )
 
 // commands is the command table, in the order the overall help lists them within each group.
@@ -82,10 +88,15 @@ var commands = []*command{
 	putCommand,
 	getCommand,
 	dumpCommand,
+	fragmentsCommand,
+	clipCommand,
+	hlsURLCommand,
+	dashURLCommand,
+	imagesCommand,
 }
 
 // groups are the headings of the overall help, in order.
-var groups = []string{groupStreams, groupMedia}
+var groups = []string{groupStreams, groupMedia, groupArchived}
 
 // awsFlags are the flags that say where and as whom to call the service.
 type awsFlags struct {
@@ -106,6 +117,8 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY says that standard error is a terminal, where progress rewrites one line.
 	stderrTTY bool
+	// stdoutTTY says that standard output is a terminal, where binary media must not go.
+	stdoutTTY bool
 	aws       awsFlags
 	// loadConfig loads the AWS configuration for a region and profile (either may be empty):
 	// the standard chain in the program, an emulator's in tests.
@@ -148,14 +161,33 @@ func (e *env) awsConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
+// control returns the control-plane client, which the data-plane clients built on it share to
+// look up and cache the streams' data endpoints.
+func (e *env) control(ctx context.Context) (*kvs.Client, error) {
+	cfg, err := e.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return kvs.NewFromConfig(cfg, func(o *kvs.Options) { o.AppID = "kvs-cli" }), nil
+}
+
 // clients returns a control-plane client and a media client sharing its endpoint cache.
 func (e *env) clients(ctx context.Context) (*kvs.Client, *media.Client, error) {
-	cfg, err := e.awsConfig(ctx)
+	control, err := e.control(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	control := kvs.NewFromConfig(cfg, func(o *kvs.Options) { o.AppID = "kvs-cli" })
 	return control, media.New(media.Options{Options: control.Options(), Control: control}), nil
+}
+
+// archivedClients returns a control-plane client and an archived-media client sharing its
+// endpoint cache.
+func (e *env) archivedClients(ctx context.Context) (*kvs.Client, *archived.Client, error) {
+	control, err := e.control(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return control, archived.New(archived.Options{Options: control.Options(), Control: control}), nil
 }
 
 func main() {
@@ -164,7 +196,8 @@ func main() {
 		<-ctx.Done()
 		stop() // a second interrupt kills the program
 	}()
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), loadConfig: loadDefaultConfig}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
+		loadConfig: loadDefaultConfig}
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)

@@ -53,6 +53,8 @@ type invocation struct {
 	stdin  io.Reader
 	stdout io.Writer // a buffer when nil
 	cfg    *aws.Config
+	// stdoutTTY makes standard output pass for a terminal.
+	stdoutTTY bool
 }
 
 // kvsRun runs kvs in-process with args, against the emulator whose configuration inv.cfg holds.
@@ -69,7 +71,7 @@ func kvsRun(t testing.TB, inv invocation, args ...string) result {
 	if out == nil {
 		out = &stdout
 	}
-	e := &env{stdin: inv.stdin, stdout: out, stderr: &stderr,
+	e := &env{stdin: inv.stdin, stdout: out, stderr: &stderr, stdoutTTY: inv.stdoutTTY,
 		loadConfig: func(context.Context, string, string) (aws.Config, error) {
 			if inv.cfg == nil {
 				return aws.Config{}, fmt.Errorf("this test gives no AWS configuration")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -51,11 +50,9 @@ func listStreams(ctx context.Context, e *env, prefix string, asJSON bool) error 
 			return fmt.Errorf("listing streams: %w", err)
 		}
 		if asJSON {
-			line, err := json.Marshal(s)
-			if err != nil {
+			if err := writeJSONLine(e.stdout, s); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s\n", line)
 			continue
 		}
 		fmt.Fprintf(table, "%s\t%s\t%dh\t%s\t%s\n", s.StreamName, s.Status, s.DataRetentionInHours,

@@ -106,10 +106,16 @@
 // MKV document each: EBML header, Segment, the producer's Info and Tracks, the producer's
 // metadata and the service's FRAGMENT_NUMBER, SERVER_TIMESTAMP and PRODUCER_TIMESTAMP tags, the
 // cluster, then MILLIS_BEHIND_NOW and CONTINUATION_TOKEN. A fragment still arriving is sent frame
-// by frame as its frames come; the response ends after GetMediaIdle without a new fragment. A
-// start fragment that does not exist is reported in the body (ERROR_ID 4000), as the service
-// does. AddPutMediaFaults and AddGetMediaFaults cut connections after a number of bytes or
-// fragments, stall acknowledgements, or answer a fragment with an error acknowledgement.
+// by frame as its frames come; the response ends after GetMediaIdle without a new fragment, and
+// at the first fragment boundary after GetMediaMaxDuration. A start fragment that does not exist
+// is reported in the body (ERROR_ID 4000), as the service does. AddPutMediaFaults and
+// AddGetMediaFaults cut connections after a number of bytes or fragments, stall
+// acknowledgements, or answer a fragment with an error acknowledgement.
+//
+// Media moves as fast as the machine allows unless MediaLimits.ServiceMediaRates (kvslocal
+// -service-rates) paces it like the service: PutMedia sessions read at 12.5 MB/s, 5 new
+// fragments per second and stream, GetMedia sessions sent at 25 MB/s. The pace holds the
+// client back through TCP flow control; nothing is refused.
 //
 // The stored fragments are what the archived-media operations serve.
 //
@@ -184,8 +190,9 @@
 // # What is not emulated
 //
 // The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
-// does not limit the ingest rate (12.5 MB/s per session) or the fragment rate (5 per second),
-// and it does not end GetMedia responses after 45 minutes. It stores configurations but acts on
+// paces the service's throughput limits only when asked (MediaLimits.ServiceMediaRates), and
+// how the service reacts to a producer over them beyond slowing its reading is not documented,
+// so not reproduced. It stores configurations but acts on
 // none: it sends no notification, delivers no image for an image generation configuration,
 // runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and

@@ -4,6 +4,7 @@
 package kvstest
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -43,7 +44,7 @@ func (s *Server) getMedia(c *call) {
 		c.fail(errThrottled())
 		return
 	}
-	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w), limit: s.nextGetMediaFault().CutAfterBytes}
+	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w), limit: s.nextGetMediaFault().CutAfterBytes, rate: lim.GetMediaRate}
 	c.w.Header().Set("Content-Type", "video/webm")
 	c.w.WriteHeader(http.StatusOK)
 	out.flush()
@@ -52,8 +53,9 @@ func (s *Server) getMedia(c *call) {
 		out.finish()
 		return
 	}
-	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle}
-	r.run(c.r)
+	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle, ctx: c.r.Context(),
+		endAt: time.Now().Add(lim.GetMediaMaxDuration)}
+	r.run()
 	out.finish()
 }
 
@@ -106,15 +108,17 @@ type mediaReader struct {
 	s     *Server
 	st    *stream
 	out   *mediaWriter
+	ctx   context.Context // the request's
 	after string
 	idle  time.Duration
-	buf   []byte // reused for each write
+	endAt time.Time // the response ends at the first fragment boundary after it
+	buf   []byte    // reused for each write
 }
 
-func (r *mediaReader) run(req *http.Request) {
+func (r *mediaReader) run() {
 	m := r.st.media
 	quietSince := time.Now()
-	for !r.out.cut {
+	for !r.out.cut && time.Now().Before(r.endAt) {
 		m.mu.Lock()
 		var next *storedFragment
 		if i := indexAfter(m.fragments, r.after); i < len(m.fragments) {
@@ -139,7 +143,7 @@ func (r *mediaReader) run(req *http.Request) {
 		select {
 		case <-changed:
 		case <-t.C:
-		case <-req.Context().Done():
+		case <-r.ctx.Done():
 			t.Stop()
 			return
 		case <-r.st.deleted:
@@ -185,6 +189,8 @@ func (r *mediaReader) send(f *storedFragment) bool {
 		case <-changed:
 		case <-r.st.deleted:
 			return false
+		case <-r.ctx.Done():
+			return false
 		}
 	}
 }
@@ -204,12 +210,14 @@ func (r *mediaReader) behind(f *storedFragment) time.Duration {
 	return newest.Sub(f.ServerTimestamp)
 }
 
-// mediaWriter writes a media response, flushing each piece, and drops the connection once a
-// fault's byte budget is spent.
+// mediaWriter writes a media response, flushing each piece, at MediaLimits.GetMediaRate when
+// set, and drops the connection once a fault's byte budget is spent.
 type mediaWriter struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	limit   int64 // bytes to send before the connection is cut; zero for no limit
+	rate    int64 // bytes per second; zero for no pacing
+	pace    pacer
 	written int64
 	cut     bool // the fault fired: the handler must drop the connection
 }
@@ -222,9 +230,21 @@ func (o *mediaWriter) write(b []byte) {
 		b = b[:o.limit-o.written]
 		o.cut = true
 	}
-	n, _ := o.w.Write(b)
-	o.written += int64(n)
-	o.flush()
+	step := len(b)
+	if o.rate > 0 {
+		step = paceSlice(o.rate)
+	}
+	for len(b) > 0 {
+		piece := b[:min(step, len(b))]
+		b = b[len(piece):]
+		time.Sleep(o.pace.reserve(time.Now(), int64(len(piece)), float64(o.rate)))
+		n, err := o.w.Write(piece)
+		o.written += int64(n)
+		o.flush()
+		if err != nil {
+			return // the reader went away
+		}
+	}
 }
 
 func (o *mediaWriter) flush() { _ = o.rc.Flush() }

@@ -34,6 +34,33 @@ type MediaLimits struct {
 	// GetMediaIdle ends a GetMedia response when no new fragment came for that long (3 s by
 	// default, as the service does).
 	GetMediaIdle time.Duration
+	// GetMediaMaxDuration ends a GetMedia response at the first fragment boundary after it has
+	// run that long (45 minutes by default, like PutMedia's connection limit), so that consumers
+	// can be tested against long sessions ending.
+	GetMediaMaxDuration time.Duration
+
+	// The service's throughput limits are paced, not refused: a PutMedia session is read no
+	// faster than IngestRate bytes per second and a stream takes no more than FragmentRate new
+	// fragments per second (the producer is held back by TCP flow control), and a GetMedia
+	// session is sent no faster than GetMediaRate bytes per second. Unlike the fields above,
+	// zero leaves the emulator unpaced, as fast as the machine goes; ServiceMediaRates sets
+	// the service's values, to see how a producer or consumer copes with them.
+	IngestRate   int64
+	FragmentRate int
+	GetMediaRate int64
+}
+
+// The service's throughput limits (see MediaLimits.IngestRate).
+const (
+	ServiceIngestRate   = 12_500_000 // bytes per second of a PutMedia session
+	ServiceFragmentRate = 5          // new fragments per second of a stream
+	ServiceGetMediaRate = 25_000_000 // bytes per second of a GetMedia session
+)
+
+// ServiceMediaRates returns l with the service's throughput limits set.
+func (l MediaLimits) ServiceMediaRates() MediaLimits {
+	l.IngestRate, l.FragmentRate, l.GetMediaRate = ServiceIngestRate, ServiceFragmentRate, ServiceGetMediaRate
+	return l
 }
 
 // The service's media limits, the defaults of MediaLimits.
@@ -46,6 +73,7 @@ const (
 	DefaultPutMediaIdleTimeout   = 30 * time.Second
 	DefaultMaxConnectionDuration = 45 * time.Minute
 	DefaultGetMediaIdle          = 3 * time.Second
+	DefaultGetMediaMaxDuration   = 45 * time.Minute
 )
 
 // WithMediaLimits sets the limits and timings of the media APIs.
@@ -77,5 +105,6 @@ func (l MediaLimits) withDefaults() MediaLimits {
 	setDur(&l.IdleTimeout, DefaultPutMediaIdleTimeout)
 	setDur(&l.MaxConnectionDuration, DefaultMaxConnectionDuration)
 	setDur(&l.GetMediaIdle, DefaultGetMediaIdle)
+	setDur(&l.GetMediaMaxDuration, DefaultGetMediaMaxDuration)
 	return l
 }

@@ -67,6 +67,7 @@ type mediaStore struct {
 	writers   int               // open PutMedia connections
 	putCalls  rateWindow
 	getCalls  rateWindow
+	newFrags  pacer        // paces the start of fragments (MediaLimits.FragmentRate)
 	sessions  sessionTable // HLS and DASH sessions (archived_sessions.go)
 }
 
@@ -150,4 +151,30 @@ func (w *rateWindow) allow(now time.Time, limit int) bool {
 	}
 	w.calls = append(w.calls, now)
 	return true
+}
+
+// pacer spaces work out to a rate in units (bytes, fragments) per second.
+type pacer struct {
+	next time.Time // when the work reserved so far is done at the rate
+}
+
+// reserve books n units at rate per second and returns how long to wait before they may go:
+// nothing while the work reserved before them is done, else until it is. A rate of zero or less
+// never waits.
+func (p *pacer) reserve(now time.Time, n int64, rate float64) time.Duration {
+	if rate <= 0 {
+		return 0
+	}
+	start := p.next
+	if start.Before(now) {
+		start = now
+	}
+	p.next = start.Add(time.Duration(float64(n) / rate * float64(time.Second)))
+	return start.Sub(now)
+}
+
+// paceSlice is how much of a byte-paced transfer moves at once: a twentieth of a second's worth
+// (at least 4 KiB), so that the pace is smooth.
+func paceSlice(rate int64) int {
+	return int(max(rate/20, 4<<10))
 }

@@ -266,6 +266,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	if tc < 0 && !in.req.relative {
 		return media.AckErrInvalidProducerTimestamp
 	}
+	in.paceFragment()
 	now := in.s.now()
 	f := &storedFragment{
 		Number: newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
@@ -283,6 +284,19 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	}
 	in.acks.send(media.Ack{EventType: media.AckEventBuffering, FragmentTimecode: tc, FragmentNumber: f.Number}, time.Time{})
 	return 0
+}
+
+// paceFragment waits, when MediaLimits.FragmentRate paces the stream's fragments, until a new
+// one may start; reading the body waits meanwhile.
+func (in *ingest) paceFragment() {
+	if in.lim.FragmentRate <= 0 {
+		return
+	}
+	m := in.req.stream.media
+	m.mu.Lock()
+	wait := m.newFrags.reserve(time.Now(), 1, float64(in.lim.FragmentRate))
+	m.mu.Unlock()
+	time.Sleep(wait)
 }
 
 // addFrame appends a frame to the open fragment, for the live readers too.
@@ -408,6 +422,7 @@ type ingestBody struct {
 	rc   *http.ResponseController
 	in   *ingest
 	read int64
+	pace pacer // MediaLimits.IngestRate
 }
 
 func (b *ingestBody) Read(p []byte) (int, error) {
@@ -423,10 +438,16 @@ func (b *ingestBody) Read(p []byte) (int, error) {
 		deadline = end
 	}
 	_ = b.rc.SetReadDeadline(deadline)
+	rate := in.lim.IngestRate
+	if rate > 0 {
+		p = p[:min(len(p), paceSlice(rate))]
+	}
 	n, err := b.r.Read(p)
 	b.read += int64(n)
 	if n > 0 {
-		in.acks.lastData.Store(time.Now().UnixNano())
+		now := time.Now()
+		in.acks.lastData.Store(now.UnixNano())
+		time.Sleep(b.pace.reserve(now, int64(n), float64(rate)))
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		err = fmt.Errorf("reading the PutMedia body: %w", err)

@@ -21,7 +21,7 @@ import (
 
 // syntheticVideo returns the H.264 decoder configuration of the shared sample and a
 // length-prefixed frame of size bytes (one NAL unit), for load tests where only sizes matter.
-func syntheticVideo(b *testing.B, size int) (codecPrivate, frame []byte) {
+func syntheticVideo(b testing.TB, size int) (codecPrivate, frame []byte) {
 	b.Helper()
 	data, err := wiretest.ReadShared(filepath.Join("media", "h264-320x240-30fps-10s.h264"))
 	if err != nil {

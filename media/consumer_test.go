@@ -15,19 +15,43 @@ import (
 var liveLimits = kvstest.WithMediaLimits(kvstest.MediaLimits{GetMediaIdle: 300 * time.Millisecond, GetMediaCallsPerSecond: -1, PutMediaCallsPerSecond: -1})
 
 // TestConsumerResumesAcrossDisconnects reads a live 60-second stream (written ten times faster
-// than real time) while the emulator cuts 24 GetMedia responses in the middle of fragments, and
-// checks that every fragment comes exactly once, in order, with all its frames.
+// than real time) while the emulator ends its GetMedia responses early: cut in the middle of
+// fragments 24 times, or ended cleanly at the first fragment boundary after 150 ms, as long
+// sessions end on the service. The consumer must deliver every fragment once, in order, with all its frames.
 func TestConsumerResumesAcrossDisconnects(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		limits     kvstest.MediaLimits
+		cuts       int
+		reconnects int // at least
+	}{
+		{"cut mid-fragment", kvstest.MediaLimits{}, 24, 20},
+		// A session ends after the live fragment it is sending (200 ms of writing).
+		{"session ends", kvstest.MediaLimits{GetMediaMaxDuration: 150 * time.Millisecond}, 0, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			limits := tc.limits
+			limits.GetMediaIdle, limits.GetMediaCallsPerSecond, limits.PutMediaCallsPerSecond = 300*time.Millisecond, -1, -1
+			srv, client, name := emulator(t, 24, kvstest.WithMediaLimits(limits))
+			for i := range tc.cuts {
+				srv.AddGetMediaFaults(kvstest.GetMediaFault{CutAfterBytes: int64(20_000 + 13_331*i)})
+			}
+			st := followLive(t, client, name)
+			// Responses that end quietly before their cut point use up a fault without a cut.
+			if st.Reconnects < tc.reconnects || (tc.cuts > 0) != (st.Errors >= 20) {
+				t.Errorf("fewer than %d reconnections, or errors that do not match the cuts: %+v", tc.reconnects, st)
+			}
+		})
+	}
+}
+
+// followLive consumes a stream from its start while 60 s of media are produced into it at about
+// ten times real time, checks that the consumer delivered every stored fragment once, in order,
+// with every frame, and returns its counters.
+func followLive(t *testing.T, client *media.Client, name string) media.ConsumerStats {
 	frames, _ := loadSamples(t, 10)
 	frames = loop(frames, 6)
-	srv, client, name := emulator(t, 24, liveLimits)
-	var cuts []kvstest.GetMediaFault
-	for i := range 24 {
-		cuts = append(cuts, kvstest.GetMediaFault{CutAfterBytes: int64(20_000 + 13_331*i)})
-	}
-	srv.AddGetMediaFaults(cuts...)
 	ctx := context.Background()
-
 	consumer, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 3 * time.Second,
 		MinCallInterval: time.Millisecond, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 20 * time.Millisecond})
@@ -79,10 +103,7 @@ func TestConsumerResumesAcrossDisconnects(t *testing.T) {
 	checkFrames(t, start, frames, frags)
 	st := consumer.Stats()
 	t.Logf("consumer: %+v", st)
-	// Responses that end quietly before their cut point use up a fault without a cut.
-	if st.Errors < 20 || st.Reconnects < 24 {
-		t.Errorf("fewer than 20 disconnects: %+v", st)
-	}
+	return st
 }
 
 // TestStartSelectors reads a stored stream from every kind of starting point.

@@ -9,7 +9,8 @@
 // on free ports of 127.0.0.1 for the data and signaling endpoints, which GetDataEndpoint and
 // GetSignalingChannelEndpoint return. Requests must be signed with the access key and secret
 // key it prints (-access-key, -secret-key) for its region (-region). It logs every request on
-// standard error (-quiet turns that off) and stops on SIGINT or SIGTERM.
+// standard error (-quiet turns that off) and stops on SIGINT or SIGTERM. Media moves as fast as
+// the machine allows unless -service-rates paces it at the service's throughput limits.
 package main
 
 import (
@@ -44,6 +45,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.DurationVar(&delays.StreamCreate, "create-delay", 0, "how long new streams and channels stay CREATING")
 	flags.DurationVar(&delays.StreamUpdate, "update-delay", 0, "how long updated streams and channels stay UPDATING")
 	flags.DurationVar(&delays.StreamDelete, "delete-delay", 0, "how long deleted streams and channels stay DELETING")
+	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	if err := flags.Parse(args); err != nil {
 		return 2
@@ -64,6 +66,12 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	if *anyKey {
 		opts = append(opts, kvstest.WithAnyCredentials())
 	}
+	rates := "unpaced (-service-rates paces them like the service)"
+	if *serviceRates {
+		opts = append(opts, kvstest.WithMediaLimits(kvstest.MediaLimits{}.ServiceMediaRates()))
+		rates = fmt.Sprintf("as the service: PutMedia %.1f MB/s and %d fragments/s, GetMedia %.0f MB/s",
+			kvstest.ServiceIngestRate/1e6, kvstest.ServiceFragmentRate, kvstest.ServiceGetMediaRate/1e6)
+	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.LstdFlags)
 		opts = append(opts, kvstest.WithLogf(logger.Printf))
@@ -83,6 +91,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	fmt.Fprintf(stdout, "  account      %s\n", s.AccountID)
 	fmt.Fprintf(stdout, "  access key   %s\n", *accessKey)
 	fmt.Fprintf(stdout, "  secret key   %s\n", *secretKey)
+	fmt.Fprintf(stdout, "  media rates  %s\n", rates)
 	fmt.Fprintf(stdout, "try:\n  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s aws kinesisvideo list-streams --endpoint-url %s\n",
 		*accessKey, *secretKey, s.Region, s.URL)
 	if f, ok := stdout.(interface{ Sync() error }); ok {

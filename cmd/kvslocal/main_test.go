@@ -122,10 +122,13 @@ func TestRun(t *testing.T) {
 	stop := make(chan os.Signal, 1)
 	status := make(chan int, 1)
 	go func() {
-		status <- run([]string{"-addr", "127.0.0.1:0", "-quiet", "-create-delay", "1s"}, w, io.Discard, stop)
+		status <- run([]string{"-addr", "127.0.0.1:0", "-quiet", "-create-delay", "1s", "-service-rates"}, w, io.Discard, stop)
 		w.Close()
 	}()
 	f := banner(t, r)
+	if want := "as the service: PutMedia 12.5 MB/s and 5 fragments/s, GetMedia 25 MB/s"; f["media rates"] != want {
+		t.Errorf("media rates %q, want %q", f["media rates"], want)
+	}
 	checkServes(t, f)
 	go func() { _, _ = io.Copy(io.Discard, r) }()
 	stop <- os.Interrupt

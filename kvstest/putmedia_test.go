@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/bits"
 	"net/http"
 	"strings"
 	"testing"
@@ -158,6 +159,41 @@ func TestPutMediaErrorAcks(t *testing.T) {
 			}
 		})
 	}
+	t.Run("four tracks", func(t *testing.T) { // a header larger than the small limits above allow
+		_, client, _, name := mediaSetup(t, 24)
+		acks, err := put(t, client, name, bytes.NewReader(fourTracks(t)))
+		if got, want := kinds(acks), "ERROR:MORE_THAN_ALLOWED_TRACKS_FOUND"; err != nil || got != want {
+			t.Fatalf("acks %s (%v), want %s", got, err, want)
+		}
+	})
+}
+
+// fourTracks returns a header with four tracks, one more than KVS allows (and than mkv writes):
+// the header of three, with a fourth TrackEntry added to its Tracks element.
+func fourTracks(t *testing.T) []byte {
+	t.Helper()
+	third := audioTrack
+	third.Number, third.UID = 3, 3
+	b := newBody(t, videoTrack, audioTrack, third).b
+	id := []byte{0x16, 0x54, 0xAE, 0x6B} // Tracks
+	at := bytes.Index(b, id)
+	if at < 0 {
+		t.Fatal("no Tracks element in the header")
+	}
+	sizeAt := at + len(id)
+	width := bits.LeadingZeros8(b[sizeAt]) + 1
+	size := uint64(b[sizeAt]) & (0xFF >> width)
+	for _, c := range b[sizeAt+1 : sizeAt+width] {
+		size = size<<8 | uint64(c)
+	}
+	entry := []byte{0xAE, 0x8D, 0xD7, 0x81, 0x04, 0x73, 0xC5, 0x81, 0x04, 0x83, 0x81, 0x02, 0x86, 0x81, 'A'} // track 4, audio
+	size += uint64(len(entry))
+	end := sizeAt + width + int(size) - len(entry)
+	out := append([]byte(nil), b[:sizeAt]...)
+	out = append(out, 0x01, byte(size>>48), byte(size>>40), byte(size>>32), byte(size>>24), byte(size>>16), byte(size>>8), byte(size))
+	out = append(out, b[sizeAt+width:end]...)
+	out = append(out, entry...)
+	return append(out, b[end:]...)
 }
 
 func TestPutMediaRefusals(t *testing.T) {

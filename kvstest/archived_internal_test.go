@@ -203,3 +203,39 @@ func TestVintLength(t *testing.T) {
 		}
 	}
 }
+
+// TestTokensHaveOneSpelling checks that a page token and a session token are accepted only as
+// issued: not with a line break inside, nor with other bits in their last character.
+func TestTokensHaveOneSpelling(t *testing.T) {
+	s := &Server{pageKey: bytes.Repeat([]byte{7}, 32)}
+	page := s.pageToken("ListStreams", "camera-12")
+	session := s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1")
+	if _, e := s.resumeAfter("ListStreams", page); e != nil {
+		t.Fatal(e)
+	}
+	if _, err := decodeSessionToken(s.pageKey, session); err != nil {
+		t.Fatal(err)
+	}
+	// respell returns other spellings of tok: every other character in place of its last one
+	// that holds bits, and line breaks inside.
+	respell := func(tok string) []string {
+		i := len(strings.TrimRight(tok, "=")) - 1
+		var out []string
+		for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/" {
+			if byte(c) != tok[i] {
+				out = append(out, tok[:i]+string(c)+tok[i+1:])
+			}
+		}
+		return append(out, tok[:4]+"\n"+tok[4:], tok[:4]+"\r\n"+tok[4:])
+	}
+	for _, tok := range respell(page) {
+		if last, e := s.resumeAfter("ListStreams", tok); e == nil && tok != page {
+			t.Errorf("page token %q accepted (after %q)", tok, last)
+		}
+	}
+	for _, tok := range respell(session) {
+		if _, err := decodeSessionToken(s.pageKey, tok); err == nil && tok != session {
+			t.Errorf("session token %q accepted", tok)
+		}
+	}
+}

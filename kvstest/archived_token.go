@@ -62,7 +62,7 @@ func decodeSessionToken(key []byte, token string) (sessionClaims, error) {
 	if len(token) > maxSessionTokenSize {
 		return sessionClaims{}, errBadSessionToken
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	raw, err := decodeToken(base64.RawURLEncoding, token)
 	if err != nil || len(raw) < sessionHeaderSize+sessionMACSize || raw[0] != sessionTokenVersion || raw[1] > byte(dashSession) {
 		return sessionClaims{}, errBadSessionToken
 	}

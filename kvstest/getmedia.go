@@ -237,7 +237,9 @@ func (o *mediaWriter) write(b []byte) {
 	for len(b) > 0 {
 		piece := b[:min(step, len(b))]
 		b = b[len(piece):]
-		time.Sleep(o.pace.reserve(time.Now(), int64(len(piece)), float64(o.rate)))
+		if o.rate > 0 {
+			time.Sleep(o.pace.reserve(time.Now(), int64(len(piece)), float64(o.rate)))
+		}
 		n, err := o.w.Write(piece)
 		o.written += int64(n)
 		o.flush()

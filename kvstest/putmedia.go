@@ -447,7 +447,9 @@ func (b *ingestBody) Read(p []byte) (int, error) {
 	if n > 0 {
 		now := time.Now()
 		in.acks.lastData.Store(now.UnixNano())
-		time.Sleep(b.pace.reserve(now, int64(n), float64(rate)))
+		if rate > 0 {
+			time.Sleep(b.pace.reserve(now, int64(n), float64(rate)))
+		}
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		err = fmt.Errorf("reading the PutMedia body: %w", err)

@@ -423,3 +423,29 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TestLateFirstKeyFrameKeepsTheAudio writes the video 400 ms late, beyond a 50 ms reorder window:
+// audio later than the first key frame is then waiting when it comes, and must go into the
+// first fragment with it rather than be dropped.
+func TestLateFirstKeyFrameKeepsTheAudio(t *testing.T) {
+	frames, _ := loadSamples(t, 4)
+	for i := range frames {
+		if frames[i].track == 1 {
+			frames[i].at += 300 * time.Millisecond
+		}
+	}
+	writeAt := func(f sampleFrame) time.Duration {
+		if f.track == 1 {
+			return f.at + 400*time.Millisecond
+		}
+		return f.at
+	}
+	slices.SortStableFunc(frames, func(a, b sampleFrame) int { return cmp.Compare(writeAt(a), writeAt(b)) })
+	_, client, name := emulator(t, 24, fastLimits)
+	start := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	p := produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start, ReorderWindow: 50 * time.Millisecond}, frames)
+	if st := p.Stats(); st.FramesDropped != 0 {
+		t.Errorf("%d frames dropped", st.FramesDropped)
+	}
+	checkFrames(t, start, frames, consumeAll(t, client, name))
+}

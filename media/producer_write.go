@@ -296,26 +296,31 @@ func (p *Producer) holdBeforeKeyframe(t *track, tc int64, data []byte) {
 // openWithPreroll opens a fragment for the key frame at timecode tc, with the held frames that
 // are recent enough first. The fragment starts at the earliest of them, as ffmpeg and mkvmerge
 // start a cluster with the audio that precedes the first video frame, so that no frame's
-// timecode is before its cluster's.
+// timecode is before its cluster's. A held frame later than the key frame (the key frame came
+// late, past the reorder window) is kept too.
 func (p *Producer) openWithPreroll(tc int64) {
 	w := &p.w
-	held := w.preroll[:0]
+	held, start := w.preroll[:0], tc
 	for _, h := range w.preroll {
-		if h.tc < tc-prerollSpan || h.tc > tc {
+		if h.tc < tc-prerollSpan {
 			w.dropped++
 			p.stats.FramesDropped++
 			continue
 		}
-		held = append(held, h)
+		held, start = append(held, h), min(start, h.tc)
 	}
 	w.preroll = nil
-	start := tc
-	if len(held) > 0 {
-		start = min(start, held[0].tc) // held in timecode order: drain emits in that order
-	}
 	p.openFragment(start)
 	for _, h := range held {
 		p.emit(h.track, h.tc, true, h.data)
+	}
+}
+
+// reportDropped reports the frames dropped since the last report, for the reason why.
+func (p *Producer) reportDropped(why error) {
+	if w := &p.w; w.dropped > 0 {
+		p.events.push(ProducerEvent{Type: EventFramesDropped, Frames: w.dropped, Err: why})
+		w.dropped = 0
 	}
 }
 
@@ -333,11 +338,7 @@ func (p *Producer) dueCut(t *track, tc int64, key bool) bool {
 // openFragment starts a fragment at timecode tc, with the pending metadata.
 func (p *Producer) openFragment(tc int64) {
 	w := &p.w
-	if w.dropped > 0 {
-		p.events.push(ProducerEvent{Type: EventFramesDropped, Frames: w.dropped,
-			Err: errors.New("media: frames before the first key frame of a fragment cannot be decoded")})
-		w.dropped = 0
-	}
+	p.reportDropped(errors.New("media: frames before the first key frame of a fragment cannot be decoded"))
 	w.seq++
 	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: make([]byte, 0, max(4096, w.lastSize+w.lastSize/4))}
 	if tags := append(w.persist[:len(w.persist):len(w.persist)], w.meta...); len(tags) > 0 {
@@ -404,9 +405,9 @@ func (p *Producer) Close(ctx context.Context) error {
 		p.sealOpen(false)
 		if n := len(p.w.preroll); n > 0 { // no key frame came to start a fragment for them
 			p.w.preroll = nil
+			p.w.dropped += n
 			p.stats.FramesDropped += n
-			p.events.push(ProducerEvent{Type: EventFramesDropped, Frames: n,
-				Err: errors.New("media: the stream ended before a key frame could start a fragment for these frames")})
+			p.reportDropped(errors.New("media: the stream ended before a key frame could start a fragment for these frames"))
 		}
 		p.broadcast()
 	}

@@ -257,7 +257,7 @@ func (r *getRun) end(ctx context.Context, err error) error {
 	return nil
 }
 
-// createOutput opens kvs get's output: a new file, or standard output for "-". finish closes
+// createOutput opens a command's output (kvs get, kvs clip): a new file, or standard output for "-". finish closes
 // it and returns the error of the command, removing a file that received nothing when the
 // command failed.
 func createOutput(e *env, path string) (io.Writer, func(error) error, error) {

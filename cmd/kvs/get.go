@@ -257,9 +257,9 @@ func (r *getRun) end(ctx context.Context, err error) error {
 	return nil
 }
 
-// createOutput opens a command's output (kvs get, kvs clip): a new file, or standard output for "-". finish closes
-// it and returns the error of the command, removing a file that received nothing when the
-// command failed.
+// createOutput opens the output of kvs get or kvs clip: a new file, or standard output for
+// "-". finish closes it and returns the error of the command, removing a file that received
+// nothing when the command failed.
 func createOutput(e *env, path string) (io.Writer, func(error) error, error) {
 	if path == "-" || path == "" {
 		return e.stdout, func(err error) error { return err }, nil

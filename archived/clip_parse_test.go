@@ -10,6 +10,7 @@ import (
 	"github.com/Eyevinn/mp4ff/mp4"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/internal/hostile"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -98,8 +99,14 @@ func FuzzParseClip(f *testing.F) {
 	clip := fragmentedClip(f)
 	f.Add(clip)
 	f.Add(clip[:len(clip)/2])
+	// Box trees that once overflowed the stack (1e6 nested trak boxes) or took seconds
+	// (4e4) in the decoder, and one of the most boxes allowed.
+	f.Add(hostile.NestedBoxes(1_000_000, "trak"))
+	f.Add(hostile.NestedBoxes(40_000, "trak"))
+	f.Add(hostile.ManyBoxes(archived.MaxClipBoxes, "free"))
+	f.Add(withMoovChild(f, clip, nestedBox(10_000, "udta")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1<<20 {
+		if len(data) > 16<<20 {
 			return
 		}
 		c, err := archived.ParseClip(bytes.NewReader(data))

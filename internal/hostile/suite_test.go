@@ -132,8 +132,8 @@ func cases() []hostileCase {
 		}},
 		{"mkv/tags-2^40", 64 * mib, hugeMKV(0x1254C367, 1<<40)},
 		{"mkv/tracks-2^56-2", 64 * mib, hugeMKV(0x1654AE6B, 1<<56-2)},
-		{"ack/unended-64MB", 64 * mib, func() error {
-			_, err := readAcks(hostile.UnendedAck(64 * mib))
+		{"ack/unended-32MB", 64 * mib, func() error {
+			_, err := readAcks(hostile.UnendedAck(32 * mib))
 			return wantError("AckReader", err)
 		}},
 		{"ack/nested-16KB", 64 * mib, func() error {
@@ -196,6 +196,9 @@ func runChild(name string) int {
 // runaway parser cannot take the machine. The child must exit cleanly (no panic, no fatal error
 // such as a stack overflow) with its peak RSS (getrusage of the child) under the bound.
 func TestHostileInputs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("memory bounds do not hold under the race detector; .ci/run runs this suite without it")
+	}
 	for _, c := range cases() {
 		t.Run(c.name, func(t *testing.T) {
 			res := runCase(t, c)

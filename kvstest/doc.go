@@ -12,8 +12,10 @@
 //
 // # Endpoints
 //
-// A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
-// DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
+// A Server listens on five ports of 127.0.0.1: the control plane at URL, the data plane at
+// DataURL (what GetDataEndpoint returns for PUT_MEDIA and GET_MEDIA) and ArchivedURL (what it
+// returns for the archived-media API names: the service too gives the two families different
+// hosts; each port serves every data-plane operation), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
 // for HTTPS and WSS). Without TLS the WebSocket URL is ws://, where the service's is always
 // wss://; WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs
@@ -166,7 +168,7 @@
 //   - GetClip writes a progressive MP4 (mp4ff) of the range, one fragment per producer
 //     timestamp (the oldest), laid end to end, cut after 200 fragments or 100 MB
 //     (WithArchivedLimits); tracks or codec private data that change within it are refused.
-//   - HLS and DASH sessions get URLs at the service's paths on DataURL
+//   - HLS and DASH sessions get URLs at the service's paths on ArchivedURL
 //     (/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=…, /dash/v1/getDASHManifest.mpd?…),
 //     served without a signature: the token, authenticated by the server, names the session,
 //     its stream and its expiry (Expires, on the server's clock). A forged, expired or closed

@@ -14,8 +14,8 @@ func init() {
 	controlOp("/getSignalingChannelEndpoint", "GetSignalingChannelEndpoint", (*Server).getSignalingChannelEndpoint)
 }
 
-// getDataEndpoint returns DataURL whatever the API: one endpoint serves every data-plane
-// operation of every stream.
+// getDataEndpoint returns DataURL for the media APIs and ArchivedURL for the archived-media ones,
+// which the service serves from different hosts.
 func (s *Server) getDataEndpoint(_ time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
@@ -24,7 +24,11 @@ func (s *Server) getDataEndpoint(_ time.Time, in *kvs.GetDataEndpointInput) (*kv
 	if st.deleting {
 		return nil, errStreamNotFound()
 	}
-	return &kvs.GetDataEndpointOutput{DataEndpoint: s.DataURL}, nil
+	endpoint := s.ArchivedURL
+	if in.APIName == kvs.APINamePutMedia || in.APIName == kvs.APINameGetMedia {
+		endpoint = s.DataURL
+	}
+	return &kvs.GetDataEndpointOutput{DataEndpoint: endpoint}, nil
 }
 
 // getSignalingChannelEndpoint returns one endpoint per protocol asked for (WSS and HTTPS when

@@ -16,15 +16,22 @@ import (
 )
 
 // Server is a running emulator of Kinesis Video Streams. It serves the control plane at URL, the
-// data plane (media and archived media) at DataURL, and WebRTC signaling at SignalingURL
+// data plane at DataURL (media) and ArchivedURL (archived media), and WebRTC signaling at SignalingURL
 // (HTTPS API) and SignalingWebSocketURL (WebSocket), all from one shared state. Its methods are
 // safe for concurrent use. Close it when done.
 type Server struct {
 	// URL is the control-plane endpoint, e.g. "http://127.0.0.1:40123": the BaseEndpoint of
 	// clients.
 	URL string
-	// DataURL is the endpoint GetDataEndpoint returns, for every API name and every stream.
+	// DataURL is the endpoint GetDataEndpoint returns for the media APIs (PUT_MEDIA, GET_MEDIA)
+	// of every stream. It serves the archived-media operations too.
 	DataURL string
+	// ArchivedURL is the endpoint GetDataEndpoint returns for the archived-media APIs (GET_CLIP,
+	// LIST_FRAGMENTS, GET_HLS_STREAMING_SESSION_URL and the others), and the host of HLS and
+	// DASH session URLs: a port of its own, as the service gives the two families different
+	// hosts, so that a client caching data endpoints per API is tested against the difference.
+	// It serves the same operations as DataURL.
+	ArchivedURL string
 	// SignalingURL is the endpoint GetSignalingChannelEndpoint returns for HTTPS (and WEBRTC).
 	SignalingURL string
 	// SignalingWebSocketURL is the endpoint GetSignalingChannelEndpoint returns for WSS: ws://…
@@ -37,7 +44,7 @@ type Server struct {
 
 	opts     options
 	auth     verifier
-	servers  [numPlanes]*httptest.Server
+	servers  [len(endpointPlanes)]*httptest.Server
 	client   *http.Client
 	ctx      context.Context // canceled by Close, ending every request
 	cancel   context.CancelFunc
@@ -52,6 +59,13 @@ type Server struct {
 	channels registry[*channel]
 	pageKey  []byte // authenticates pagination tokens
 }
+
+// endpointPlanes lists the endpoints a Server listens on, by the plane each serves; the index of
+// each plane's first endpoint is the plane. The data plane has a second one, ArchivedURL.
+var endpointPlanes = [...]plane{controlPlane, dataPlane, signalingPlane, signalingWSPlane, dataPlane}
+
+// archivedEndpoint is the index of ArchivedURL's endpoint in endpointPlanes.
+const archivedEndpoint = 4
 
 // NewServer starts an emulator on free ports of 127.0.0.1, configured by opts. It panics if the
 // options are invalid or a port cannot be opened, as httptest.NewServer does; Start returns the
@@ -98,7 +112,7 @@ func Start(opts ...Option) (*Server, error) {
 	if o.logf != nil {
 		errorLog = log.New(logWriter(o.logf), "kvstest: ", 0)
 	}
-	for p := range numPlanes {
+	for i, p := range endpointPlanes {
 		ts := httptest.NewUnstartedServer(s.handler(p))
 		if p == controlPlane && control != nil {
 			ts.Listener.Close()
@@ -111,10 +125,11 @@ func Start(opts ...Option) (*Server, error) {
 		} else {
 			ts.Start()
 		}
-		s.servers[p] = ts
+		s.servers[i] = ts
 	}
 	s.URL = s.servers[controlPlane].URL
 	s.DataURL = s.servers[dataPlane].URL
+	s.ArchivedURL = s.servers[archivedEndpoint].URL
 	s.SignalingURL = s.servers[signalingPlane].URL
 	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(s.servers[signalingWSPlane].URL, "http")
 	s.client = s.servers[controlPlane].Client()

@@ -45,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.DurationVar(&delays.StreamCreate, "create-delay", 0, "how long new streams and channels stay CREATING")
 	flags.DurationVar(&delays.StreamUpdate, "update-delay", 0, "how long updated streams and channels stay UPDATING")
 	flags.DurationVar(&delays.StreamDelete, "delete-delay", 0, "how long deleted streams and channels stay DELETING")
+	flags.DurationVar(&delays.EdgeSync, "edge-sync-delay", 0, "how long an edge configuration stays SYNCING after StartEdgeConfigurationUpdate")
+	flags.DurationVar(&delays.EdgeDelete, "edge-delete-delay", 0, "how long a deleted edge configuration stays DELETING")
 	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	if err := flags.Parse(args); err != nil {
@@ -86,6 +88,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	fmt.Fprintf(stdout, "kvslocal: Kinesis Video Streams emulator\n")
 	fmt.Fprintf(stdout, "  endpoint     %s\n", s.URL)
 	fmt.Fprintf(stdout, "  data         %s\n", s.DataURL)
+	fmt.Fprintf(stdout, "  archived     %s\n", s.ArchivedURL)
 	fmt.Fprintf(stdout, "  signaling    %s (HTTPS API), %s (WebSocket)\n", s.SignalingURL, s.SignalingWebSocketURL)
 	fmt.Fprintf(stdout, "  region       %s\n", s.Region)
 	fmt.Fprintf(stdout, "  account      %s\n", s.AccountID)

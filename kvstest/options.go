@@ -24,6 +24,7 @@ type options struct {
 	limits       Limits
 	media        MediaLimits
 	signaling    SignalingLimits
+	limitClock   limitClock // of the signaling connection limits; real time when nil
 	archived     archivedOptions
 	tls          bool
 	addr         string

@@ -55,23 +55,35 @@ func cases() []hostileCase {
 		_, err := archived.ParseClip(bytes.NewReader(in))
 		return wantError("ParseClip", err)
 	}
-	readFragments := func(in []byte, wantFrames int) error {
+	// Next holds a whole fragment: one of millions of frames is refused (MaxFragmentFrames),
+	// with memory bounded until then.
+	nextFragments := func(in []byte) error {
 		fr := media.NewFragmentReader(bytes.NewReader(in))
-		frames := 0
 		for {
-			f, err := fr.Next()
+			_, err := fr.Next()
 			if err == io.EOF {
-				break
+				return errors.New("FragmentReader.Next accepted the fragment")
 			}
 			if err != nil {
-				return nil // refusing the fragment is an answer too
+				return nil
 			}
-			frames += len(f.Frames)
 		}
-		if frames != wantFrames {
-			return fmt.Errorf("read %d frames, want %d", frames, wantFrames)
+	}
+	// ReadChunk streams frames: every one of them is read, in constant memory.
+	chunkFrames := func(in []byte) (frames int, err error) {
+		fr := media.NewFragmentReader(bytes.NewReader(in))
+		for {
+			c, err := fr.ReadChunk()
+			if err == io.EOF {
+				return frames, nil
+			}
+			if err != nil {
+				return frames, err
+			}
+			if c.Kind == media.ChunkFrame {
+				frames++
+			}
 		}
-		return nil
 	}
 	readMKV := func(in []byte) (frames int, err error) {
 		r := mkv.NewReader(bytes.NewReader(in), mkv.ReaderOptions{})
@@ -114,8 +126,13 @@ func cases() []hostileCase {
 		{"clip/nested-trak-4e4", 64 * mib, func() error { return parseClip(hostile.NestedBoxes(40_000, "trak")) }},
 		{"clip/nested-udta-1e6", 96 * mib, func() error { return parseClip(hostile.NestedBoxes(1_000_000, "udta")) }},
 		{"clip/many-boxes-1e6", 96 * mib, func() error { return parseClip(hostile.ManyBoxes(1_000_000, "trak")) }},
-		{"fragments/one-byte-frames-9.5e6", 512 * mib, func() error {
-			return readFragments(hostile.OneByteFrames(oneByteFrames), oneByteFrames)
+		{"fragments/next-one-byte-frames-9.5e6", 256 * mib, func() error { return nextFragments(hostile.OneByteFrames(oneByteFrames)) }},
+		{"fragments/chunks-one-byte-frames-9.5e6", 160 * mib, func() error {
+			n, err := chunkFrames(hostile.OneByteFrames(oneByteFrames))
+			if err != nil || n != oneByteFrames {
+				return fmt.Errorf("FragmentReader.ReadChunk read %d frames (%v), want %d", n, err, oneByteFrames)
+			}
+			return nil
 		}},
 		{"mkv/one-byte-frames-9.5e6", 160 * mib, func() error {
 			n, err := readMKV(hostile.OneByteFrames(oneByteFrames))

@@ -87,3 +87,26 @@ func TestParseClipSkipsUnreadBoxes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseClip compares hostile box trees with the clip of the tests: the pre-scan makes
+// each cost about what its bytes do.
+func BenchmarkParseClip(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"clip-4s", fragmentedClip(b)},
+		{"nested-trak-4e4", hostile.NestedBoxes(40_000, "trak")},
+		{"nested-trak-1e5", hostile.NestedBoxes(100_000, "trak")},
+		{"nested-trak-1e6", hostile.NestedBoxes(1_000_000, "trak")},
+		{"many-boxes-1e6", hostile.ManyBoxes(1_000_000, "free")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = archived.ParseClip(bytes.NewReader(bc.in))
+			}
+		})
+	}
+}

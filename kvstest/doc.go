@@ -110,7 +110,10 @@
 // cluster, then MILLIS_BEHIND_NOW and CONTINUATION_TOKEN. A fragment still arriving is sent frame
 // by frame as its frames come; the response ends after GetMediaIdle without a new fragment, and
 // at the first fragment boundary after GetMediaMaxDuration. A start fragment that does not exist
-// is reported in the body (ERROR_ID 4000), as the service does. AddPutMediaFaults and
+// is reported in the body (ERROR_ID 4000), as the service does; a selector without the member its
+// type needs (AfterFragmentNumber, StartTimestamp, ContinuationToken) is refused with
+// InvalidArgumentException, and a stream takes three GetMedia connections at a time
+// (MediaLimits.GetMediaConnections; ConnectionLimitExceededException beyond). AddPutMediaFaults and
 // AddGetMediaFaults cut connections after a number of bytes or fragments, stall
 // acknowledgements, or answer a fragment with an error acknowledgement.
 //

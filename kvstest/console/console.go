@@ -67,7 +67,7 @@ func Handler(o Options) http.Handler {
 		// The pages load nothing from elsewhere; they talk to the emulator's endpoints, which
 		// are on other ports of the same host.
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+
-			"img-src 'self' data: blob:; media-src 'self' blob: http: https:; connect-src 'self' http: https: ws: wss:; "+
+			"img-src 'self' data: blob:; media-src 'self' blob: http: https:; connect-src 'self' blob: http: https: ws: wss:; "+
 			"worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")

@@ -222,12 +222,13 @@ async function showImages(name, frags, node, status) {
   }
   const last = frags.at(-1);
   const end = new Date(+last.ServerTimestamp + Number(last.FragmentLengthInMilliseconds));
-  const start = new Date(Math.max(+frags[0].ServerTimestamp, +end - 20_000));
+  const interval = 2000;
+  const start = new Date(Math.max(+frags[0].ServerTimestamp, +end - 4 * interval));
   try {
     const c = await archived(name, "GET_IMAGES");
     const out = await c.send(new KVSAWS.GetImagesCommand({
       StreamName: name, ImageSelectorType: "SERVER_TIMESTAMP", StartTimestamp: start, EndTimestamp: end,
-      SamplingInterval: Math.max(200, Math.round((end - start) / 4)), Format: "JPEG", WidthPixels: 320, MaxResults: 4,
+      SamplingInterval: interval, Format: "JPEG", WidthPixels: 320, MaxResults: 4,
     }));
     const imgs = (out.Images || []).filter((i) => i.ImageContent);
     node.replaceChildren(...imgs.map((i) => el("figure", {},
@@ -268,7 +269,7 @@ async function showConfigurations(name, node, signal) {
       const value = key ? out[key] : rest;
       return [label, value && Object.keys(value).length ? el("pre", {}, JSON.stringify(value, null, 2)) : "none"];
     } catch (e) {
-      return [label, e.name === "ResourceNotFoundException" ? "none" : el("span", { class: "error" }, describeError(e))];
+      return [label, /NotFoundException$/.test(e.name) ? "none" : el("span", { class: "error" }, describeError(e))];
     }
   }));
   node.replaceChildren(facts(parts));

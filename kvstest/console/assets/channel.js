@@ -124,15 +124,22 @@ class Viewer {
   async showStats() {
     if (!this.pc) return;
     const report = await this.pc.getStats();
-    let v;
-    report.forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "video") v = s; });
+    let v, pair;
+    report.forEach((s) => {
+      if (s.type === "inbound-rtp" && s.kind === "video") v = s;
+      if (s.type === "transport" && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+    });
+    const local = pair && report.get(pair.localCandidateId), remote = pair && report.get(pair.remoteCandidateId);
+    const path = remote ? `${local.address}:${local.port} → ${remote.address}:${remote.port} (${remote.candidateType})` : "—";
+    this.video.dataset.path = path;
     const frames = v?.framesDecoded || 0;
     this.video.dataset.framesDecoded = String(frames);
     this.video.dataset.framesReceived = String(v?.framesReceived || 0);
     this.stats.replaceChildren(facts([
       ["Frames received", String(v?.framesReceived || 0)], ["Frames decoded", String(frames)],
       ["Resolution", v?.frameWidth ? `${v.frameWidth}×${v.frameHeight}` : "—"], ["Bytes received", String(v?.bytesReceived || 0)],
-      ["ICE servers offered", `${this.iceServers.length} (not used on loopback)`],
+      ["Connected through", path],
+      ["ICE servers offered", `${this.iceServers.length} (not used: the console connects through host candidates)`],
     ]));
   }
 }

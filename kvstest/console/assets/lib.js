@@ -106,9 +106,14 @@ export function isAuthError(e) {
   return s === 401 || s === 403 && /Signature|Token|Credential|AccessDenied|UnrecognizedClient|Forbidden/i.test(e.name + " " + e.message);
 }
 
+// describeError words an error for the page; a signature mismatch's long canonical request is
+// cut off after its first sentence (the emulator's log has it whole).
 export function describeError(e) {
   const name = e?.name && e.name !== "Error" ? e.name + ": " : "";
-  return name + (e?.message || String(e));
+  let msg = e?.message || String(e);
+  const cut = msg.indexOf(" The Canonical String");
+  if (cut > 0) msg = msg.slice(0, cut);
+  return name + msg;
 }
 
 // el builds an element: el("td", {class: "num"}, "12", child…).

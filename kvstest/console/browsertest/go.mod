@@ -3,6 +3,7 @@ module github.com/kvsgo/sdk/kvstest/console/browsertest
 go 1.25
 
 require (
+	github.com/aws/aws-sdk-go-v2 v1.47.6
 	github.com/chromedp/chromedp v0.23.1
 	github.com/kvsgo/sdk v0.0.0
 	github.com/pion/ice/v4 v4.4.9
@@ -11,7 +12,6 @@ require (
 
 require (
 	github.com/Eyevinn/mp4ff v0.56.0 // indirect
-	github.com/aws/aws-sdk-go-v2 v1.47.6 // indirect
 	github.com/aws/smithy-go v1.28.8 // indirect
 	github.com/chromedp/cdproto v0.160.1 // indirect
 	github.com/coder/websocket v1.8.15 // indirect

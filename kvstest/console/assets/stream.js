@@ -27,16 +27,17 @@ export async function streamPage(main, name, signal) {
   main.append(
     el("div", { class: "grid" },
       el("section", { "aria-labelledby": "h-player" }, el("h2", { id: "h-player" }, "Player"), player.node),
+      el("section", { "aria-labelledby": "h-timeline" }, el("h2", { id: "h-timeline" }, "Fragments"), timeline.node)),
+    el("section", { "aria-labelledby": "h-images" }, el("h2", { id: "h-images" }, "Latest images"), imageStatus, images),
+    el("div", { class: "grid" },
       el("section", { "aria-labelledby": "h-about" }, el("h2", { id: "h-about" }, "Stream"), facts([
         ["Status", info.Status], ["ARN", info.StreamARN], ["Media type", info.MediaType || "—"],
         ["Retention", info.DataRetentionInHours ? info.DataRetentionInHours + " hours" : "0 (not archived)"],
         ["Device", info.DeviceName], ["KMS key", info.KmsKeyId], ["Version", info.Version], ["Created", fmtTime(info.CreationTime)],
-      ]))),
-    el("section", { "aria-labelledby": "h-timeline" }, el("h2", { id: "h-timeline" }, "Fragments"), timeline.node),
-    el("section", { "aria-labelledby": "h-images" }, el("h2", { id: "h-images" }, "Latest images"), imageStatus, images),
-    el("div", { class: "grid" },
-      el("section", { "aria-labelledby": "h-tags" }, el("h2", { id: "h-tags" }, "Tags"), tags),
-      el("section", { "aria-labelledby": "h-configs" }, el("h2", { id: "h-configs" }, "Configurations"), configs)));
+      ])),
+      el("div", {},
+        el("section", { "aria-labelledby": "h-tags" }, el("h2", { id: "h-tags" }, "Tags"), tags),
+        el("section", { "aria-labelledby": "h-configs" }, el("h2", { id: "h-configs" }, "Configurations"), configs))));
 
   const jobs = [showTags(name, tags, signal), showConfigurations(name, configs, signal)];
   if (info.DataRetentionInHours > 0) {

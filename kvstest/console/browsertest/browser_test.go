@@ -116,6 +116,25 @@ func screenshot(ctx context.Context, t *testing.T, dir, name string) {
 	t.Logf("screenshot %s (%d bytes)", path, len(png))
 }
 
+// viewportScreenshot saves a PNG of what a 1280×800 window shows at the top of the page as
+// dir/name.png: the picture in the README.
+func viewportScreenshot(ctx context.Context, t *testing.T, dir, name string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	eval[bool](ctx, t, `window.scrollTo(0, 0), true`)
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s (%d bytes)", path, len(png))
+}
+
 // waitFor evaluates the JavaScript expression cond until it is true, polling on animation
 // frames, and fails the test with what the page shows (the text of what) if it is not true
 // within d. The page decides when the condition holds; d only bounds a page that never gets

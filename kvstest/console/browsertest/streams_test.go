@@ -83,6 +83,7 @@ func TestConsoleShowsAStreamWhileItIsProduced(t *testing.T) {
 		t.Errorf("the clip starts with box %q, want ftyp (MP4)", clipHead)
 	}
 	screenshot(ctx, t, dir, "stream-on-demand")
+	viewportScreenshot(ctx, t, dir, "readme")
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

@@ -130,7 +130,8 @@ class Timeline {
     this.first = false;
     this.range = el("select", { id: "range", onchange: () => this.refresh() },
       ranges.map(([label, s]) => el("option", { value: s }, "last " + label)));
-    this.list = el("ol", { class: "timeline", id: "timeline", "aria-label": "Fragments, oldest first" });
+    this.list = el("ol", { class: "timeline", id: "timeline", "aria-label": "Fragments, oldest first; arrow keys move between them" });
+    this.list.addEventListener("keydown", (ev) => this.onKey(ev));
     this.summary = el("p", { class: "status", role: "status" });
     this.detail = el("div", { id: "fragment-detail" });
     this.node = el("div", {},
@@ -165,6 +166,10 @@ class Timeline {
       }, fmtClock(f.ProducerTimestamp).slice(3, 8)));
     });
     this.list.replaceChildren(...items);
+    // One stop in the tab order: the chosen fragment, or the newest; arrow keys move within.
+    const buttons = [...this.list.querySelectorAll("button")];
+    const current = buttons.find((b) => b.dataset.fragment === selected) || buttons.at(-1);
+    buttons.forEach((b) => { b.tabIndex = b === current ? 0 : -1; });
     if (!frags.length) {
       this.summary.textContent = "No fragments in this range.";
       return;
@@ -173,10 +178,27 @@ class Timeline {
     this.summary.textContent = `${frags.length} fragments, ${fmtBytes(bytes)}, from ${fmtTime(frags[0].ProducerTimestamp)} to ${fmtTime(frags.at(-1).ProducerTimestamp)}. Choose one to play from it.`;
   }
 
+  // onKey moves the focus along the timeline: ← → one fragment, Home and End to either end.
+  onKey(ev) {
+    const buttons = [...this.list.querySelectorAll("button")];
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    const to = { ArrowLeft: i - 1, ArrowRight: i + 1, ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: buttons.length - 1 }[ev.key];
+    if (to === undefined || to < 0 || to >= buttons.length) return;
+    ev.preventDefault();
+    buttons[i].tabIndex = -1;
+    buttons[to].tabIndex = 0;
+    buttons[to].focus();
+  }
+
   // select plays from fragment f on demand, and offers a clip from it.
   select(f) {
     this.selected = f;
-    this.list.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", b.dataset.fragment === f.FragmentNumber ? "true" : "false"));
+    this.list.querySelectorAll("button").forEach((b) => {
+      const chosen = b.dataset.fragment === f.FragmentNumber;
+      b.setAttribute("aria-pressed", chosen ? "true" : "false");
+      b.tabIndex = chosen ? 0 : -1;
+    });
     const start = new Date(+f.ServerTimestamp);
     const last = this.fragments.at(-1);
     const end = new Date(Math.max(+last.ServerTimestamp + Number(last.FragmentLengthInMilliseconds), +start + 1000));

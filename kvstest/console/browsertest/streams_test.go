@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/kvsgo/sdk/kvstest/console"
 )
 
@@ -83,6 +86,14 @@ func TestConsoleShowsAStreamWhileItIsProduced(t *testing.T) {
 		t.Errorf("the clip starts with box %q, want ftyp (MP4)", clipHead)
 	}
 	screenshot(ctx, t, dir, "stream-on-demand")
+
+	// The keyboard does the same: the chosen fragment is the timeline's tab stop, the arrow keys
+	// move along it and Enter plays.
+	second := eval[string](ctx, t, `document.querySelectorAll("#timeline button")[1].dataset.fragment`)
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#timeline button[tabindex="0"]`)), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, 30*time.Second, `document.querySelector('#timeline button[aria-pressed="true"]')?.dataset.fragment === `+js(second), "the next fragment chosen from the keyboard")
 	viewportScreenshot(ctx, t, dir, "readme")
 }
 

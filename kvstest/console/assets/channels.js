@@ -1,7 +1,7 @@
 // The signaling channels page: every channel with who is connected and how many messages the
 // relay delivered (the emulator's DescribeSignalingChannelActivity, signed like the APIs).
 
-import { kv, listAll, emulatorCall, el, badge, fmtTime, describeError, isAuthError, every } from "./lib.js";
+import { kv, listAll, emulatorCall, el, badge, fmtTime, describeError, refreshTable } from "./lib.js";
 
 export const activityPath = "/emulator/describeSignalingChannelActivity";
 
@@ -15,26 +15,16 @@ export async function channelsPage(main, _name, signal) {
       el("th", { scope: "col" }, "Master"), el("th", { scope: "col", class: "num" }, "Viewers"),
       el("th", { scope: "col", class: "num" }, "Messages relayed"), el("th", { scope: "col" }, "Created"))),
     body));
-  let done;
-  const ready = new Promise((r) => { done = r; });
-  every(3000, signal, async () => {
-    try {
+  return refreshTable(signal, 3000, {
+    body, status, noun: "channel", columns: 7,
+    empty: "No signaling channels yet.",
+    load: async () => {
       const chans = await listAll((input) => kv().send(new KVSAWS.ListSignalingChannelsCommand(input), { abortSignal: signal }), { MaxResults: 100 }, "ChannelInfoList");
       chans.sort((a, b) => a.ChannelName.localeCompare(b.ChannelName));
       const acts = await Promise.all(chans.map((c) => emulatorCall(activityPath, { ChannelARN: c.ChannelARN }, signal).catch((e) => ({ error: describeError(e) }))));
-      if (signal.aborted) return;
-      body.replaceChildren(...chans.map((c, i) => row(c, acts[i])));
-      if (!chans.length) body.append(el("tr", {}, el("td", { colspan: 7 }, "No signaling channels yet.")));
-      status.textContent = `${chans.length} channel${chans.length === 1 ? "" : "s"}, updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
-    } catch (e) {
-      if (signal.aborted) return;
-      body.replaceChildren();
-      status.replaceChildren(el("span", { class: "error", role: "alert" },
-        isAuthError(e) ? "The emulator refused these credentials: " + describeError(e) : describeError(e)));
-    }
-    done();
+      return chans.map((c, i) => row(c, acts[i]));
+    },
   });
-  return ready;
 }
 
 function row(c, a) {

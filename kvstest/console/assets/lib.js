@@ -197,3 +197,27 @@ export async function listFragments(streamName, from, to, limit = 1000) {
   frags.sort((a, b) => a.ProducerTimestamp - b.ProducerTimestamp || a.ServerTimestamp - b.ServerTimestamp);
   return frags;
 }
+
+// refreshTable fills the rows of a table every ms milliseconds until signal aborts: load
+// returns the rows (elements), status tells how many (noun) and when, or why it failed. The
+// promise it returns settles once the first load has been shown.
+export function refreshTable(signal, ms, { body, status, load, noun, empty, columns }) {
+  let done;
+  const ready = new Promise((r) => { done = r; });
+  every(ms, signal, async () => {
+    try {
+      const rows = await load();
+      if (signal.aborted) return;
+      body.replaceChildren(...rows);
+      if (!rows.length) body.append(el("tr", {}, el("td", { colspan: columns }, empty)));
+      status.textContent = `${rows.length} ${noun}${rows.length === 1 ? "" : "s"}, updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
+    } catch (e) {
+      if (signal.aborted) return;
+      body.replaceChildren();
+      status.replaceChildren(el("span", { class: "error", role: "alert" },
+        (isAuthError(e) ? "The emulator refused these credentials: " : "") + describeError(e)));
+    }
+    done();
+  });
+  return ready;
+}

@@ -1,7 +1,7 @@
 // The streams page: every stream with its status, retention, media type, and what arrived in
 // the last minute (fragments, data rate, live or idle), from ListStreams and ListFragments.
 
-import { kv, listAll, listFragments, el, badge, fmtRate, fmtTime, describeError, isAuthError, every } from "./lib.js";
+import { kv, listAll, listFragments, el, badge, fmtRate, fmtTime, describeError, refreshTable } from "./lib.js";
 
 // window is how far back the activity columns look.
 const windowMs = 60_000;
@@ -19,27 +19,16 @@ export async function streamsPage(main, _name, signal) {
       el("th", { scope: "col" }, "Created"))),
     body);
   main.append(el("h1", {}, "Streams"), status, table);
-  let first = true;
-  let done;
-  const ready = new Promise((r) => { done = r; });
-  every(5000, signal, async () => {
-    try {
+  return refreshTable(signal, 5000, {
+    body, status, noun: "stream", columns: 8,
+    empty: "No streams yet. Create one with `kvs create-stream` or CreateStream.",
+    load: async () => {
       const streams = await listAll((input) => kv().send(new KVSAWS.ListStreamsCommand(input), { abortSignal: signal }), { MaxResults: 100 }, "StreamInfoList");
       streams.sort((a, b) => a.StreamName.localeCompare(b.StreamName));
       const activity = await Promise.all(streams.map((s) => streamActivity(s)));
-      if (signal.aborted) return;
-      body.replaceChildren(...streams.map((s, i) => row(s, activity[i])));
-      if (!streams.length) body.append(el("tr", {}, el("td", { colspan: 8 }, "No streams yet. Create one with `kvs create` or CreateStream.")));
-      status.textContent = `${streams.length} stream${streams.length === 1 ? "" : "s"}, updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
-    } catch (e) {
-      if (signal.aborted) return;
-      body.replaceChildren();
-      status.replaceChildren(el("span", { class: "error", role: "alert" },
-        isAuthError(e) ? "The emulator refused these credentials: " + describeError(e) : describeError(e)));
-    }
-    if (first) { first = false; done(); }
+      return streams.map((s, i) => row(s, activity[i]));
+    },
   });
-  return ready;
 }
 
 // streamActivity sums up the fragments of the last minute.

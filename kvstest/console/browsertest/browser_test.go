@@ -105,7 +105,13 @@ func artifacts(t *testing.T) string {
 // screenshot saves a PNG of the whole page as dir/name.png.
 func screenshot(ctx context.Context, t *testing.T, dir, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	savePNG(ctx, t, dir, name, chromedp.FullScreenshot(100))
+}
+
+// savePNG runs a screenshot action and saves what it took as dir/name.png.
+func savePNG(ctx context.Context, t *testing.T, dir, name string, shot chromedp.Action[[]byte]) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -124,15 +130,7 @@ func viewportScreenshot(ctx context.Context, t *testing.T, dir, name string) {
 		t.Fatal(err)
 	}
 	eval[bool](ctx, t, `window.scrollTo(0, 0), true`)
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot %s (%d bytes)", path, len(png))
+	savePNG(ctx, t, dir, name, chromedp.CaptureScreenshot())
 }
 
 // waitFor evaluates the JavaScript expression cond until it is true, polling on animation

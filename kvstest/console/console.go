@@ -22,7 +22,9 @@ package console
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -56,6 +58,10 @@ func Handler(o Options) http.Handler {
 		panic("console: the page template fails: " + err.Error())
 	}
 	static := http.StripPrefix("/console/", http.FileServerFS(files))
+	tags, err := etags(files)
+	if err != nil {
+		panic("console: reading the embedded assets: " + err.Error())
+	}
 	built := time.Now()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -78,10 +84,33 @@ func Handler(o Options) http.Handler {
 		case path.Clean(r.URL.Path) == "/console/index.html" || strings.HasSuffix(r.URL.Path, "/"):
 			http.NotFound(w, r)
 		default:
+			// Embedded files have no modification time: their hashes let browsers revalidate
+			// (If-None-Match) instead of downloading the libraries again on every visit.
 			h.Set("Cache-Control", "no-cache")
+			if tag, ok := tags[strings.TrimPrefix(r.URL.Path, "/console/")]; ok {
+				h.Set("ETag", tag)
+			}
 			static.ServeHTTP(w, r)
 		}
 	})
+}
+
+// etags returns the entity tag of every file, by path: a hash of its content.
+func etags(files fs.FS) (map[string]string, error) {
+	tags := map[string]string{}
+	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		tags[name] = `"` + hex.EncodeToString(sum[:12]) + `"`
+		return nil
+	})
+	return tags, err
 }
 
 // URL returns the address of the console at the control-plane endpoint base, signed in with

@@ -115,3 +115,22 @@ func TestURLCarriesTheCredentialsInTheFragment(t *testing.T) {
 		t.Error("an empty session token is passed")
 	}
 }
+
+func TestHandlerLetsBrowsersRevalidateFiles(t *testing.T) {
+	h := console.Handler(console.Options{Region: "us-east-1"})
+	resp, _ := get(t, h, http.MethodGet, "/console/vendor/aws.js")
+	tag := resp.Header.Get("ETag")
+	if tag == "" {
+		t.Fatal("no ETag")
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/console/vendor/aws.js", nil)
+	req.Header.Set("If-None-Match", tag)
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("revalidation: HTTP %d with %d bytes, want 304 and none", rec.Code, rec.Body.Len())
+	}
+	if other, _ := get(t, h, http.MethodGet, "/console/app.js"); other.Header.Get("ETag") == tag {
+		t.Error("two files share an ETag")
+	}
+}

@@ -43,7 +43,8 @@ export async function streamPage(main, name, signal) {
   if (info.DataRetentionInHours > 0) {
     jobs.push(timeline.refresh().then(() => showImages(name, timeline.fragments, images, imageStatus)));
     player.playLive();
-    every(10_000, signal, async () => { if (!timeline.first) await timeline.refresh(); }).catch(() => {});
+    let runs = 0; // the first run is the refresh above
+    every(10_000, signal, async () => { if (runs++) await timeline.refresh(); }).catch(() => {});
   } else {
     player.say("The stream keeps no media (retention 0): there is nothing to play.");
     imageStatus.textContent = "No images: the stream keeps no media.";
@@ -127,7 +128,6 @@ class Timeline {
     this.player = player;
     this.signal = signal;
     this.fragments = [];
-    this.first = false;
     this.range = el("select", { id: "range", onchange: () => this.refresh() },
       ranges.map(([label, s]) => el("option", { value: s }, "last " + label)));
     this.list = el("ol", { class: "timeline", id: "timeline", "aria-label": "Fragments, oldest first; arrow keys move between them" });
@@ -165,11 +165,13 @@ class Timeline {
         onclick: () => this.select(f),
       }, fmtClock(f.ProducerTimestamp).slice(3, 8)));
     });
+    const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.fragment : undefined;
     this.list.replaceChildren(...items);
     // One stop in the tab order: the chosen fragment, or the newest; arrow keys move within.
     const buttons = [...this.list.querySelectorAll("button")];
     const current = buttons.find((b) => b.dataset.fragment === selected) || buttons.at(-1);
     buttons.forEach((b) => { b.tabIndex = b === current ? 0 : -1; });
+    if (focused) (buttons.find((b) => b.dataset.fragment === focused) || current)?.focus(); // a refresh keeps the focus
     if (!frags.length) {
       this.summary.textContent = "No fragments in this range.";
       return;

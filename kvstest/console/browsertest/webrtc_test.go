@@ -207,3 +207,21 @@ func loopbackCandidate(line string) bool {
 	ip := net.ParseIP(f[4])
 	return ip != nil && ip.IsLoopback()
 }
+
+// TestConsoleViewerNeedsWSS opens the viewer page of an emulator without TLS: the WebRTC SDK
+// connects only to wss:// endpoints, and the page says how to get one instead of failing
+// silently.
+func TestConsoleViewerNeedsWSS(t *testing.T) {
+	ctx := newBrowser(t)
+	emu := newEmulator(t)
+	if _, err := kvs.NewFromConfig(emu.Config()).CreateSignalingChannel(context.Background(), &kvs.CreateSignalingChannelInput{ChannelName: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	open(ctx, t, console.URL(emu.URL, emu.Credentials()), `document.getElementById("streams") != null`, "the console")
+	open(ctx, t, emu.URL+"/#/channel/plain", `document.getElementById("connect") != null`, "the viewer page")
+	click(ctx, t, "#connect")
+	waitFor(ctx, t, 30*time.Second, `/wss:\/\/ endpoints: start kvslocal with -tls/.test(document.getElementById("viewer-status").innerText)`, "the page asking for TLS")
+	if got := eval[string](ctx, t, `document.getElementById("connect").textContent`); got != "Connect as viewer" {
+		t.Errorf("after the refusal the button says %q", got)
+	}
+}

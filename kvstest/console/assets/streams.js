@@ -11,7 +11,7 @@ export async function streamsPage(main, _name, signal) {
   const status = el("p", { class: "status", role: "status" });
   const body = el("tbody");
   const table = el("table", { id: "streams" },
-    el("caption", { class: "status" }, "Fragments and data rate over the last minute; a stream is live when a fragment arrived in the last 10 seconds."),
+    el("caption", { class: "status" }, "Fragments that arrived in the last minute, and their data rate (bytes over media time); a stream is live when a fragment arrived in the last 10 seconds."),
     el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, "Name"), el("th", { scope: "col" }, "Status"), el("th", { scope: "col" }, "Activity"),
       el("th", { scope: "col", class: "num" }, "Fragments"), el("th", { scope: "col", class: "num" }, "Data rate"),
@@ -39,7 +39,8 @@ async function streamActivity(s) {
     const frags = await listFragments(s.StreamName, new Date(now - windowMs), new Date(now + 1000));
     const bytes = frags.reduce((n, f) => n + Number(f.FragmentSizeInBytes || 0), 0);
     const newest = frags.reduce((t, f) => Math.max(t, +f.ServerTimestamp), 0);
-    return { archived: true, count: frags.length, rate: bytes * 8 / (windowMs / 1000), live: newest > now - 10_000, newest };
+    const ms = frags.reduce((n, f) => n + Number(f.FragmentLengthInMilliseconds || 0), 0);
+    return { archived: true, count: frags.length, rate: ms ? bytes * 8 / (ms / 1000) : 0, live: newest > now - 10_000, newest };
   } catch (e) {
     return { archived: true, error: describeError(e) };
   }
@@ -59,7 +60,7 @@ function row(s, a) {
     el("td", {}, s.Status === "ACTIVE" ? s.Status : badge(s.Status, "bad")),
     el("td", { class: "activity" }, activity),
     el("td", { class: "num fragments" }, count),
-    el("td", { class: "num" }, rate),
+    el("td", { class: "num rate" }, rate),
     el("td", { class: "num" }, s.DataRetentionInHours ? s.DataRetentionInHours + " h" : "0"),
     el("td", {}, s.MediaType || "—"),
     el("td", {}, fmtTime(s.CreationTime)));

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -41,6 +42,10 @@ func TestConsoleShowsAStreamWhileItIsProduced(t *testing.T) {
 	fragments := eval[string](ctx, t, row+`.querySelector(".fragments").textContent`)
 	if fragments == "0" || fragments == "—" {
 		t.Errorf("the streams page counts %q fragments in the last minute of a live stream", fragments)
+	}
+	// The sample is 368 kB of video per 10 s: about 294 kbit/s.
+	if rate := eval[string](ctx, t, row+`.querySelector(".rate").textContent`); !regexp.MustCompile(`^(2[5-9][0-9]|3[0-4][0-9])\.[0-9] kbit/s$`).MatchString(rate) {
+		t.Errorf("the streams page shows a data rate of %q, want about 294 kbit/s", rate)
 	}
 	credsInAddress := eval[bool](ctx, t, `location.href.includes("secret-key")`)
 	if credsInAddress {

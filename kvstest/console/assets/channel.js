@@ -2,7 +2,7 @@
 // with the official Kinesis Video Streams WebRTC SDK (vendor/kvs-webrtc.js) and shows the
 // master's media.
 
-import { kv, emulatorCall, el, facts, badge, fmtTime, describeError, isAuthError, loadScript, every, region, credentials } from "./lib.js";
+import { kv, emulatorCall, el, facts, badge, fmtTime, describeError, failureText, loadScript, every, region, credentials } from "./lib.js";
 import { activityPath } from "./channels.js";
 
 export async function channelPage(main, name, signal) {
@@ -12,7 +12,7 @@ export async function channelPage(main, name, signal) {
   try {
     info = (await kv().send(new KVSAWS.DescribeSignalingChannelCommand({ ChannelName: name }), { abortSignal: signal })).ChannelInfo;
   } catch (e) {
-    main.append(el("p", { class: "error", role: "alert" }, (isAuthError(e) ? "The emulator refused these credentials: " : "") + describeError(e)));
+    main.append(el("p", { class: "error", role: "alert" }, failureText(e)));
     return;
   }
   const activity = el("div", { id: "activity" });

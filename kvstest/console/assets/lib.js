@@ -111,9 +111,14 @@ export function isAuthError(e) {
 export function describeError(e) {
   const name = e?.name && e.name !== "Error" ? e.name + ": " : "";
   let msg = e?.message || String(e);
-  const cut = msg.indexOf(" The Canonical String");
+  const cut = msg.search(/\s+The Canonical String/);
   if (cut > 0) msg = msg.slice(0, cut);
   return name + msg;
+}
+
+// failureText words a failed call for the page, telling a refusal of the credentials apart.
+export function failureText(e) {
+  return (isAuthError(e) ? "The emulator refused these credentials (sign out, then sign in with those kvslocal printed): " : "") + describeError(e);
 }
 
 // el builds an element: el("td", {class: "num"}, "12", child…).
@@ -215,7 +220,7 @@ export function refreshTable(signal, ms, { body, status, load, noun, empty, colu
       if (signal.aborted) return;
       body.replaceChildren();
       status.replaceChildren(el("span", { class: "error", role: "alert" },
-        (isAuthError(e) ? "The emulator refused these credentials: " : "") + describeError(e)));
+        failureText(e)));
     }
     done();
   });

@@ -2,7 +2,7 @@
 // timeline) fed by the emulator's HLS sessions, the fragment timeline, a clip download, the
 // latest images, its tags and its configurations.
 
-import { kv, archived, listFragments, el, facts, badge, fmtTime, fmtClock, fmtBytes, describeError, isAuthError, loadScript, every } from "./lib.js";
+import { kv, archived, listFragments, el, facts, badge, fmtTime, fmtClock, fmtBytes, describeError, failureText, loadScript, every } from "./lib.js";
 
 const ranges = [["5 minutes", 5 * 60], ["1 hour", 3600], ["6 hours", 6 * 3600], ["24 hours", 24 * 3600]];
 const clipSeconds = 30;
@@ -14,7 +14,7 @@ export async function streamPage(main, name, signal) {
   try {
     info = (await kv().send(new KVSAWS.DescribeStreamCommand({ StreamName: name }), { abortSignal: signal })).StreamInfo;
   } catch (e) {
-    main.append(el("p", { class: "error", role: "alert" }, (isAuthError(e) ? "The emulator refused these credentials: " : "") + describeError(e)));
+    main.append(el("p", { class: "error", role: "alert" }, failureText(e)));
     return;
   }
   if (signal.aborted) return;

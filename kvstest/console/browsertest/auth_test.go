@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/chromedp/chromedp"
 
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest/console"
@@ -23,6 +25,14 @@ func TestConsoleShowsNothingWhenAuthRefuses(t *testing.T) {
 	}
 	wrong := emu.Credentials()
 	wrong.SecretAccessKey = "not-" + wrong.SecretAccessKey
+
+	// Without credentials the console asks for them, and the form works from the keyboard.
+	open(ctx, t, emu.URL+"/", `document.activeElement?.id === "ak"`, "the sign-in form, focused")
+	screenshot(ctx, t, dir, "sign-in")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(wrong.AccessKeyID+"\t"+wrong.SecretAccessKey+"\r")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, 30*time.Second, `document.querySelector("main").innerText.includes("refused these credentials")`, "the refusal after signing in")
 	for _, page := range []struct{ name, fragment, secret string }{
 		{"streams", "#/streams", "secret-stream"}, {"channels", "#/channels", "secret-channel"}, {"stream", "#/stream/secret-stream", "arn:aws"},
 	} {

@@ -6,6 +6,8 @@ import { kv, archived, listFragments, el, facts, badge, fmtTime, fmtClock, fmtBy
 
 const ranges = [["5 minutes", 5 * 60], ["1 hour", 3600], ["6 hours", 6 * 3600], ["24 hours", 24 * 3600]];
 const clipSeconds = 30;
+// maxListed bounds the fragments the timeline lists.
+const maxListed = 2000;
 
 export async function streamPage(main, name, signal) {
   document.title = `${name} · Streams · kvslocal console`;
@@ -44,7 +46,11 @@ export async function streamPage(main, name, signal) {
     jobs.push(timeline.refresh().then(() => showImages(name, timeline.fragments, images, imageStatus)));
     player.playLive();
     let runs = 0; // the first run is the refresh above
-    every(10_000, signal, async () => { if (runs++) await timeline.refresh(); }).catch(() => {});
+    every(10_000, signal, async () => {
+      if (!runs++) return;
+      await timeline.refresh();
+      await showImages(name, timeline.fragments, images, imageStatus);
+    }).catch(() => {});
   } else {
     player.say("The stream keeps no media (retention 0): there is nothing to play.");
     imageStatus.textContent = "No images: the stream keeps no media.";
@@ -143,7 +149,7 @@ class Timeline {
   async refresh() {
     const now = Date.now();
     try {
-      const frags = await listFragments(this.name, new Date(now - Number(this.range.value) * 1000), new Date(now + 1000), 2000);
+      const frags = await listFragments(this.name, new Date(now - Number(this.range.value) * 1000), new Date(now + 1000), maxListed);
       if (this.signal.aborted) return;
       this.fragments = frags;
       this.render();
@@ -177,7 +183,8 @@ class Timeline {
       return;
     }
     const bytes = frags.reduce((n, f) => n + Number(f.FragmentSizeInBytes), 0);
-    this.summary.textContent = `${frags.length} fragments, ${fmtBytes(bytes)}, from ${fmtTime(frags[0].ProducerTimestamp)} to ${fmtTime(frags.at(-1).ProducerTimestamp)}. Choose one to play from it.`;
+    this.summary.textContent = `${frags.length} fragments, ${fmtBytes(bytes)}, from ${fmtTime(frags[0].ProducerTimestamp)} to ${fmtTime(frags.at(-1).ProducerTimestamp)}` +
+      (frags.length >= maxListed ? ` (the first ${maxListed} listed: choose a shorter range for the others)` : "") + ". Choose one to play from it.";
   }
 
   // onKey moves the focus along the timeline: ← → one fragment, Home and End to either end.

@@ -66,7 +66,7 @@ class Player {
     this.video = el("video", { id: "player", controls: true, muted: true, playsinline: true, "aria-describedby": "player-status" });
     this.video.muted = true;
     this.status = el("p", { id: "player-status", class: "status", role: "status" });
-    this.liveButton = el("button", { type: "button", onclick: () => this.playLive() }, "Play live");
+    this.liveButton = el("button", { type: "button", id: "play-live", onclick: () => this.playLive() }, "Play live");
     this.node = el("div", {}, this.video, this.status, el("div", { class: "row" }, this.liveButton));
     signal.addEventListener("abort", () => this.stop());
   }

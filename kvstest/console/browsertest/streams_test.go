@@ -100,6 +100,10 @@ func TestConsoleShowsAStreamWhileItIsProduced(t *testing.T) {
 	}
 	waitFor(ctx, t, 30*time.Second, `document.querySelector('#timeline button[aria-pressed="true"]')?.dataset.fragment === `+js(second), "the next fragment chosen from the keyboard")
 	viewportScreenshot(ctx, t, dir, "readme")
+
+	// Back to live: a new LIVE session, playing.
+	click(ctx, t, "#play-live")
+	waitFor(ctx, t, 30*time.Second, playbackJS+`.mode === "LIVE" && `+playbackJS+`.session !== `+js(live.Session)+` && `+playbackJS+`.currentTime > 1`, "live playback again")
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

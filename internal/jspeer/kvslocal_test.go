@@ -141,14 +141,22 @@ func (k *kvslocal) signalingClient() *signaling.Client {
 	return signaling.NewFromConfig(k.config(), func(o *signaling.Options) { o.STUNURL = signaling.NoSTUN })
 }
 
-// env returns the environment of a program pointed at kvslocal, with no other AWS setting.
-func (k *kvslocal) env(extra ...string) []string {
+// cleanEnv returns this process's environment without AWS and Node settings, so that only what
+// a test gives reaches the program it runs.
+func cleanEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "NODE_") {
 			env = append(env, kv)
 		}
 	}
-	return append(append(env, "AWS_ACCESS_KEY_ID="+k.creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+k.creds.SecretAccessKey,
-		"AWS_REGION="+k.region, "AWS_EC2_METADATA_DISABLED=true", "NODE_EXTRA_CA_CERTS="+k.caFile), extra...)
+	return append(append(env, "AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE="+os.DevNull), extra...)
+}
+
+// env returns the environment of a program pointed at kvslocal: its credentials and region,
+// and Node's trust of its certificate authority.
+func (k *kvslocal) env(extra ...string) []string {
+	return cleanEnv(append([]string{"AWS_ACCESS_KEY_ID=" + k.creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + k.creds.SecretAccessKey,
+		"AWS_REGION=" + k.region, "NODE_EXTRA_CA_CERTS=" + k.caFile}, extra...)...)
 }

@@ -15,9 +15,12 @@
 // A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
 // DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
-// for HTTPS and WSS). Without TLS the WebSocket URL is ws://, where the service's is always
-// wss://; WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs
-// https:// and wss://, and Client and Config carry an HTTP client that trusts it.
+// for HTTPS and WSS). WithAddrs fixes the four addresses; WithOnePort serves all four on one,
+// routed by path. Without TLS the WebSocket URL is ws://, where the service's is always wss://;
+// WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs https://
+// and wss://, and Client and Config carry an HTTP client that trusts it. For clients outside the
+// test process, WithTLSCertificate serves a certificate of NewLocalCertificate, whose authority
+// they can be told to trust.
 //
 // Config returns an aws.Config with the server's region, credentials and URL, which both the
 // kvs client and the AWS SDK's own kinesisvideo client accept unchanged.

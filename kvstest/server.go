@@ -29,7 +29,7 @@ type Server struct {
 	// SignalingURL is the endpoint GetSignalingChannelEndpoint returns for HTTPS (and WEBRTC).
 	SignalingURL string
 	// SignalingWebSocketURL is the endpoint GetSignalingChannelEndpoint returns for WSS: ws://…
-	// without TLS (the service's is always wss://), wss://… with WithTLS.
+	// without TLS (the service's is always wss://), wss://… with WithTLS or WithTLSCertificate.
 	SignalingWebSocketURL string
 	// Region is the region the server answers for.
 	Region string

@@ -175,15 +175,13 @@ func (s *Server) handler(p plane) http.Handler {
 // onePortHandler returns the HTTP handler of WithOnePort, which serves every endpoint.
 func (s *Server) onePortHandler() http.Handler { return s.planeHandler(planeOf) }
 
-// planeOf returns the endpoint a request of WithOnePort is for, by its path: the WebSocket
-// endpoint for an upgrade, the first endpoint with an operation at the path otherwise, and the
-// control plane for a path that is no operation at all.
+// planeOf returns the endpoint a request of WithOnePort is for, by its path: the endpoint with
+// an operation at the path (the WebSocket endpoint only for a WebSocket upgrade), and the control
+// plane for a path that is no operation at all.
 func planeOf(r *http.Request) plane {
-	if r.URL.Path == "/" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-		return signalingWSPlane
-	}
+	upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 	for p := range numPlanes {
-		if _, ok := routes[p][r.URL.Path]; ok && p != signalingWSPlane {
+		if _, ok := routes[p][r.URL.Path]; ok && (p != signalingWSPlane || upgrade) {
 			return p
 		}
 	}

@@ -62,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	accessKey := flags.String("access-key", kvstest.DefaultAccessKey, "access key ID requests must be signed with")
 	secretKey := flags.String("secret-key", kvstest.DefaultSecretKey, "secret access key requests must be signed with")
 	account := flags.String("account-id", kvstest.DefaultAccountID, "12-digit account ID of the ARNs")
+	sessionToken := flags.String("session-token", "", "expect temporary credentials: requests must carry this session token")
 	anyKey := flags.Bool("any-access-key", false, "accept any access key ID (signatures are still checked with -secret-key)")
 	var delays kvstest.Delays
 	flags.DurationVar(&delays.StreamCreate, "create-delay", 0, "how long new streams and channels stay CREATING")
@@ -89,6 +90,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		kvstest.WithAccountID(*account),
 		kvstest.WithCredentials(*accessKey, *secretKey),
 		kvstest.WithDelays(delays),
+	}
+	if *sessionToken != "" {
+		opts = append(opts, kvstest.WithSessionToken(*sessionToken))
 	}
 	if *onePort {
 		opts = append(opts, kvstest.WithOnePort())
@@ -124,14 +128,20 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	fmt.Fprintf(stdout, "  account      %s\n", s.AccountID)
 	fmt.Fprintf(stdout, "  access key   %s\n", *accessKey)
 	fmt.Fprintf(stdout, "  secret key   %s\n", *secretKey)
+	if *sessionToken != "" {
+		fmt.Fprintf(stdout, "  session token  %s\n", *sessionToken)
+	}
 	fmt.Fprintf(stdout, "  media rates  %s\n", rates)
-	trust := ""
+	env := ""
 	if caFile != "" {
 		fmt.Fprintf(stdout, "  ca file      %s\n", caFile)
-		trust = "AWS_CA_BUNDLE=" + caFile + " "
+		env = "AWS_CA_BUNDLE=" + caFile + " "
 	}
-	fmt.Fprintf(stdout, "try:\n  %sAWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s aws kinesisvideo list-streams --endpoint-url %s\n",
-		trust, *accessKey, *secretKey, s.Region, s.URL)
+	env += fmt.Sprintf("AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s ", *accessKey, *secretKey)
+	if *sessionToken != "" {
+		env += "AWS_SESSION_TOKEN=" + *sessionToken + " "
+	}
+	fmt.Fprintf(stdout, "try:\n  %sAWS_DEFAULT_REGION=%s aws kinesisvideo list-streams --endpoint-url %s\n", env, s.Region, s.URL)
 	if f, ok := stdout.(interface{ Sync() error }); ok {
 		_ = f.Sync()
 	}

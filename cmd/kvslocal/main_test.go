@@ -60,7 +60,7 @@ func checkServes(t *testing.T, f map[string]string) {
 	t.Helper()
 	opts := kvs.Options{Region: f["region"], BaseEndpoint: f["endpoint"], RetryMaxAttempts: 1,
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"]}, nil
+			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"], SessionToken: f["session token"]}, nil
 		})}
 	if f["ca file"] != "" {
 		opts.HTTPClient = trusting(t, f["ca file"])

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -13,7 +15,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go"
+
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 )
 
@@ -134,4 +140,22 @@ func TestRunAddrs(t *testing.T) {
 		}
 		checkServes(t, f)
 	})
+}
+
+// TestRunSessionToken expects temporary credentials.
+func TestRunSessionToken(t *testing.T) {
+	f := serve(t, "-addr", "127.0.0.1:0", "-session-token", "FwoGZXIvYXdzEJr//token")
+	if f["session token"] != "FwoGZXIvYXdzEJr//token" || !strings.Contains(f["command"], " AWS_SESSION_TOKEN=FwoGZXIvYXdzEJr//token ") {
+		t.Fatalf("printed %v", f)
+	}
+	checkServes(t, f)
+	delete(f, "session token")
+	client := kvs.New(kvs.Options{Region: f["region"], BaseEndpoint: f["endpoint"], RetryMaxAttempts: 1,
+		Credentials: aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"]}, nil
+		}))})
+	var ae smithy.APIError
+	if _, err := client.ListStreams(context.Background(), nil); !errors.As(err, &ae) || ae.ErrorCode() != "UnrecognizedClientException" {
+		t.Errorf("a request without the session token: %v", err)
+	}
 }

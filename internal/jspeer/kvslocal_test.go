@@ -105,7 +105,8 @@ func startKVSLocal(t *testing.T, bin string, args ...string) *kvslocal {
 		t.Fatalf("kvslocal printed %v; stderr %s", printed, stderr.String())
 	}
 	k := &kvslocal{endpoint: printed["endpoint"], caFile: ca, region: printed["region"],
-		creds: aws.Credentials{AccessKeyID: printed["access key"], SecretAccessKey: printed["secret key"], Source: "kvslocal"}}
+		creds: aws.Credentials{AccessKeyID: printed["access key"], SecretAccessKey: printed["secret key"],
+			SessionToken: printed["session token"], Source: "kvslocal"}}
 	pem, err := os.ReadFile(ca)
 	if err != nil {
 		t.Fatal(err)
@@ -154,9 +155,13 @@ func cleanEnv(extra ...string) []string {
 		"AWS_SHARED_CREDENTIALS_FILE="+os.DevNull), extra...)
 }
 
-// env returns the environment of a program pointed at kvslocal: its credentials and region,
-// and Node's trust of its certificate authority.
+// env returns the environment of a program pointed at kvslocal: its credentials (with the
+// session token it expects, if any) and region, and Node's trust of its certificate authority.
 func (k *kvslocal) env(extra ...string) []string {
-	return cleanEnv(append([]string{"AWS_ACCESS_KEY_ID=" + k.creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + k.creds.SecretAccessKey,
-		"AWS_REGION=" + k.region, "NODE_EXTRA_CA_CERTS=" + k.caFile}, extra...)...)
+	env := []string{"AWS_ACCESS_KEY_ID=" + k.creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + k.creds.SecretAccessKey,
+		"AWS_REGION=" + k.region, "NODE_EXTRA_CA_CERTS=" + k.caFile}
+	if k.creds.SessionToken != "" {
+		env = append(env, "AWS_SESSION_TOKEN="+k.creds.SessionToken)
+	}
+	return cleanEnv(append(env, extra...)...)
 }

@@ -235,6 +235,21 @@ func TestSignalingWithTheJSSDK(t *testing.T) {
 		report(t, []*jsPeer{master}, []*goPeer{gm})
 	})
 
+	t.Run("temporary credentials", func(t *testing.T) {
+		// The SDK signs the session token into the presigned URL's query, as the service
+		// requires; kvslocal -session-token refuses any request without that token.
+		k := startKVSLocal(t, bin, "-access-key", "ASIAKVSLOCALTEMP", "-session-token", "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJGMEQCIA==")
+		arn := k.createChannel(t, "temporary")
+		master := startJS(t, k, "temporary", "")
+		viewer := connectGo(t, k, arn, "g1")
+		offer := &signaling.OutgoingMessage{Type: signaling.MessageTypeSDPOffer, SessionDescription: goOffer}
+		viewer.send(t, offer)
+		master.expect(t, "sdpOffer", goPayload(t, offer), "g1")
+		master.send(t, "sdpAnswer", jsAnswer, "g1", "")
+		wantSDP(t, viewer.next(t), signaling.MessageTypeSDPAnswer, "", jsAnswer)
+		report(t, []*jsPeer{master}, []*goPeer{viewer})
+	})
+
 	t.Run("one port", func(t *testing.T) {
 		k := startKVSLocal(t, bin, "-one-port")
 		k.createChannel(t, "one")

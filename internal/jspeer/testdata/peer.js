@@ -3,7 +3,7 @@
 // SDK's SignalingClient connects as MASTER or VIEWER with its default request signer.
 //
 // Configuration, from the environment: KVS_ENDPOINT (the control-plane endpoint), AWS_REGION,
-// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, KVS_CHANNEL (the channel name), KVS_ROLE (MASTER or
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (optional), KVS_CHANNEL (the channel name), KVS_ROLE (MASTER or
 // VIEWER) and KVS_CLIENT_ID (a viewer's client ID). NODE_EXTRA_CA_CERTS makes Node trust
 // kvslocal's certificate authority.
 //
@@ -45,6 +45,7 @@ async function main() {
     const credentials = {
         accessKeyId: required('AWS_ACCESS_KEY_ID'),
         secretAccessKey: required('AWS_SECRET_ACCESS_KEY'),
+        sessionToken: process.env.AWS_SESSION_TOKEN || undefined,
     };
     const role = Role[required('KVS_ROLE')];
     if (!role) {

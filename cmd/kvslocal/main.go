@@ -18,7 +18,7 @@
 // -tls-cert and -tls-key serve a certificate of your own instead.
 //
 // Requests must be signed with the access key and secret key it prints (-access-key,
-// -secret-key) for its region (-region). It logs every request on standard error (-quiet turns
+// -secret-key; -session-token expects temporary credentials) for its region (-region). It logs every request on standard error (-quiet turns
 // that off) and stops on SIGINT or SIGTERM. Media moves as fast as the machine allows unless
 // -service-rates paces it at the service's throughput limits.
 package main

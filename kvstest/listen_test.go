@@ -176,3 +176,31 @@ func writeFile(t *testing.T, name string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+func TestWithHost(t *testing.T) {
+	cert, _, err := kvstest.NewLocalCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, kvstest.WithHost("localhost"), kvstest.WithTLSCertificate(cert))
+	for _, u := range []string{s.URL, s.DataURL, s.SignalingURL} {
+		if !strings.HasPrefix(u, "https://localhost:") {
+			t.Errorf("URL %s does not name the host", u)
+		}
+	}
+	if !strings.HasPrefix(s.SignalingWebSocketURL, "wss://localhost:") {
+		t.Errorf("WebSocket URL %s", s.SignalingWebSocketURL)
+	}
+	if got := dataEndpoint(t, s); !strings.HasPrefix(got, "https://localhost:") {
+		t.Errorf("GetDataEndpoint returned %s", got)
+	}
+	s6 := start(t, kvstest.WithHost("::1"), kvstest.WithAddr("127.0.0.1:0"))
+	if !strings.HasPrefix(s6.URL, "http://[::1]:") {
+		t.Errorf("URL %s", s6.URL)
+	}
+	for _, bad := range []string{"http://x", "a:1", "a/b", "a b"} {
+		if _, err := kvstest.Start(kvstest.WithHost(bad)); err == nil || !strings.Contains(err.Error(), "not a host name") {
+			t.Errorf("WithHost(%q): %v", bad, err)
+		}
+	}
+}

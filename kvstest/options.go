@@ -6,7 +6,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -30,6 +32,7 @@ type options struct {
 	certificate  *tls.Certificate
 	addrs        Addrs
 	onePort      bool
+	host         string
 	logf         func(format string, args ...any)
 }
 
@@ -82,6 +85,9 @@ func (o *options) check() error {
 	}
 	if o.onePort && (o.addrs.Data != "" || o.addrs.Signaling != "" || o.addrs.SignalingWebSocket != "") {
 		errs = append(errs, errors.New("with WithOnePort every endpoint listens on the control-plane address: set no other address"))
+	}
+	if strings.ContainsAny(o.host, "/:@?#[] ") && net.ParseIP(o.host) == nil {
+		errs = append(errs, fmt.Errorf("host %q is not a host name or an IP address", o.host))
 	}
 	if c := o.certificate; c != nil && (len(c.Certificate) == 0 || c.PrivateKey == nil) {
 		errs = append(errs, errors.New("the TLS certificate must have a certificate chain and a private key"))
@@ -217,6 +223,16 @@ func WithAddrs(a Addrs) Option {
 // WithAddr sets the address the control plane listens on, as WithAddrs does for Addrs.Control.
 func WithAddr(addr string) Option {
 	return func(o *options) { o.addrs.Control = addr }
+}
+
+// WithHost sets the host name or IP address the endpoint URLs name, and so what GetDataEndpoint
+// and GetSignalingChannelEndpoint return: the name clients reach the server by when it is not
+// the listen address, such as "localhost", a container's name or a proxy's. The ports stay
+// those the endpoints listen on. By default the URLs name the listen address, and 127.0.0.1 for
+// a listener on every interface (0.0.0.0 or ::). With TLS the certificate must name the host:
+// httptest's (WithTLS) names 127.0.0.1, ::1 and example.com only.
+func WithHost(host string) Option {
+	return func(o *options) { o.host = host }
 }
 
 // WithOnePort serves every endpoint on the control-plane address (WithAddr), routed by path:

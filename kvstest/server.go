@@ -116,10 +116,11 @@ func Start(opts ...Option) (*Server, error) {
 		s.servers[p] = ts
 	}
 	url := func(p plane) string {
-		if s.servers[p] == nil {
-			return s.servers[controlPlane].URL
+		ts := s.servers[p]
+		if ts == nil {
+			ts = s.servers[controlPlane]
 		}
-		return s.servers[p].URL
+		return o.endpointURL(ts)
 	}
 	s.URL = url(controlPlane)
 	s.DataURL = url(dataPlane)
@@ -127,6 +128,26 @@ func Start(opts ...Option) (*Server, error) {
 	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(url(signalingWSPlane), "http")
 	s.client = s.servers[controlPlane].Client()
 	return s, nil
+}
+
+// endpointURL returns the URL clients reach ts at: http:// or https://, the host of WithHost
+// (127.0.0.1 for a listener on every interface, the listener's own address otherwise) and the
+// listener's port.
+func (o *options) endpointURL(ts *httptest.Server) string {
+	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
+	if err != nil {
+		return ts.URL
+	}
+	if o.host != "" {
+		host = o.host
+	} else if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	scheme := "http://"
+	if o.tls {
+		scheme = "https://"
+	}
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // listen opens the listeners of the endpoints, by plane: nil for the planes the control plane's

@@ -9,7 +9,8 @@
 // It listens on 127.0.0.1:4567 (-addr; a port of 0 picks a free one) for the control plane and
 // on free ports of 127.0.0.1 for the data, signaling API and signaling WebSocket endpoints,
 // which GetDataEndpoint and GetSignalingChannelEndpoint return; -data-addr, -signaling-addr and
-// -signaling-ws-addr fix them, and -one-port serves all four at -addr, routed by path.
+// -signaling-ws-addr fix them, and -one-port serves all four at -addr, routed by path. -host
+// names the host those URLs give, when clients reach kvslocal by another name (a container's).
 //
 // With -tls every endpoint is served over TLS (https:// and wss://, which the WebRTC JS SDK and
 // the C producer insist on) with a certificate made at start-up, issued by a certificate
@@ -52,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.StringVar(&addrs.Signaling, "signaling-addr", "", "address of the HTTPS signaling endpoint (default a free port of 127.0.0.1)")
 	flags.StringVar(&addrs.SignalingWebSocket, "signaling-ws-addr", "", "address of the WebSocket signaling endpoint (default a free port of 127.0.0.1)")
 	onePort := flags.Bool("one-port", false, "serve every endpoint at -addr, routed by path")
+	host := flags.String("host", "", "host name or IP address the endpoint URLs name, when clients reach kvslocal by another name than its listen address (default that address; 127.0.0.1 for 0.0.0.0)")
 	var tlsf tlsFlags
 	flags.BoolVar(&tlsf.generate, "tls", false, "serve https:// and wss:// with a certificate made at start-up; its authority goes to -tls-ca-file")
 	flags.StringVar(&tlsf.caFile, "tls-ca-file", filepath.Join(os.TempDir(), "kvslocal-ca.pem"), "with -tls, where to write the certificate authority clients must trust (PEM)")
@@ -79,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	delays.ChannelCreate, delays.ChannelUpdate, delays.ChannelDelete = delays.StreamCreate, delays.StreamUpdate, delays.StreamDelete
 
-	tlsOpt, caFile, err := tlsf.option(addrs.Control, addrs.Data, addrs.Signaling, addrs.SignalingWebSocket)
+	tlsOpt, caFile, err := tlsf.option(*host, addrs.Control, addrs.Data, addrs.Signaling, addrs.SignalingWebSocket)
 	if err != nil {
 		fmt.Fprintf(stderr, "kvslocal: %v\n", err)
 		return 1
@@ -96,6 +98,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	if *onePort {
 		opts = append(opts, kvstest.WithOnePort())
+	}
+	if *host != "" {
+		opts = append(opts, kvstest.WithHost(*host))
 	}
 	if tlsOpt != nil {
 		opts = append(opts, tlsOpt)

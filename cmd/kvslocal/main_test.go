@@ -159,6 +159,7 @@ func TestRunRefusesBadArguments(t *testing.T) {
 		{[]string{"-addr", "127.0.0.1:0", "-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}, 1, "loading -tls-cert"},
 		{[]string{"-addr", "127.0.0.1:0", "-tls", "-tls-ca-file", "/nonexistent/ca.pem"}, 1, "-tls-ca-file"},
 		{[]string{"-addr", "127.0.0.1:0", "-tls", "-tls-ca-file", ""}, 1, "must name a file"},
+		{[]string{"-addr", "127.0.0.1:0", "-host", "http://x"}, 1, "not a host name"},
 	} {
 		var stderr strings.Builder
 		if got := run(tc.args, io.Discard, &stderr, make(chan os.Signal)); got != tc.status || !strings.Contains(stderr.String(), tc.says) {

@@ -24,9 +24,10 @@ type tlsFlags struct {
 func (f *tlsFlags) enabled() bool { return f.generate || f.certFile != "" || f.keyFile != "" }
 
 // option returns the option that serves the certificate the flags choose, and the path the
-// authority's certificate was written to ("" with the user's own certificate). listenAddrs are
-// the addresses the endpoints listen on: their hosts are named in a generated certificate.
-func (f *tlsFlags) option(listenAddrs ...string) (kvstest.Option, string, error) {
+// authority's certificate was written to ("" with the user's own certificate). A generated
+// certificate names host (the -host of the endpoint URLs, if any) and the hosts of listenAddrs,
+// the addresses the endpoints listen on.
+func (f *tlsFlags) option(host string, listenAddrs ...string) (kvstest.Option, string, error) {
 	switch {
 	case f.certFile != "" || f.keyFile != "":
 		if f.generate {
@@ -55,6 +56,7 @@ func (f *tlsFlags) option(listenAddrs ...string) (kvstest.Option, string, error)
 		seen[h] = true
 		hosts = append(hosts, h)
 	}
+	add(host)
 	for _, a := range listenAddrs {
 		if h, _, err := net.SplitHostPort(a); err == nil {
 			add(h)

@@ -159,3 +159,13 @@ func TestRunSessionToken(t *testing.T) {
 		t.Errorf("a request without the session token: %v", err)
 	}
 }
+
+// TestRunHost names another host in the endpoint URLs, and in the certificate.
+func TestRunHost(t *testing.T) {
+	f := serve(t, "-addr", "127.0.0.1:0", "-host", "localhost", "-tls", "-tls-ca-file", filepath.Join(t.TempDir(), "ca.pem"))
+	if !strings.HasPrefix(f["endpoint"], "https://localhost:") || !strings.HasPrefix(f["data"], "https://localhost:") ||
+		!strings.Contains(f["signaling"], "wss://localhost:") {
+		t.Fatalf("printed %v", f)
+	}
+	checkServes(t, f)
+}

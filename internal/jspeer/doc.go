@@ -3,8 +3,9 @@
 // kinesis-video clients) unchanged against kvslocal, built from this tree and serving TLS, and
 // against the signaling client of this module: offers, answers and ICE candidates both ways,
 // two viewers, a replaced master, a message to an absent viewer, temporary credentials, one
-// port. The SDK's signer and signaling.PresignURL must sign the same URL byte for byte, and the
-// blocks of cmd/kvslocal/README.md (the AWS CLI, boto3, the JS SDK) run as written.
+// port. The SDK's signer and signaling.PresignURL must sign the same URL byte for byte, the SDK
+// and our signaling package must write the same frames and read each other's, and the blocks
+// of cmd/kvslocal/README.md (the AWS CLI, boto3, the JS SDK) run as written.
 //
 // The Node programs and the npm lock file are in testdata; install them with
 //

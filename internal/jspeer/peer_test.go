@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -17,6 +18,9 @@ import (
 	"github.com/kvsgo/sdk/signaling"
 )
 
+// minNodeMajor is the oldest Node the pinned AWS SDK for JavaScript supports.
+const minNodeMajor = 20
+
 // needNode skips the test (fails it under KVSGO_CI=1) unless node and the npm modules of
 // testdata are installed, and returns the path of the node program.
 func needNode(t *testing.T) string {
@@ -24,6 +28,14 @@ func needNode(t *testing.T) string {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		wiretest.Skip(t, "node is not installed: %v", err)
+	}
+	version, err := exec.Command(node, "--version").Output()
+	if err != nil {
+		t.Fatalf("node --version: %v", err)
+	}
+	var major int
+	if _, err := fmt.Sscanf(string(version), "v%d.", &major); err != nil || major < minNodeMajor {
+		wiretest.Skip(t, "node %s is older than %d, which the AWS SDK for JavaScript needs", strings.TrimSpace(string(version)), minNodeMajor)
 	}
 	for _, m := range []string{"amazon-kinesis-video-streams-webrtc", "ws", "@aws-sdk/client-kinesis-video", "@aws-sdk/client-kinesis-video-signaling"} {
 		if _, err := os.Stat(filepath.Join("testdata", "node_modules", m, "package.json")); err != nil {

@@ -95,7 +95,8 @@ func TestREADME(t *testing.T) {
 		cmd.Env = cleanEnv("AWS_PAGER=")
 		out := run(t, cmd)
 		wantAll(t, out, `"StreamARN": "arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam/`, `"Status": "ACTIVE"`,
-			`"DataEndpoint": "https://127.0.0.1:`, `"ChannelARN": "arn:aws:kinesisvideo:us-east-1:123456789012:channel/door/`)
+			`"DataEndpoint": "https://127.0.0.1:`, `"ChannelARN": "arn:aws:kinesisvideo:us-east-1:123456789012:channel/door/`,
+			`"ChannelName": "door"`)
 		if strings.Contains(out, `"DataEndpoint": "`+k.endpoint+`"`) {
 			t.Errorf("the data endpoint is the control plane's (kvslocal ran without -one-port): %s", out)
 		}

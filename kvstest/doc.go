@@ -137,6 +137,9 @@
 //
 // A viewer's messages go to the master with senderClientId set to the viewer's client ID,
 // whatever recipientClientId they name; the master's go to the viewer recipientClientId names.
+// The messagePayload goes on exactly as the sender wrote it (the relay checks that it decodes,
+// and that it is at most 10 KiB of JSON, but does not re-encode it), so members the emulator
+// does not model and nulls such as a candidate's "usernameFragment":null arrive unchanged.
 // A message that cannot be delivered (the viewer is not connected, the master named no
 // recipient, the frame does not decode) is reported to its sender with a STATUS_RESPONSE
 // (InvalidArgumentException, "400") when it carries a correlationId, and dropped otherwise.

@@ -28,8 +28,10 @@ const {
 const { KinesisVideoSignalingClient, GetIceServerConfigCommand } = require('@aws-sdk/client-kinesis-video-signaling');
 const { SignalingClient, Role } = require('amazon-kinesis-video-streams-webrtc');
 
-function emit(event) {
-    process.stdout.write(JSON.stringify(event) + '\n');
+// emit prints an event; then, when given, runs done once the line is written out (so that
+// exiting does not lose it where writes to a pipe are asynchronous).
+function emit(event, done) {
+    process.stdout.write(JSON.stringify(event) + '\n', done);
 }
 
 function required(name) {
@@ -89,10 +91,7 @@ async function main() {
     }
     client.on('statusResponse', (status) => emit({ event: 'statusResponse', status }));
     client.on('error', (err) => emit({ event: 'error', message: String((err && err.message) || err) }));
-    client.on('close', () => {
-        emit({ event: 'close' });
-        process.exit(0);
-    });
+    client.on('close', () => emit({ event: 'close' }, () => process.exit(0)));
 
     const send = {
         sdpOffer: (p, to, id) => client.sendSdpOffer(p, to, id),
@@ -118,7 +117,4 @@ async function main() {
     client.open();
 }
 
-main().catch((err) => {
-    emit({ event: 'error', message: String((err && err.stack) || err) });
-    process.exit(1);
-});
+main().catch((err) => emit({ event: 'error', message: String((err && err.stack) || err) }, () => process.exit(1)));

@@ -86,8 +86,8 @@ async function main() {
         client.off('statusResponse', status);
         received.push(events);
     }
-    process.stdout.write(JSON.stringify({ sent, received }) + '\n');
-    process.exit(0);
+    // The stand-in sockets stay open: exit once the result is written out.
+    process.stdout.write(JSON.stringify({ sent, received }) + '\n', () => process.exit(0));
 }
 
 main().catch((err) => {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ type options struct {
 	onePort      bool
 	host         string
 	logf         func(format string, args ...any)
+	console      http.Handler // served at / and /console/ of the control plane (browser.go)
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

@@ -197,7 +197,9 @@ func (s *Server) planeHandler(pick func(*http.Request) plane) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
 		w.Header().Set("X-Amzn-Requestid", c.requestID)
-		s.serve(p, c)
+		if !s.answerBrowser(p, c) {
+			s.serve(p, c)
+		}
 		if s.opts.logf != nil {
 			op := c.op
 			if op == "" {

@@ -19,9 +19,11 @@
 // -tls-cert and -tls-key serve a certificate of your own instead.
 //
 // Requests must be signed with the access key and secret key it prints (-access-key,
-// -secret-key; -session-token expects temporary credentials) for its region (-region). It logs every request on standard error (-quiet turns
-// that off) and stops on SIGINT or SIGTERM. Media moves as fast as the machine allows unless
-// -service-rates paces it at the service's throughput limits.
+// -secret-key; -session-token expects temporary credentials) for its region (-region). It logs
+// every request on standard error (-quiet turns that off) and stops on SIGINT or SIGTERM. Media
+// moves as fast as the machine allows unless -service-rates paces it at the service's
+// throughput limits. A web console at the control-plane address (the "console" URL it prints,
+// signed in with its credentials) shows the streams and channels; -console=false turns it off.
 package main
 
 import (
@@ -35,6 +37,7 @@ import (
 	"syscall"
 
 	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/kvstest/console"
 )
 
 func main() {
@@ -72,6 +75,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.DurationVar(&delays.StreamDelete, "delete-delay", 0, "how long deleted streams and channels stay DELETING")
 	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
 	quiet := flags.Bool("quiet", false, "do not log requests")
+	withConsole := flags.Bool("console", true, "serve the web console at / of the control-plane endpoint")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -108,6 +112,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	if *anyKey {
 		opts = append(opts, kvstest.WithAnyCredentials())
 	}
+	if *withConsole {
+		opts = append(opts, kvstest.WithConsole(console.Handler(console.Options{Region: *region})))
+	}
 	rates := "unpaced (-service-rates paces them like the service)"
 	if *serviceRates {
 		opts = append(opts, kvstest.WithMediaLimits(kvstest.MediaLimits{}.ServiceMediaRates()))
@@ -137,6 +144,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		fmt.Fprintf(stdout, "  session token  %s\n", *sessionToken)
 	}
 	fmt.Fprintf(stdout, "  media rates  %s\n", rates)
+	if *withConsole {
+		fmt.Fprintf(stdout, "  console      %s\n", console.URL(s.URL, s.Credentials()))
+	}
 	env := ""
 	if caFile != "" {
 		fmt.Fprintf(stdout, "  ca file      %s\n", caFile)

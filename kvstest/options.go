@@ -25,9 +25,12 @@ type options struct {
 	media        MediaLimits
 	signaling    SignalingLimits
 	archived     archivedOptions
-	tls          bool
-	addr         string
-	logf         func(format string, args ...any)
+	events       eventOptions
+	// putMediaCapture is how many bytes of each PutMedia body are kept (WithPutMediaCapture).
+	putMediaCapture int
+	tls             bool
+	addr            string
+	logf            func(format string, args ...any)
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

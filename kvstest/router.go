@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"reflect"
@@ -174,7 +175,7 @@ func (s *Server) handler(p plane) http.Handler {
 		defer s.inflight.Done()
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
-		w.Header().Set("X-Amzn-Requestid", c.requestID)
+		w.Header()[requestIDHeader] = []string{c.requestID}
 		s.serve(p, c)
 		if s.opts.logf != nil {
 			op := c.op
@@ -320,6 +321,32 @@ func (b *hashingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// The response headers are written as the service spells them: HTTP header names are
+// case-insensitive, but some clients are not (the C producer finds the request ID by a
+// case-sensitive comparison with "x-amzn-RequestId"). Header.Set would rewrite them into Go's
+// canonical form, so they are set by map key.
+const (
+	requestIDHeader = "x-amzn-RequestId"
+	errorTypeHeader = "x-amzn-ErrorType"
+)
+
+// sendContinue answers a request that asked for "Expect: 100-continue" with a bare
+// "100 Continue" before a handler writes its response ahead of reading the body. Go's server sends
+// 100 Continue by itself only when the body is read before anything is written; a streaming
+// operation (PutMedia) starts its response first, and without this the client would wait for its
+// expect timeout (a second, for libcurl) before sending the body.
+func sendContinue(w http.ResponseWriter, r *http.Request) {
+	if !r.ProtoAtLeast(1, 1) || !strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		return
+	}
+	// An informational response carries the headers set so far; the service's carries none.
+	h := w.Header()
+	saved := maps.Clone(h)
+	clear(h)
+	w.WriteHeader(http.StatusContinue)
+	maps.Copy(h, saved)
+}
+
 // newRequestID returns a random UUID, the form of the service's request IDs.
 func newRequestID() string {
 	var u [16]byte
@@ -338,7 +365,7 @@ type recorder struct {
 }
 
 func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
+	if r.status == 0 && (code < 100 || code > 199 || code == http.StatusSwitchingProtocols) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)

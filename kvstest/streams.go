@@ -56,6 +56,22 @@ func (s *Server) createStream(now time.Time, in *kvs.CreateStreamInput) (*kvs.Cr
 	return &kvs.CreateStreamOutput{StreamARN: arn}, nil
 }
 
+// servesMedia reports whether the stream has a data endpoint and takes media: once it is no
+// longer CREATING and until it is DELETING (an UPDATING stream keeps serving).
+//
+// The service answers GetDataEndpoint and the media operations of such a stream with
+// ResourceNotFoundException, "The requested stream is not found or not active." (its wording
+// names the state). The official producers rely on it: after CreateStream the C producer goes
+// straight to GetDataEndpoint and retries that state, with its backoff, until it succeeds, so an
+// endpoint handed out early only moves the failure to PutMedia, whose retries are not paced.
+func (st *stream) servesMedia(now time.Time) bool {
+	switch st.status(now) {
+	case kvs.StatusCreating, kvs.StatusDeleting:
+		return false
+	}
+	return true
+}
+
 // info describes the stream as DescribeStream and ListStreams do.
 func (st *stream) info(now time.Time) kvs.StreamInfo {
 	return kvs.StreamInfo{

@@ -15,8 +15,7 @@ func init() {
 }
 
 // getDataEndpoint returns DataURL whatever the API: one endpoint serves every data-plane
-// operation of every stream. A stream that is CREATING or DELETING has no data endpoint yet (or
-// any more): see streamServesMedia.
+// operation of every stream. A stream that is DELETING has none: see stream.servesMedia.
 func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {

@@ -56,20 +56,17 @@ func (s *Server) createStream(now time.Time, in *kvs.CreateStreamInput) (*kvs.Cr
 	return &kvs.CreateStreamOutput{StreamARN: arn}, nil
 }
 
-// servesMedia reports whether the stream has a data endpoint and takes media: once it is no
-// longer CREATING and until it is DELETING (an UPDATING stream keeps serving).
+// servesMedia reports whether the stream has a data endpoint and takes media: from CreateStream
+// on (CREATING included) until it is DELETING.
 //
-// The service answers GetDataEndpoint and the media operations of such a stream with
-// ResourceNotFoundException, "The requested stream is not found or not active." (its wording
-// names the state). The official producers rely on it: after CreateStream the C producer goes
-// straight to GetDataEndpoint and retries that state, with its backoff, until it succeeds, so an
-// endpoint handed out early only moves the failure to PutMedia, whose retries are not paced.
+// The official C producer decides this: after CreateStream it goes straight to GetDataEndpoint
+// and PutMedia without waiting for ACTIVE, treats ResourceNotFoundException from GetDataEndpoint
+// as fatal (the stream is never created), and retries a PutMedia answered 404 with no backoff.
+// It works against the service, so the service serves a new stream's data plane at once. A
+// stream being deleted has no data endpoint and takes no media: ResourceNotFoundException, "The
+// requested stream is not found or not active.", and an open PutMedia gets STREAM_NOT_ACTIVE.
 func (st *stream) servesMedia(now time.Time) bool {
-	switch st.status(now) {
-	case kvs.StatusCreating, kvs.StatusDeleting:
-		return false
-	}
-	return true
+	return st.status(now) != kvs.StatusDeleting
 }
 
 // info describes the stream as DescribeStream and ListStreams do.

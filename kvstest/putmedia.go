@@ -53,7 +53,7 @@ func (s *Server) putMedia(c *call) {
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
-	record := s.addPutMediaConnection(req.stream.name, c.r, req.connectionAt)
+	record := s.addPutMediaConnection(req.stream.name, c, req.connectionAt)
 	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
 	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, mkv.ReaderOptions{Limits: mkv.Limits{MaxElementSize: lim.MaxFragmentSize}})

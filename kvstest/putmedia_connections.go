@@ -19,6 +19,9 @@ type PutMediaConnection struct {
 	StreamName string
 	// Header holds the request's headers.
 	Header http.Header
+	// PayloadHash is the payload hash the request was signed with: the hash of an empty body, or
+	// UNSIGNED-PAYLOAD.
+	PayloadHash string
 	// Accepted is when the server had read the request's headers; FirstByte when the first byte
 	// of the body arrived (zero when none has).
 	Accepted, FirstByte time.Time
@@ -66,8 +69,8 @@ type putMediaConnections struct {
 }
 
 // addPutMediaConnection records a new connection.
-func (s *Server) addPutMediaConnection(stream string, r *http.Request, at time.Time) *connRecord {
-	c := &PutMediaConnection{StreamName: stream, Header: r.Header.Clone(), Accepted: at}
+func (s *Server) addPutMediaConnection(stream string, c0 *call, at time.Time) *connRecord {
+	c := &PutMediaConnection{StreamName: stream, Header: c0.r.Header.Clone(), PayloadHash: c0.payloadHash, Accepted: at}
 	s.putConns.mu.Lock()
 	s.putConns.list = append(s.putConns.list, c)
 	s.putConns.mu.Unlock()

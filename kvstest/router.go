@@ -133,7 +133,9 @@ type call struct {
 	body      []byte // the body of a JSON operation; nil for streaming ones, which read c.r.Body
 	requestID string
 	accessKey string // the access key ID that signed the request
-	detail    string // why the call failed, for the log
+	// payloadHash is the payload hash a streaming request was signed with.
+	payloadHash string
+	detail      string // why the call failed, for the log
 }
 
 // fail answers the call with e.
@@ -211,6 +213,10 @@ func (s *Server) serve(p plane, c *call) {
 		hashes, e := streamingPayloadHashes(r)
 		if e == nil {
 			c.accessKey, e = s.auth.verify(r, hashes)
+			c.payloadHash = hashes[0] // which one the client signed with, for the record
+			if _, miss := s.auth.verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
+				c.payloadHash = hashes[1]
+			}
 		}
 		if e != nil {
 			// Answer at once and drop the connection, rather than drain a stream first.

@@ -570,7 +570,7 @@ func TestCProducerDifferential(t *testing.T) {
 			aacCPD = tr.CodecPrivate
 		}
 	}
-	prod, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: "diff-go", TimecodeType: media.FragmentTimecodeRelative,
+	prod, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: "diff-go", FragmentTimecodeType: media.FragmentTimecodeRelative,
 		Tracks: []media.TrackConfig{{Codec: media.CodecH264}, {Codec: media.CodecAAC, CodecPrivate: aacCPD}}, FragmentDuration: time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -86,8 +86,15 @@ func (p *cpeer) run(t *testing.T, sample string, args ...string) string {
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", sample, strings.Join(args, " "), err, tail(out, 60))
 	}
+	// The producer logs the request ID of every answer it finds one in, by a case-sensitive
+	// look-up of x-amzn-RequestId.
+	if !requestIDLog.Match(out) {
+		t.Errorf("the C producer saw no request ID:\n%s", tail(out, 30))
+	}
 	return string(out)
 }
+
+var requestIDLog = regexp.MustCompile(`RequestId: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
 
 func tail(b []byte, lines int) string {
 	ls := strings.Split(strings.TrimRight(string(b), "\n"), "\n")

@@ -17,16 +17,15 @@ import (
 // acknowledgement is one the service sends, and an ERROR one carries a documented id. Seeds: a
 // valid body, one with the C producer's captured event tags, one with bad event tags.
 func FuzzPutMediaBody(f *testing.F) {
-	t := &testing.T{}
-	valid := newBody(t, videoTrack).cluster(t0, [2]int64{1, 0}, [2]int64{1, 40}).b
+	valid := newBody(f, videoTrack).cluster(t0, [2]int64{1, 0}, [2]int64{1, 40}).b
 	f.Add(valid)
 	if capture, err := os.ReadFile(eventTagsCapture); err == nil {
-		b := newBody(t, videoTrack).cluster(t0, [2]int64{1, 0}).b
+		b := newBody(f, videoTrack).cluster(t0, [2]int64{1, 0}).b
 		b = append(b, capture...)
 		f.Add(newBodyFrom(b).cluster(t0+1000, [2]int64{1, 0}).b)
 	}
-	f.Add(newBody(t, videoTrack, audioTrack).eventTags("AWS_KINESISVIDEO_NOTIFICATION", "AWS_BAD", "x").cluster(t0, [2]int64{1, 0}, [2]int64{2, 1}).b)
-	f.Add(newBody(t, videoTrack).eventTags("AWS_KINESISVIDEO_IMAGE_GENERATION", "AWS_KINESISVIDEO_IMAGE_PREFIX", "p/", "k", "v").b)
+	f.Add(newBody(f, videoTrack, audioTrack).eventTags("AWS_KINESISVIDEO_NOTIFICATION", "AWS_BAD", "x").cluster(t0, [2]int64{1, 0}, [2]int64{2, 1}).b)
+	f.Add(newBody(f, videoTrack).eventTags("AWS_KINESISVIDEO_IMAGE_GENERATION", "AWS_KINESISVIDEO_IMAGE_PREFIX", "p/", "k", "v").b)
 
 	srv := kvstest.NewServer(kvstest.WithMediaLimits(kvstest.MediaLimits{PutMediaCallsPerSecond: -1, IdleTimeout: 2 * time.Second}))
 	defer srv.Close()

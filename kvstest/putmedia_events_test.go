@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
@@ -66,5 +67,35 @@ func TestPutMediaEventTags(t *testing.T) {
 				t.Errorf("the error ack %+v does not name the fragment the tags came with", a)
 			}
 		})
+	}
+}
+
+// TestMediaWhileCreatingAndDeleting: a stream serves its data plane from CreateStream on, while
+// CREATING (the C producer goes straight to GetDataEndpoint and PutMedia), and no longer once
+// DELETING.
+func TestMediaWhileCreatingAndDeleting(t *testing.T) {
+	_, client, control, name := mediaSetup(t, 24, kvstest.WithDelays(kvstest.Delays{StreamCreate: time.Hour}))
+	desc, err := control.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: name})
+	if err != nil || desc.StreamInfo.Status != kvs.StatusCreating {
+		t.Fatalf("status %v, %v", desc.StreamInfo.Status, err)
+	}
+	if _, err := control.GetDataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: name, APIName: kvs.APINamePutMedia}); err != nil {
+		t.Fatalf("GetDataEndpoint while CREATING: %v", err)
+	}
+	acks, err := put(t, client, name, bytes.NewReader(newBody(t, videoTrack).cluster(t0, [2]int64{1, 0}).b))
+	if got := kinds(acks); err != nil || got != "BUFFERING RECEIVED PERSISTED" {
+		t.Fatalf("PutMedia while CREATING: %s, %v", got, err)
+	}
+
+	_, client2, control2, name2 := mediaSetup(t, 24, kvstest.WithDelays(kvstest.Delays{StreamDelete: time.Hour}))
+	d2, _ := control2.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: name2})
+	if _, err := control2.DeleteStream(ctx, &kvs.DeleteStreamInput{StreamARN: d2.StreamInfo.StreamARN}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = control2.GetDataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: name2, APIName: kvs.APINamePutMedia})
+	wantCode(t, err, "ResourceNotFoundException")
+	_, err = put(t, client2, name2, bytes.NewReader(newBody(t, videoTrack).cluster(t0, [2]int64{1, 0}).b))
+	if code(err) != "ResourceNotFoundException" {
+		t.Fatalf("PutMedia while DELETING: %v", err)
 	}
 }

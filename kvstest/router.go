@@ -178,7 +178,9 @@ func (s *Server) handler(p plane) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
 		w.Header()[requestIDHeader] = []string{c.requestID}
-		s.serve(p, c)
+		if !s.answerBrowser(p, c) {
+			s.serve(p, c)
+		}
 		if s.opts.logf != nil {
 			op := c.op
 			if op == "" {

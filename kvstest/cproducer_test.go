@@ -464,4 +464,28 @@ func TestCProducerREADME(t *testing.T) {
 	if kvstest.DefaultAccessKey != "test" || kvstest.DefaultSecretKey != "test" || kvstest.DefaultRegion != "us-east-1" {
 		t.Error("the README's credentials are not kvslocal's defaults")
 	}
+
+	// Run the block's sample command as written, against an emulator over TLS at the address
+	// and with the CA file of this test (kvslocal's own start-up is cmd/kvslocal's to test).
+	p := newCPeer(t)
+	lines := strings.Split(strings.ReplaceAll(block, "\\\n", " "), "\n")
+	var command string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "AWS_ACCESS_KEY_ID=") {
+			command = l
+		}
+	}
+	if command == "" {
+		t.Fatal("no sample command in the README's C producer block")
+	}
+	host := strings.TrimPrefix(p.srv.URL, "https://")
+	command = strings.NewReplacer("127.0.0.1:4567", host, "/path/to/kvslocal-ca.pem", p.caFile).Replace(command)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-c", "set -e; dir="+p.dir+"; cd "+t.TempDir()+"; "+command)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the README's command: %v\n%s", err, tail(out, 40))
+	}
+	fig := p.checkStream(t, "my-stream")
+	t.Logf("the README's command: %v", fig)
 }

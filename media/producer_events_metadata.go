@@ -68,13 +68,13 @@ func (p *Producer) PutEventMetadata(events FragmentEvent, meta EventMetadata) er
 		switch {
 		case kv.Name == "" || len(kv.Name) > maxEventNameSize:
 			return fmt.Errorf("media: event metadata name must have 1 to %d bytes, got %d", maxEventNameSize, len(kv.Name))
-		case strings.HasPrefix(kv.Name, reservedMetadataNamePrefix):
+		case strings.HasPrefix(strings.ToUpper(kv.Name), reservedMetadataNamePrefix):
 			return fmt.Errorf("media: event metadata name %q starts with AWS, which the service reserves", kv.Name)
 		case len(kv.Value) > maxEventValueSize:
 			return fmt.Errorf("media: event metadata value of %q has %d bytes, more than %d", kv.Name, len(kv.Value), maxEventValueSize)
 		}
 	}
-	if len(meta.ImagePrefix) > maxImagePrefixSize || strings.HasPrefix(meta.ImagePrefix, reservedMetadataNamePrefix) {
+	if len(meta.ImagePrefix) > maxImagePrefixSize || strings.HasPrefix(strings.ToUpper(meta.ImagePrefix), reservedMetadataNamePrefix) {
 		return fmt.Errorf("media: image prefix %q must have at most %d bytes and not start with AWS", meta.ImagePrefix, maxImagePrefixSize)
 	}
 	items := 0

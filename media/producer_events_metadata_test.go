@@ -87,6 +87,7 @@ func TestPutEventMetadataRules(t *testing.T) {
 		{"no event", 0, media.EventMetadata{}},
 		{"unknown event", 8, media.EventMetadata{}},
 		{"reserved name", media.FragmentEventNotification, media.EventMetadata{Pairs: []media.MetadataPair{{Name: "AWS_X", Value: "1"}}}},
+		{"reserved name in lower case", media.FragmentEventNotification, media.EventMetadata{Pairs: []media.MetadataPair{{Name: "aws_x", Value: "1"}}}},
 		{"empty name", media.FragmentEventNotification, media.EventMetadata{Pairs: []media.MetadataPair{{Value: "1"}}}},
 		{"long value", media.FragmentEventNotification, media.EventMetadata{Pairs: []media.MetadataPair{{Name: "a", Value: long}}}},
 		{"long prefix", media.FragmentEventImageGeneration, media.EventMetadata{ImagePrefix: long}},

@@ -68,9 +68,13 @@
 //
 // # Errors
 //
-// Errors are sent as the service sends them: the code in the X-Amzn-ErrorType header, the
+// Errors are sent as the service sends them: the code in the x-amzn-ErrorType header, the
 // message in the "message" member of a JSON body, the status of the API reference, and a request
-// ID in X-Amzn-RequestId. A path that is no operation of the control plane (such as a data-plane
+// ID in x-amzn-RequestId, on every endpoint. The header names are written in exactly that case
+// (the C producer finds the request ID by a case-sensitive comparison); the media API reference
+// spells them x-amz-ErrorType and x-amz-RequestId, but the official clients' parsers read the
+// x-amzn- names, so those are sent (kvsgo's clients accept both). A request that asks for
+// "Expect: 100-continue" gets a bare 100 Continue before its body is read, PutMedia included. A path that is no operation of the control plane (such as a data-plane
 // path sent to the control-plane endpoint) is answered HTTP 403 with no error code and an empty
 // body, as the service does; on the other endpoints, an unknown path is answered HTTP 404
 // UnknownOperationException.
@@ -85,7 +89,9 @@
 //
 // # Media: PutMedia and GetMedia
 //
-// DataURL serves PutMedia and GetMedia for streams that are ACTIVE. PutMedia reads the MKV body
+// DataURL serves PutMedia and GetMedia for streams that exist: GetDataEndpoint and PutMedia
+// serve a stream from CreateStream on (CREATING included, as the official C producer needs: it
+// goes from CreateStream straight to GetDataEndpoint and PutMedia) until it is DELETING. PutMedia reads the MKV body
 // as it arrives (HTTP/1.1 chunked, acknowledgements written on the same connection while the
 // body is still being read) and turns each cluster into a fragment: it acknowledges BUFFERING
 // when the cluster starts, RECEIVED when it ends (at the next cluster, Tags element, end of the
@@ -100,7 +106,15 @@
 // tracks), 4006 (not MKV, a cluster before the tracks, a second EBML header), 4008 (the stream
 // was deleted), 4009 (more metadata tags than MaxFragmentMetadata), 4010 (a frame of an
 // undeclared track), 4011 (a declared track without frames), 4012 (a metadata name starting with
-// AWS). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
+// AWS, or bad event metadata). An ERROR for metadata names the fragment the metadata came with.
+// Event metadata (AWS_KINESISVIDEO_NOTIFICATION, AWS_KINESISVIDEO_IMAGE_GENERATION with an
+// optional AWS_KINESISVIDEO_IMAGE_PREFIX, followed by the user's pairs) marks the next fragment:
+// once it is PERSISTED, an enabled notification configuration records a Notification
+// (Notifications, WithNotificationLog) and an enabled image generation configuration generates
+// its images with ffmpeg (GeneratedImages, WithImageDir), before the PERSISTED acknowledgement is
+// written. PutMediaConnections records every PutMedia connection: headers, the wait between the
+// headers and the first body byte, the acknowledgements, and the body's start
+// (WithPutMediaCapture). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
 // five calls per second of each API (ClientLimitExceededException); MediaLimits changes both.
 //
 // GetMedia streams the fragments after its start selector (NOW: the fragment being received,
@@ -209,9 +223,8 @@
 // The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
 // paces the service's throughput limits only when asked (MediaLimits.ServiceMediaRates), and
 // how the service reacts to a producer over them beyond slowing its reading is not documented,
-// so not reproduced. It stores configurations but acts on
-// none: it sends no notification, delivers no image for an image generation configuration,
-// runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
+// so not reproduced. Notifications and generated images are recorded, not published to Amazon
+// SNS or S3 (the object keys of images are the emulator's own layout). It runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and
 // NotAuthorizedException are never returned unless injected). Apart from the per-stream call
 // limits of PutMedia and GetMedia (MediaLimits), it applies no request-rate limits of its own,

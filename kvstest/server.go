@@ -47,6 +47,8 @@ type Server struct {
 
 	faults      faults
 	mediaFaults mediaFaults
+	events      eventRecords        // what marked fragments produced
+	putConns    putMediaConnections // the PutMedia connections accepted
 
 	mu       sync.Mutex // guards the state below; see state.go
 	streams  registry[*stream]

@@ -5,9 +5,10 @@ package rpc
 import (
 	"context"
 	"errors"
-	"github.com/kvsgo/sdk/internal/endpoints"
 	"net/http"
 	"time"
+
+	"github.com/kvsgo/sdk/internal/endpoints"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"

@@ -77,3 +77,13 @@ func validateInput(op string, in any) error {
 	}
 	return nil
 }
+
+// eventLog returns the log of a long-lived object (a Producer or Consumer) of the stream.
+func (c *Client) eventLog(object, name, arn string) rpc.EventLog {
+	o := c.Options()
+	stream := name
+	if stream == "" {
+		stream = arn
+	}
+	return rpc.NewEventLog(o.Logger, o.ClientLogMode, "media "+object+" "+stream+": ")
+}

@@ -38,7 +38,8 @@ type Config struct {
 	Credentials aws.CredentialsProvider
 	HTTPClient  HTTPClient
 	Retryer     aws.RetryerV2
-	Logger      logging.Logger // nil: no logging of retries
+	Logger      logging.Logger    // nil: no logging
+	LogMode     aws.ClientLogMode // what is logged, as in aws-sdk-go-v2
 	AppID       string
 	Errors      ErrorFactory
 	Signer      *v4.Signer
@@ -85,15 +86,16 @@ func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config,
 		HTTPClient:  o.HTTPClient,
 		AppID:       o.AppID,
 		Errors:      errs,
-		Signer:      v4.NewSigner(),
-		Retryer:     buildRetryer(o.Retryer, o.RetryMode, o.RetryMaxAttempts),
-		userAgent:   userAgent(api, o.AppID),
+		Logger:      o.Logger,
+		LogMode:     o.ClientLogMode,
+		Signer: v4.NewSigner(func(so *v4.SignerOptions) {
+			so.Logger, so.LogSigning = o.Logger, o.Logger != nil && o.ClientLogMode.IsSigning()
+		}),
+		Retryer:   buildRetryer(o.Retryer, o.RetryMode, o.RetryMaxAttempts),
+		userAgent: userAgent(api, o.AppID),
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = defaultHTTPClient
-	}
-	if o.ClientLogMode.IsRetries() {
-		c.Logger = o.Logger
 	}
 	return c, nil
 }

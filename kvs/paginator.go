@@ -222,7 +222,9 @@ func NewListEdgeAgentConfigurationsPaginator(client ListEdgeAgentConfigurationsA
 		req.MaxResults = &o.Limit
 	}
 	return NewPaginator(&req, o.StopOnDuplicateToken, client.ListEdgeAgentConfigurations, func(in *ListEdgeAgentConfigurationsInput) *string { return &in.NextToken },
-		func(out *ListEdgeAgentConfigurationsOutput) string { return out.NextToken }, func(out *ListEdgeAgentConfigurationsOutput) []ListEdgeAgentConfigurationsEdgeConfig { return out.EdgeConfigs })
+		func(out *ListEdgeAgentConfigurationsOutput) string { return out.NextToken }, func(out *ListEdgeAgentConfigurationsOutput) []ListEdgeAgentConfigurationsEdgeConfig {
+			return out.EdgeConfigs
+		})
 }
 
 // DescribeMappedResourceConfigurationAPIClient is the client that a DescribeMappedResourceConfigurationPaginator calls; *Client implements it, and
@@ -245,7 +247,9 @@ func NewDescribeMappedResourceConfigurationPaginator(client DescribeMappedResour
 		req.MaxResults = &o.Limit
 	}
 	return NewPaginator(&req, o.StopOnDuplicateToken, client.DescribeMappedResourceConfiguration, func(in *DescribeMappedResourceConfigurationInput) *string { return &in.NextToken },
-		func(out *DescribeMappedResourceConfigurationOutput) string { return out.NextToken }, func(out *DescribeMappedResourceConfigurationOutput) []MappedResourceConfigurationListItem { return out.MappedResourceConfigurationList })
+		func(out *DescribeMappedResourceConfigurationOutput) string { return out.NextToken }, func(out *DescribeMappedResourceConfigurationOutput) []MappedResourceConfigurationListItem {
+			return out.MappedResourceConfigurationList
+		})
 }
 
 // derefOrZero copies *in so that a paginator owns its request, or returns the zero value.

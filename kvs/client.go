@@ -35,7 +35,9 @@ type Options struct {
 	// is not an *aws.CredentialsCache is wrapped in one.
 	Credentials aws.CredentialsProvider
 
-	// HTTPClient sends the requests; the AWS SDK's default client when nil.
+	// HTTPClient sends the requests. When nil, the client makes its own as aws-sdk-go-v2's
+	// clients do (awshttp.NewBuildableClient): clients share a transport only when given the
+	// same HTTPClient (or the same Control client).
 	HTTPClient HTTPClient
 
 	// Retryer decides which failures are retried and how long to wait. When nil, the AWS SDK's
@@ -79,6 +81,7 @@ func New(options Options, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&options)
 	}
+	options.HTTPClient = rpc.DefaultHTTPClient(options.HTTPClient)
 	c := &Client{options: options}
 	c.rpc, c.rpcErr = options.rpcConfig()
 	c.endpoints = newEndpointCache(options.EndpointCacheTTL)

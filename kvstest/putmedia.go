@@ -269,7 +269,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	in.paceFragment()
 	now := in.s.now()
 	f := &storedFragment{
-		Number: newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
+		Number: in.s.newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
 	}
 	in.metadata = nil

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -46,6 +47,8 @@ type Server struct {
 
 	faults      faults
 	mediaFaults mediaFaults
+
+	fragmentCounter atomic.Uint64 // numbers the fragments stored, see newFragmentNumber
 
 	mu       sync.Mutex // guards the state below; see state.go
 	streams  registry[*stream]

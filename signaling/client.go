@@ -105,6 +105,7 @@ func New(options Options, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&options)
 	}
+	options.HTTPClient = rpc.DefaultHTTPClient(options.HTTPClient)
 	c := &Client{options: options, control: options.Control}
 	if c.control == nil {
 		c.control = kvs.New(options.Options)

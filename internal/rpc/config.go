@@ -65,10 +65,21 @@ type ClientOptions struct {
 	EndpointCacheTTL     time.Duration
 }
 
-var defaultHTTPClient = awshttp.NewBuildableClient()
+// DefaultHTTPClient returns c, or when c is nil a new client of its own as aws-sdk-go-v2's clients
+// make one (awshttp.NewBuildableClient: its own transport and connection pool). Each client
+// constructor calls it once, so that the copies of its options made for single calls share the
+// client's transport, and no two clients share one unless the application passes the same
+// HTTPClient to both.
+func DefaultHTTPClient(c HTTPClient) HTTPClient {
+	if c == nil {
+		return awshttp.NewBuildableClient()
+	}
+	return c
+}
 
 // Build returns the Config of a service family: the control-plane endpoint resolved from the
-// region (or BaseEndpoint), the AWS SDK's default HTTP client when none is set, the retryer
+// region (or BaseEndpoint), a new default HTTP client when none is set (client constructors set
+// one first, see DefaultHTTPClient), the retryer
 // with the Kinesis Video throttling codes, and a caching credentials provider.
 func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config, error) {
 	endpoint, err := endpoints.Resolve(o.Region, endpoints.Options{
@@ -95,7 +106,7 @@ func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config,
 		userAgent: userAgent(api, o.AppID),
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = defaultHTTPClient
+		c.HTTPClient = DefaultHTTPClient(nil)
 	}
 	return c, nil
 }

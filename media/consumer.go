@@ -264,7 +264,7 @@ func (c *Consumer) connect(ctx context.Context) error {
 			continue
 		}
 		c.log.Debugf("GetMedia call %d reading from %s", c.stats.Calls, c.selector().StartSelectorType)
-		c.reader, c.payload = NewFragmentReader(out.Payload, c.cfg.Reader), out.Payload
+		c.reader, c.payload = NewFragmentReader(out.Payload, func(o *FragmentReaderOptions) { *o = c.cfg.Reader }), out.Payload
 	}
 	return nil
 }

@@ -51,13 +51,14 @@ type FragmentReaderOptions struct {
 	Limits mkv.Limits
 }
 
-// NewFragmentReader returns a reader of the fragments in r.
-func NewFragmentReader(r io.Reader, opts ...FragmentReaderOptions) *FragmentReader {
+// NewFragmentReader returns a reader of the fragments in r, with the default options changed by
+// optFns (the style of mkv.NewReader and of the clients' constructors).
+func NewFragmentReader(r io.Reader, optFns ...func(*FragmentReaderOptions)) *FragmentReader {
 	var o FragmentReaderOptions
-	if len(opts) > 0 {
-		o = opts[0]
+	for _, fn := range optFns {
+		fn(&o)
 	}
-	return &FragmentReader{r: mkv.NewReader(r, mkv.ReaderOptions{Limits: o.Limits}), limits: o.Limits}
+	return &FragmentReader{r: mkv.NewReader(r, func(ro *mkv.ReaderOptions) { ro.Limits = o.Limits }), limits: o.Limits}
 }
 
 // ReadChunk returns the next chunk. At the end of the input it returns io.EOF; malformed input

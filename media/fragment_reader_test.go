@@ -252,7 +252,7 @@ func FuzzFragmentReader(f *testing.F) {
 	}
 	f.Add([]byte{0x1a, 0x45, 0xdf, 0xa3, 0x80})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr := NewFragmentReader(bytes.NewReader(data), FragmentReaderOptions{Limits: mkv.Limits{MaxElementSize: 1 << 20}})
+		fr := NewFragmentReader(bytes.NewReader(data), func(o *FragmentReaderOptions) { o.Limits.MaxElementSize = 1 << 20 })
 		for range 10000 {
 			f, err := fr.Next()
 			if err != nil {

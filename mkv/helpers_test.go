@@ -111,7 +111,7 @@ func golden(t *testing.T, name string, got []byte) {
 // decodeAll reads every event of data, copying frame data so that events
 // stay valid.
 func decodeAll(data []byte, opts ReaderOptions) ([]Event, error) {
-	return decodeFrom(NewReader(bytes.NewReader(data), opts))
+	return decodeFrom(NewReader(bytes.NewReader(data), func(o *ReaderOptions) { *o = opts }))
 }
 
 func decodeFrom(r *Reader) ([]Event, error) {

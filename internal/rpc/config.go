@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/kvsgo/sdk/internal/endpoints"
@@ -92,7 +93,7 @@ func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config,
 		ServiceID:   serviceID,
 		APIName:     api,
 		Region:      o.Region,
-		Endpoint:    trimSlash(endpoint),
+		Endpoint:    strings.TrimRight(endpoint, "/"),
 		Credentials: cacheCredentials(o.Credentials),
 		HTTPClient:  o.HTTPClient,
 		AppID:       o.AppID,
@@ -114,15 +115,8 @@ func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config,
 // WithEndpoint returns a copy of c that sends to another base URL (a data endpoint).
 func (c *Config) WithEndpoint(endpoint string) *Config {
 	cp := *c
-	cp.Endpoint = trimSlash(endpoint)
+	cp.Endpoint = strings.TrimRight(endpoint, "/")
 	return &cp
-}
-
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // cacheCredentials wraps a provider in an aws.CredentialsCache, as the AWS SDK does, so that

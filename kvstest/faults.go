@@ -88,6 +88,9 @@ const (
 	OpSendAlexaOfferToMaster Operation = "SendAlexaOfferToMaster"
 	OpConnectAsMaster        Operation = "ConnectAsMaster"
 	OpConnectAsViewer        Operation = "ConnectAsViewer"
+	// OpDescribeSignalingChannelActivity is the emulator's own report of a channel's connections
+	// and relayed messages (no such operation exists in the service).
+	OpDescribeSignalingChannelActivity Operation = "DescribeSignalingChannelActivity"
 )
 
 // ErrUnknownOperation is returned by FailNext, Throttle and SetLatency for an operation the

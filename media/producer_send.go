@@ -137,7 +137,7 @@ func (p *Producer) serve(c *conn) error {
 	go func() { defer wg.Done(); p.writeLoop(c) }()
 
 	out, err := p.client.PutMedia(ctx, &PutMediaInput{
-		StreamName: p.cfg.StreamName, StreamARN: p.cfg.StreamARN, FragmentTimecodeType: p.cfg.TimecodeType,
+		StreamName: p.cfg.StreamName, StreamARN: p.cfg.StreamARN, FragmentTimecodeType: p.cfg.FragmentTimecodeType,
 		ProducerStartTimestamp: p.cfg.StartTime, Body: pr,
 	})
 	if err != nil {

@@ -280,7 +280,7 @@ func describeKeep(keep media.AckEventType) string {
 }
 
 // counts sums up the upload: frames (and those dropped), fragments safe, bytes.
-func (u *upload) counts(st media.Stats) string {
+func (u *upload) counts(st media.ProducerStats) string {
 	safe := st.FragmentsPersisted
 	if u.keepUntil == media.AckEventReceived {
 		safe = st.FragmentsReceived

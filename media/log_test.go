@@ -2,36 +2,23 @@ package media_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
 
-type recordingLogger struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (l *recordingLogger) Logf(c logging.Classification, format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.msgs = append(l.msgs, string(c)+" "+fmt.Sprintf(format, args...))
-}
-
-func (l *recordingLogger) has(t *testing.T, want ...string) {
+// logHas checks that the log holds each of want.
+func logHas(t *testing.T, log *wiretest.Logger, want ...string) {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	text := strings.Join(l.msgs, "\n")
+	text := log.Text("\n")
 	for _, w := range want {
 		if !strings.Contains(text, w) {
 			t.Errorf("log lacks %q:\n%s", w, text)
@@ -50,16 +37,16 @@ func withLogger(client *media.Client, l logging.Logger, mode aws.ClientLogMode) 
 func TestProducerAndConsumerLogConnections(t *testing.T) {
 	frames, _ := loadSamples(t, 3)
 	srv, client, name := emulator(t, 24, fastLimits)
-	log := &recordingLogger{}
+	log := &wiretest.Logger{}
 	client = withLogger(client, log, aws.LogRetries)
 
 	srv.FailNext("PutMedia", 1, kvstest.Error{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: "boom"})
 	produce(t, client, fastProducer(media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: time.Now().Add(-time.Minute)}), frames)
-	log.has(t, "DEBUG media producer "+name+": reconnecting", "DEBUG media producer "+name+": connected")
+	logHas(t, log, "DEBUG media producer "+name+": reconnecting", "DEBUG media producer "+name+": connected")
 
 	srv.FailNext("GetMedia", 1, kvstest.Error{Status: http.StatusBadRequest, Code: "InvalidEndpointException", Message: "moved"})
 	consumeAll(t, client, name)
-	log.has(t, "DEBUG media consumer "+name+": GetMedia call 1 failed, retrying", "DEBUG media consumer "+name+": GetMedia call 2 reading from EARLIEST")
+	logHas(t, log, "DEBUG media consumer "+name+": GetMedia call 1 failed, retrying", "DEBUG media consumer "+name+": GetMedia call 2 reading from EARLIEST")
 
 	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: "no-such-stream"})
 	if err != nil {
@@ -69,5 +56,5 @@ func TestProducerAndConsumerLogConnections(t *testing.T) {
 	if _, err := c.Next(context.Background()); err == nil {
 		t.Fatal("no error for a missing stream")
 	}
-	log.has(t, "WARN media consumer no-such-stream: GetMedia refused the stream")
+	logHas(t, log, "WARN media consumer no-such-stream: GetMedia refused the stream")
 }

@@ -7,35 +7,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/smithy-go/logging"
 
 	"github.com/kvsgo/sdk/internal/backoff"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
-
-// recordingLogger keeps every message with its classification.
-type recordingLogger struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (l *recordingLogger) Logf(c logging.Classification, format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.msgs = append(l.msgs, string(c)+" "+fmt.Sprintf(format, args...))
-}
-
-func (l *recordingLogger) text() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.msgs, "\n---\n")
-}
 
 // TestClientLogModeBits checks that each ClientLogMode bit logs what it logs in aws-sdk-go-v2, at
 // Debug, and nothing else: requests and responses with and without bodies, the signature's
@@ -76,7 +57,7 @@ func TestClientLogModeBits(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.mode), func(t *testing.T) {
 			calls.Store(0)
-			log := &recordingLogger{}
+			log := &wiretest.Logger{}
 			cfg, err := ClientOptions{
 				Region: "us-west-2", BaseEndpoint: srv.URL, Logger: log, ClientLogMode: tc.mode,
 				Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
@@ -96,7 +77,7 @@ func TestClientLogModeBits(t *testing.T) {
 			if o.Answer != "forty-two" {
 				t.Fatalf("answer %q: logging the body must leave it readable", o.Answer)
 			}
-			text := log.text()
+			text := log.Text("\n---\n")
 			for _, w := range tc.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("log lacks %q:\n%s", w, text)
@@ -119,7 +100,7 @@ func TestStreamingBodiesAreNotLogged(t *testing.T) {
 		_, _ = w.Write(append([]byte("echo:"), data...))
 	}))
 	defer srv.Close()
-	log := &recordingLogger{}
+	log := &wiretest.Logger{}
 	cfg, err := ClientOptions{Region: "us-west-2", BaseEndpoint: srv.URL, Logger: log,
 		ClientLogMode: aws.LogRequestWithBody | aws.LogResponseWithBody, Credentials: aws.AnonymousCredentials{}}.
 		Build("Test", "test", func(string, string) error { return nil })
@@ -136,19 +117,19 @@ func TestStreamingBodiesAreNotLogged(t *testing.T) {
 	if string(data) != "echo:media-bytes" {
 		t.Fatalf("body %q", data)
 	}
-	text := log.text()
+	text := log.Text("\n---\n")
 	if strings.Contains(text, "media-bytes") || strings.Count(text, "(streaming body not logged)") != 2 {
 		t.Errorf("log:\n%s", text)
 	}
 }
 
 func TestEventLog(t *testing.T) {
-	log := &recordingLogger{}
+	log := &wiretest.Logger{}
 	NewEventLog(log, 0, "p: ").Debugf("connected %d", 1)
 	NewEventLog(log, 0, "p: ").Warnf("dropped %d", 2)
 	NewEventLog(log, aws.LogRetries, "p: ").Debugf("reconnected %d", 3)
 	EventLog{}.Warnf("nowhere")
-	if got, want := log.text(), "WARN p: dropped 2\n---\nDEBUG p: reconnected 3"; got != want {
+	if got, want := log.Text("\n---\n"), "WARN p: dropped 2\n---\nDEBUG p: reconnected 3"; got != want {
 		t.Errorf("log %q, want %q", got, want)
 	}
 }

@@ -15,9 +15,12 @@
 // A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
 // DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
-// for HTTPS and WSS). Without TLS the WebSocket URL is ws://, where the service's is always
-// wss://; [WithTLS] serves every endpoint over TLS with httptest's certificate, making the URLs
-// https:// and wss://, and Client and Config carry an HTTP client that trusts it.
+// for HTTPS and WSS). [WithAddrs] fixes the four addresses; [WithOnePort] serves all four on one,
+// routed by path. Without TLS the WebSocket URL is ws://, where the service's is always wss://;
+// [WithTLS] serves every endpoint over TLS with httptest's certificate, making the URLs https://
+// and wss://, and Client and Config carry an HTTP client that trusts it. For clients outside the
+// test process, [WithTLSCertificate] serves a certificate of [NewLocalCertificate], whose
+// authority they can be told to trust.
 //
 // Config returns an aws.Config with the server's region, credentials and URL, which both the
 // kvs client and the AWS SDK's own kinesisvideo client accept unchanged.
@@ -134,6 +137,9 @@
 //
 // A viewer's messages go to the master with senderClientId set to the viewer's client ID,
 // whatever recipientClientId they name; the master's go to the viewer recipientClientId names.
+// The messagePayload goes on exactly as the sender wrote it (the relay checks that it decodes,
+// and that it is at most 10 KiB of JSON, but does not re-encode it), so members the emulator
+// does not model and nulls such as a candidate's "usernameFragment":null arrive unchanged.
 // A message that cannot be delivered (the viewer is not connected, the master named no
 // recipient, the frame does not decode) is reported to its sender with a STATUS_RESPONSE
 // (InvalidArgumentException, "400") when it carries a correlationId, and dropped otherwise.

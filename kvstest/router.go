@@ -169,7 +169,29 @@ func (c *call) reply(out any) {
 
 // handler returns the HTTP handler of one endpoint.
 func (s *Server) handler(p plane) http.Handler {
+	return s.planeHandler(func(*http.Request) plane { return p })
+}
+
+// onePortHandler returns the HTTP handler of WithOnePort, which serves every endpoint.
+func (s *Server) onePortHandler() http.Handler { return s.planeHandler(planeOf) }
+
+// planeOf returns the endpoint a request of WithOnePort is for, by its path: the endpoint with
+// an operation at the path (the WebSocket endpoint only for a WebSocket upgrade), and the control
+// plane for a path that is no operation at all.
+func planeOf(r *http.Request) plane {
+	upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+	for p := range numPlanes {
+		if _, ok := routes[p][r.URL.Path]; ok && (p != signalingWSPlane || upgrade) {
+			return p
+		}
+	}
+	return controlPlane
+}
+
+// planeHandler returns an HTTP handler serving each request as one of the endpoint pick names.
+func (s *Server) planeHandler(pick func(*http.Request) plane) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := pick(r)
 		s.inflight.Add(1)
 		defer s.inflight.Done()
 		rec := &recorder{ResponseWriter: w}

@@ -226,7 +226,7 @@ func BenchmarkLiveLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: names[0]})
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: names[0]})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func followLive(t *testing.T, client *media.Client, name string) media.ConsumerS
 	frames, _ := loadSamples(t, 10)
 	frames = loop(frames, 6)
 	ctx := context.Background()
-	consumer, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
+	consumer, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 3 * time.Second,
 		MinCallInterval: time.Millisecond, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 20 * time.Millisecond})
 	if err != nil {
@@ -117,7 +117,7 @@ func TestStartSelectors(t *testing.T) {
 		t.Fatalf("%d fragments", len(all))
 	}
 	read := func(sel media.StartSelector) ([]string, error) {
-		c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name, Start: sel, IdleTimeout: 600 * time.Millisecond})
+		c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name, Start: sel, IdleTimeout: 600 * time.Millisecond})
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +195,7 @@ func TestNowFollowsNewFragments(t *testing.T) {
 	_, client, name := emulator(t, 24, liveLimits)
 	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
 	produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start}, frames)
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name, IdleTimeout: 2 * time.Second})
+	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name, IdleTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestChunksResumeWithoutRepeatingFrames(t *testing.T) {
 	for i := range 8 {
 		srv.AddGetMediaFaults(kvstest.GetMediaFault{CutAfterBytes: int64(20_000 + 7_001*i)})
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name, IdleTimeout: time.Second,
+	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name, IdleTimeout: time.Second,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, MinCallInterval: time.Millisecond, RetryBaseDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -266,23 +266,18 @@ func TestChunksResumeWithoutRepeatingFrames(t *testing.T) {
 	checkFrames(t, start, frames, got)
 }
 
-// TestConsumerStopsOnFatalErrors fails at once on a stream that does not exist.
+// TestConsumerStopsOnFatalErrors fails at once on a stream that does not exist: the
+// constructor's first call reports it.
 func TestConsumerStopsOnFatalErrors(t *testing.T) {
 	_, client, _ := emulator(t, 24)
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: "no-such-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	ctx := context.Background()
 	var nf *media.ResourceNotFoundException
-	if _, err := c.Next(context.Background()); !errors.As(err, &nf) {
+	if c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: "no-such-stream"}); !errors.As(err, &nf) || c != nil {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := media.NewConsumer(client, media.ConsumerConfig{}); err == nil {
-		t.Error("no stream accepted")
-	}
-	c.Close()
-	if _, err := c.Next(context.Background()); !errors.Is(err, media.ErrConsumerClosed) {
-		t.Errorf("after Close: %v", err)
+	for _, cfg := range []media.ConsumerConfig{{}, {StreamName: "a", StreamARN: "b"}, {StreamName: "a", IdleTimeout: -1}} {
+		if _, err := media.NewConsumer(ctx, client, cfg); err == nil {
+			t.Errorf("%+v accepted", cfg)
+		}
 	}
 }

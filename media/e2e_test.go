@@ -121,7 +121,7 @@ func produce(t testing.TB, client *media.Client, cfg media.ProducerConfig, frame
 // consumeAll reads a stream from its start until it stays quiet.
 func consumeAll(t testing.TB, client *media.Client, name string) []*media.Fragment {
 	t.Helper()
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
+	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
@@ -71,7 +70,7 @@ func ExampleConsumer() {
 	ctx := context.Background()
 	writeExampleStream(ctx, client)
 
-	c, err := media.NewConsumer(client, media.ConsumerConfig{
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{
 		StreamName:  "camera-1",
 		Start:       media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest},
 		IdleTimeout: time.Second, // stop once the stream is quiet
@@ -81,10 +80,7 @@ func ExampleConsumer() {
 		return
 	}
 	defer c.Close()
-	for f, err := range c.Fragments(ctx) {
-		if err == io.EOF {
-			break
-		}
+	for f, err := range c.Fragments(ctx) { // ends cleanly at IdleTimeout
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -19,7 +19,9 @@ const (
 	// ChunkFrame: one frame, as soon as it arrived.
 	ChunkFrame
 	// ChunkFragmentEnd: the fragment ended; its metadata is complete, including the trailing
-	// tags (continuation token, millis behind now) and any in-band error (Fragment.Err).
+	// tags (continuation token, millis behind now) and any in-band error (Fragment.Err). It
+	// comes as soon as those trailing tags have arrived (or the next document starts, or the
+	// input ends), without waiting for more input.
 	ChunkFragmentEnd
 )
 
@@ -47,6 +49,7 @@ type FragmentReader struct {
 	maxSize int64   // bound of a fragment's memory in Next
 	maxN    int     // bound of a fragment's frames in Next
 	maxTags int     // bound of a fragment's tags
+	onFrame func()  // called for each frame read, when set (the Consumer's idle clock)
 }
 
 // FragmentReaderOptions configure a FragmentReader.
@@ -87,6 +90,14 @@ func NewFragmentReader(r io.Reader, opts ...FragmentReaderOptions) *FragmentRead
 		fr.maxTags = mkv.DefaultMaxTags
 	}
 	return fr
+}
+
+// Reset makes the reader read r from its start, as a new reader with the same options would,
+// keeping its buffers.
+func (fr *FragmentReader) Reset(r io.Reader) {
+	fr.r.Reset(r)
+	fr.cur, fr.started, fr.err = nil, false, nil
+	fr.pending = fr.pending[:0]
 }
 
 // ReadChunk returns the next chunk. At the end of the input it returns io.EOF; malformed input
@@ -142,6 +153,12 @@ func (fr *FragmentReader) apply(ev mkv.Event) error {
 		if len(fr.cur.Tags) > fr.maxTags {
 			return &mkv.SyntaxError{Offset: ev.Offset, Err: fmt.Errorf("%w: more than %d producer tags in fragment %q", mkv.ErrTooLarge, fr.maxTags, fr.cur.Number)}
 		}
+		if ev.TagsPosition == mkv.AfterCluster && fr.started && trailing(ev.Tags) {
+			// The service's tags after the cluster close the fragment: deliver it now rather than
+			// when the next document starts, which may be seconds away on a live stream. Anything
+			// later in the same document makes a fragment of its own.
+			fr.endDocument()
+		}
 	case mkv.KindClusterStart:
 		if !fr.started {
 			fr.cur.Timecode = ev.Cluster.Timecode
@@ -149,6 +166,9 @@ func (fr *FragmentReader) apply(ev mkv.Event) error {
 			fr.pending = append(fr.pending, Chunk{Kind: ChunkFragmentStart, Fragment: fr.cur})
 		}
 	case mkv.KindFrame:
+		if fr.onFrame != nil {
+			fr.onFrame()
+		}
 		f := ev.Frame
 		fr.pending = append(fr.pending, Chunk{Kind: ChunkFrame, Fragment: fr.cur, Frame: Frame{
 			Track: f.Track, Time: fr.cur.frameTime(f.Timecode), Timestamp: mkv.Timestamp(f.Timecode, fr.cur.TimecodeScale),
@@ -160,6 +180,18 @@ func (fr *FragmentReader) apply(ev mkv.Event) error {
 		}
 	}
 	return nil
+}
+
+// trailing reports whether tags are the ones the service sends after a fragment's cluster.
+func trailing(tags []mkv.Tag) bool {
+	for _, tag := range tags {
+		for _, st := range tag.SimpleTags {
+			if st.Name == TagContinuationToken || st.Name == TagMillisBehindNow {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (fr *FragmentReader) begin() {

@@ -345,3 +345,22 @@ func TestFragmentMemoryFollowsInput(t *testing.T) {
 		t.Errorf("allocated %d bytes for %d bytes of input, want at most %d", got, len(data), limit)
 	}
 }
+
+// TestFragmentEndsAtItsTrailingTags feeds the first document of a capture, up to the end of its
+// trailing tags, through a pipe that stays open: Next must return the fragment without waiting
+// for the next document.
+func TestFragmentEndsAtItsTrailingTags(t *testing.T) {
+	data := readCapture(t, "output_get_media.mkv")
+	ebml := []byte{0x1a, 0x45, 0xdf, 0xa3}
+	second := bytes.Index(data[4:], ebml) + 4
+	pr, pw := io.Pipe()
+	go func() { _, _ = pw.Write(data[:second]) }()
+	defer pw.Close()
+	f, err := NewFragmentReader(pr).Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ContinuationToken == "" || len(f.Frames) != 60 {
+		t.Errorf("fragment %s: token %q, %d frames", f.Number, f.ContinuationToken, len(f.Frames))
+	}
+}

@@ -169,7 +169,7 @@ func get(ctx context.Context, e *env, o *getOptions) error {
 		return err
 	}
 	r := &getRun{o: o, con: newConsole(e), idle: o.idle.timeout(start.StartSelectorType)}
-	r.consumer, err = media.NewConsumer(client, media.ConsumerConfig{StreamName: o.stream, Start: start, IdleTimeout: r.idle})
+	r.consumer, err = media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: o.stream, Start: start, IdleTimeout: r.idle})
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func run(ctx context.Context, out io.Writer, o options) error {
 	if o.start == "earliest" {
 		sel.StartSelectorType = media.StartSelectorTypeEarliest
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: o.stream, Start: sel, IdleTimeout: o.idle})
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: o.stream, Start: sel, IdleTimeout: o.idle})
 	if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func produce(ctx context.Context, out io.Writer, client *media.Client, name stri
 
 // consume reads the stream from its first fragment and prints a table of what came back.
 func consume(ctx context.Context, out io.Writer, client *media.Client, name string) error {
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 3 * time.Second})
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ package signaling
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -28,8 +29,16 @@ func (c *Conn) run(s *session) {
 			s.end(endClosed, nil)
 		}
 		age.Stop()
-		s.stop()
+		handshake := s.stop()
 		if s.reason == endClosed {
+			var errs []error
+			if handshake != nil {
+				errs = append(errs, fmt.Errorf("signaling: close handshake: %w", handshake))
+			}
+			if n := c.endSending(); n > 0 {
+				errs = append(errs, &UnsentError{Messages: n})
+			}
+			c.closeErr = errors.Join(errs...)
 			c.stop(ErrClosed)
 			return
 		}
@@ -49,6 +58,10 @@ func (c *Conn) run(s *session) {
 		}
 		next, used, err := c.reconnect(attempt, s.reason.planned())
 		if err != nil {
+			c.endSending()
+			if err != ErrClosed {
+				c.closeErr = err
+			}
 			c.stop(err)
 			return
 		}

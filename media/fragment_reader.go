@@ -50,6 +50,10 @@ type FragmentReader struct {
 	maxN    int     // bound of a fragment's frames in Next
 	maxTags int     // bound of a fragment's tags
 	onFrame func()  // called for each frame read, when set (the Consumer's idle clock)
+	// The header of the current document, for a fragment that starts inside it after another
+	// ended at its trailing tags (a file of several fragments, as FragmentWriter writes).
+	docTracks []mkv.TrackEntry
+	docScale  uint64
 }
 
 // FragmentReaderOptions configure a FragmentReader.
@@ -79,7 +83,7 @@ func NewFragmentReader(r io.Reader, opts ...FragmentReaderOptions) *FragmentRead
 		o = opts[0]
 	}
 	fr := &FragmentReader{r: mkv.NewReader(r, mkv.ReaderOptions{Limits: o.Limits}),
-		maxSize: o.Limits.MaxElementSize, maxN: o.MaxFragmentFrames, maxTags: o.Limits.MaxTags}
+		maxSize: o.Limits.MaxElementSize, maxN: o.MaxFragmentFrames, maxTags: o.Limits.MaxTags, docScale: mkv.DefaultTimecodeScale}
 	if fr.maxSize <= 0 {
 		fr.maxSize = mkv.DefaultMaxElementSize
 	}
@@ -98,6 +102,7 @@ func (fr *FragmentReader) Reset(r io.Reader) {
 	fr.r.Reset(r)
 	fr.cur, fr.started, fr.err = nil, false, nil
 	fr.pending = fr.pending[:0]
+	fr.docTracks, fr.docScale = nil, mkv.DefaultTimecodeScale
 }
 
 // ReadChunk returns the next chunk. At the end of the input it returns io.EOF; malformed input
@@ -139,11 +144,14 @@ func (fr *FragmentReader) apply(ev mkv.Event) error {
 		if fr.cur != nil {
 			fr.endDocument()
 		}
+		fr.docTracks, fr.docScale = nil, mkv.DefaultTimecodeScale
 		fr.begin()
 	case mkv.KindInfo:
 		fr.cur.TimecodeScale = fr.r.TimecodeScale()
+		fr.docScale = fr.cur.TimecodeScale
 	case mkv.KindTracks:
 		fr.cur.Tracks = ev.Tracks
+		fr.docTracks = ev.Tracks
 	case mkv.KindTags:
 		for _, tag := range ev.Tags {
 			for _, st := range tag.SimpleTags {
@@ -178,6 +186,7 @@ func (fr *FragmentReader) apply(ev mkv.Event) error {
 		if fr.cur != nil {
 			fr.endDocument()
 		}
+		fr.docTracks, fr.docScale = nil, mkv.DefaultTimecodeScale
 	}
 	return nil
 }
@@ -195,7 +204,7 @@ func trailing(tags []mkv.Tag) bool {
 }
 
 func (fr *FragmentReader) begin() {
-	fr.cur = &Fragment{Timecode: -1, TimecodeScale: mkv.DefaultTimecodeScale}
+	fr.cur = &Fragment{Timecode: -1, TimecodeScale: fr.docScale, Tracks: fr.docTracks}
 	fr.started = false
 }
 

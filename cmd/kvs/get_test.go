@@ -354,3 +354,52 @@ func TestDocWriterKeepsSummaries(t *testing.T) {
 		})
 	}
 }
+
+// TestGetSplit writes one file per fragment: each holds its fragment's frames, as ffprobe counts
+// them, mkvinfo reads it, and the files together hold the stream.
+func TestGetSplit(t *testing.T) {
+	_, cfg := emulator(t)
+	putSample(t, cfg, "s")
+	dir := filepath.Join(t.TempDir(), "frags")
+	kvsRun(t, invocation{cfg: cfg}, "get", "--stream", "s", "--start", "earliest", "--idle", "1s", "--split", dir).mustSucceed(t)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 5 {
+		t.Fatalf("%d files, want 5: %v", len(entries), entries)
+	}
+	totals := map[string]int{}
+	for i, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frags := readFragments(t, data)
+		if len(frags) != 1 || !strings.HasPrefix(e.Name(), fmt.Sprintf("%06d-%s", i+1, frags[0].Number)) {
+			t.Fatalf("%s holds %d fragments", e.Name(), len(frags))
+		}
+		perTrack := map[uint64]int{}
+		for _, fr := range frags[0].Frames {
+			perTrack[fr.Track]++
+			totals[fmt.Sprint(fr.Track)]++
+		}
+		for _, tool := range []string{"ffprobe", "mkvinfo"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				wiretest.Skip(t, "%s is not installed", tool)
+			}
+		}
+		out, err := exec.Command("ffprobe", "-v", "error", "-count_packets", "-show_entries", "stream=index,nb_read_packets", "-of", "csv=p=0", path).CombinedOutput()
+		if want := fmt.Sprintf("0,%d\n1,%d\n", perTrack[1], perTrack[2]); err != nil || string(out) != want {
+			t.Errorf("ffprobe %s: %v: %q, want %q", e.Name(), err, out, want)
+		}
+		if out, err := exec.Command("mkvinfo", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "Codec ID: V_MPEG4/ISO/AVC") {
+			t.Errorf("mkvinfo %s: %v\n%s", e.Name(), err, out)
+		}
+	}
+	if totals["1"] != 300 || totals["2"] != 470 {
+		t.Errorf("frames %v, want 300 video and 470 audio", totals)
+	}
+	kvsRun(t, invocation{cfg: cfg}, "get", "--stream", "s", "--split", dir, "-o", "x.mkv").mustFail(t, 2, "exclude each other")
+}

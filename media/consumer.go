@@ -413,6 +413,10 @@ func (c *Consumer) serve(m callMode) result {
 		}
 		if m == modeFragment {
 			f, err := c.reader.Next()
+			if err == nil && f.cutShort() {
+				c.broken(io.ErrUnexpectedEOF)
+				continue
+			}
 			if err == nil || isStreamError(err) {
 				if c.deliverable(f) {
 					c.delivered(f)
@@ -424,6 +428,9 @@ func (c *Consumer) serve(m callMode) result {
 			continue
 		}
 		ch, err := c.reader.ReadChunk()
+		if err == nil && ch.Kind == ChunkFragmentEnd && ch.Fragment.cutShort() {
+			err = io.ErrUnexpectedEOF // read it again; the frames returned are skipped
+		}
 		if err != nil {
 			c.broken(err)
 			continue
@@ -432,6 +439,12 @@ func (c *Consumer) serve(m callMode) result {
 			return result{chunk: ch}
 		}
 	}
+}
+
+// cutShort reports a fragment with media whose response ended before the service's trailing
+// tags: GetMedia sends them after every fragment, so its end may be missing.
+func (f *Fragment) cutShort() bool {
+	return f.endedAtEOF && f.ContinuationToken == "" && f.Err == nil && f.Timecode >= 0
 }
 
 // chunkDeliverable applies a chunk to the consumer's position and reports whether the caller

@@ -58,6 +58,10 @@ type Fragment struct {
 	ServiceTags map[string]string
 	// Err is the in-band error the service reported in this document, if any.
 	Err *StreamError
+
+	// endedAtEOF is set when the input ended the fragment's document without the service's
+	// trailing tags or another document: a GetMedia response cut there may have lost its end.
+	endedAtEOF bool
 }
 
 // Tag returns the string value of the first producer tag named name.
@@ -177,6 +181,9 @@ type FragmentSummary struct {
 	Frames            map[string]int    `json:"frames"`         // track number → frame count
 	Tags              map[string]string `json:"tags,omitempty"` // producer tags (the last value of a repeated name)
 	Error             *SummaryError     `json:"error,omitempty"`
+	// Incomplete says why the fragment's document was cut short (the end of the input, or
+	// malformed data), for a fragment of which only the readable part is summarized.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // SummaryError is the in-band error of a FragmentSummary.

@@ -229,19 +229,73 @@ func TestInBandErrors(t *testing.T) {
 	}
 }
 
+// TestTruncatedStream cuts a capture inside its third fragment: Next returns the readable part
+// of that fragment (whole frames) with the SyntaxError, which is sticky.
 func TestTruncatedStream(t *testing.T) {
 	data := readCapture(t, "output_get_media.mkv")
+	whole := readAll(t, bytes.NewReader(data))
 	fr := NewFragmentReader(bytes.NewReader(data[:len(data)/2]))
+	var f *Fragment
 	var err error
-	for err == nil {
-		_, err = fr.Next()
+	n := 0
+	for ; err == nil; n++ {
+		f, err = fr.Next()
 	}
 	var se *mkv.SyntaxError
-	if !errors.As(err, &se) {
-		t.Fatalf("err = %v, want a SyntaxError", err)
+	if !errors.As(err, &se) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("err = %v, want a SyntaxError of unexpected EOF", err)
 	}
-	if _, again := fr.Next(); again != err {
-		t.Errorf("error not sticky: %v", again)
+	w := whole[n-1]
+	if f == nil || f.Number != w.Number || len(f.Frames) == 0 || len(f.Frames) >= len(w.Frames) {
+		t.Fatalf("fragment %d cut short: %+v, want part of %s", n-1, f, w.Number)
+	}
+	for i, fr := range f.Frames {
+		if !bytes.Equal(fr.Data, w.Frames[i].Data) {
+			t.Fatalf("frame %d differs", i)
+		}
+	}
+	if again, errAgain := fr.Next(); errAgain != err || again != nil {
+		t.Errorf("error not sticky: %v, %v", again, errAgain)
+	}
+}
+
+// TestReuseBuffers reads a capture with ReuseBuffers: each fragment is the same as without,
+// until the next call.
+func TestReuseBuffers(t *testing.T) {
+	data := readCapture(t, "output_get_media.mkv")
+	whole := readAll(t, bytes.NewReader(data))
+	fr := NewFragmentReader(bytes.NewReader(data), FragmentReaderOptions{ReuseBuffers: true})
+	for i := range 2 * len(whole) {
+		if i == len(whole) {
+			fr.Reset(bytes.NewReader(data)) // the buffers serve the second pass too
+		}
+		f, err := fr.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := whole[i%len(whole)]
+		if f.Number != w.Number || len(f.Frames) != len(w.Frames) {
+			t.Fatalf("fragment %d: %s with %d frames", i, f.Number, len(f.Frames))
+		}
+		for j := range w.Frames {
+			if !bytes.Equal(f.Frames[j].Data, w.Frames[j].Data) || f.Frames[j].Timestamp != w.Frames[j].Timestamp {
+				t.Fatalf("fragment %d frame %d differs", i, j)
+			}
+		}
+	}
+	if _, err := fr.Next(); err != io.EOF {
+		t.Errorf("end: %v", err)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		fr.Reset(bytes.NewReader(data))
+		for {
+			if _, err := fr.Next(); err != nil {
+				break
+			}
+		}
+	})
+	if perFragment := allocs / float64(len(whole)); perFragment > 60 {
+		t.Errorf("%.0f allocations per fragment with ReuseBuffers, want only its metadata's", perFragment)
 	}
 }
 

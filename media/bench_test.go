@@ -247,7 +247,7 @@ func BenchmarkLiveLatency(b *testing.B) {
 			}
 			now := time.Now()
 			mu.Lock()
-			at := ch.Frame.Time.Sub(start)
+			at := ch.Fragment.FrameTime(ch.Frame).Sub(start)
 			if w, ok := written[at.Truncate(time.Millisecond)]; ok {
 				lat = append(lat, now.Sub(w))
 			}

@@ -456,11 +456,11 @@ func (c *Consumer) chunkDeliverable(ch Chunk) bool {
 	}
 	switch ch.Kind {
 	case ChunkFragmentStart:
-		if f.Number != "" && f.Number == c.partial {
+		if f.FragmentNumber != "" && f.FragmentNumber == c.partial {
 			c.skip, c.sent = c.sent, 0 // read again: skip what was returned
 			return false
 		}
-		c.partial, c.sent, c.skip = f.Number, 0, 0
+		c.partial, c.sent, c.skip = f.FragmentNumber, 0, 0
 	case ChunkFrame:
 		if c.skip > 0 {
 			c.skip--
@@ -485,25 +485,25 @@ func (c *Consumer) chunkDeliverable(ch Chunk) bool {
 func (c *Consumer) deliverable(f *Fragment) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if f.Number == "" || c.last == "" || CompareFragmentNumbers(f.Number, c.last) > 0 {
+	if f.FragmentNumber == "" || c.last == "" || CompareFragmentNumbers(f.FragmentNumber, c.last) > 0 {
 		return true
 	}
-	if f.Number != c.partial {
+	if f.FragmentNumber != c.partial {
 		c.stats.Duplicates++
 	}
-	return f.Number == c.partial
+	return f.FragmentNumber == c.partial
 }
 
 func (c *Consumer) delivered(f *Fragment) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if f.Number != "" {
-		c.last = f.Number
+	if f.FragmentNumber != "" {
+		c.last = f.FragmentNumber
 	}
 	if f.ContinuationToken != "" {
 		c.token = f.ContinuationToken
-	} else if f.Number != "" {
-		c.token = f.Number
+	} else if f.FragmentNumber != "" {
+		c.token = f.FragmentNumber
 	}
 	c.stats.Fragments++
 	c.stats.Frames += len(f.Frames)

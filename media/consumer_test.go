@@ -96,8 +96,8 @@ func followLive(t *testing.T, client *media.Client, name string) media.ConsumerS
 		t.Fatalf("consumed %d fragments, %d stored, want 30", len(frags), len(stored))
 	}
 	for i := range stored {
-		if frags[i].Number != stored[i].Number || len(frags[i].Frames) != len(stored[i].Frames) {
-			t.Fatalf("fragment %d: %s with %d frames, stored %s with %d", i, frags[i].Number, len(frags[i].Frames), stored[i].Number, len(stored[i].Frames))
+		if frags[i].FragmentNumber != stored[i].FragmentNumber || len(frags[i].Frames) != len(stored[i].Frames) {
+			t.Fatalf("fragment %d: %s with %d frames, stored %s with %d", i, frags[i].FragmentNumber, len(frags[i].Frames), stored[i].FragmentNumber, len(stored[i].Frames))
 		}
 	}
 	checkFrames(t, start, frames, frags)
@@ -131,13 +131,13 @@ func TestStartSelectors(t *testing.T) {
 			if err != nil {
 				return nums, err
 			}
-			nums = append(nums, f.Number)
+			nums = append(nums, f.FragmentNumber)
 		}
 	}
 	numbers := func(frags []*media.Fragment) []string {
 		var n []string
 		for _, f := range frags {
-			n = append(n, f.Number)
+			n = append(n, f.FragmentNumber)
 		}
 		return n
 	}
@@ -147,7 +147,7 @@ func TestStartSelectors(t *testing.T) {
 		want []string
 	}{
 		{"EARLIEST", media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, numbers(all)},
-		{"FRAGMENT_NUMBER starts after it", media.StartSelector{StartSelectorType: media.StartSelectorTypeFragmentNumber, AfterFragmentNumber: all[1].Number}, numbers(all[2:])},
+		{"FRAGMENT_NUMBER starts after it", media.StartSelector{StartSelectorType: media.StartSelectorTypeFragmentNumber, AfterFragmentNumber: all[1].FragmentNumber}, numbers(all[2:])},
 		{"CONTINUATION_TOKEN", media.StartSelector{StartSelectorType: media.StartSelectorTypeContinuationToken, ContinuationToken: all[0].ContinuationToken}, numbers(all[1:])},
 		// The media was written faster than real time: the fragments arrived within milliseconds of
 		// each other, so by server time the first one spans them all.
@@ -251,7 +251,8 @@ func TestChunksResumeWithoutRepeatingFrames(t *testing.T) {
 		}
 		switch ch.Kind {
 		case media.ChunkFragmentStart:
-			cur = &media.Fragment{Number: ch.Fragment.Number, ProducerTimestamp: ch.Fragment.ProducerTimestamp}
+			cur = &media.Fragment{FragmentNumber: ch.Fragment.FragmentNumber, ProducerTimestamp: ch.Fragment.ProducerTimestamp,
+				Timecode: ch.Fragment.Timecode, TimecodeScale: ch.Fragment.TimecodeScale}
 		case media.ChunkFrame:
 			fr := ch.Frame
 			fr.Data = append([]byte(nil), fr.Data...)

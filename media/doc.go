@@ -34,7 +34,7 @@
 //	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: "camera-1",
 //		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
 //	for f, err := range c.Fragments(ctx) {
-//		// f.Number, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
+//		// f.FragmentNumber, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
 //		// f.ContinuationToken, f.Frames, f.Tags
 //	}
 //

@@ -85,7 +85,7 @@ func ExampleConsumer() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Println(f.ProducerTimestamp.Format(time.RFC3339), len(f.Frames), "frames, token", f.ContinuationToken == f.Number)
+		fmt.Println(f.ProducerTimestamp.Format(time.RFC3339), len(f.Frames), "frames, token", f.ContinuationToken == f.FragmentNumber)
 	}
 	// Output:
 	// 2026-01-01T00:00:00Z 60 frames, token true
@@ -121,7 +121,7 @@ func ExampleFragmentReader() {
 		if err != nil {
 			break
 		}
-		fmt.Println(f.Number, f.ProducerTimestamp.UTC().Format(time.RFC3339), len(f.Frames))
+		fmt.Println(f.FragmentNumber, f.ProducerTimestamp.UTC().Format(time.RFC3339), len(f.Frames))
 	}
 	// Output:
 	// 91343852333181432392682062607743920146159169392 2023-11-14T22:13:20Z 1

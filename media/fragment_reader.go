@@ -188,7 +188,7 @@ func (fr *FragmentReader) apply(ev mkv.Event) error {
 			}
 		}
 		if len(fr.cur.Tags) > fr.maxTags {
-			return &mkv.SyntaxError{Offset: ev.Offset, Err: fmt.Errorf("%w: more than %d producer tags in fragment %q", mkv.ErrTooLarge, fr.maxTags, fr.cur.Number)}
+			return &mkv.SyntaxError{Offset: ev.Offset, Err: fmt.Errorf("%w: more than %d producer tags in fragment %q", mkv.ErrTooLarge, fr.maxTags, fr.cur.FragmentNumber)}
 		}
 		if ev.TagsPosition == mkv.AfterCluster && fr.started && trailing(ev.Tags) {
 			// The service's tags after the cluster close the fragment: deliver it now rather than
@@ -228,8 +228,7 @@ func (fr *FragmentReader) frame(f mkv.Frame) Frame {
 	if fr.onFrame != nil {
 		fr.onFrame()
 	}
-	return Frame{Track: f.Track, Time: fr.cur.frameTime(f.Timecode), Timestamp: mkv.Timestamp(f.Timecode, fr.cur.TimecodeScale),
-		Keyframe: f.Keyframe, Data: f.Data}
+	return Frame{Track: f.Track, Timestamp: mkv.Timestamp(f.Timecode, fr.cur.TimecodeScale), Keyframe: f.Keyframe, Data: f.Data}
 }
 
 func (fr *FragmentReader) begin() {
@@ -241,7 +240,7 @@ func (fr *FragmentReader) begin() {
 // start (for its metadata) and an end.
 func (fr *FragmentReader) endDocument() {
 	if e := fr.cur.Err; e != nil && e.FragmentNumber == "" {
-		e.FragmentNumber = fr.cur.Number
+		e.FragmentNumber = fr.cur.FragmentNumber
 	}
 	if !fr.started {
 		fr.pending = append(fr.pending, Chunk{Kind: ChunkFragmentStart, Fragment: fr.cur})
@@ -336,9 +335,9 @@ func (fr *FragmentReader) keep(f *Fragment, frame Frame, size *int64) error {
 	*size += int64(len(frame.Data)) + FrameOverhead
 	switch {
 	case *size > fr.maxSize:
-		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d bytes of frames", mkv.ErrTooLarge, f.Number, fr.maxSize)}
+		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d bytes of frames", mkv.ErrTooLarge, f.FragmentNumber, fr.maxSize)}
 	case len(f.Frames) >= fr.maxN:
-		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d frames", mkv.ErrTooLarge, f.Number, fr.maxN)}
+		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d frames", mkv.ErrTooLarge, f.FragmentNumber, fr.maxN)}
 	}
 	frame.Data = fr.arena.copy(frame.Data)
 	if len(f.Frames) == cap(f.Frames) {
@@ -357,7 +356,7 @@ func (fr *FragmentReader) fail(f *Fragment, err error) (*Fragment, error) {
 	fr.err = err
 	fr.cur, fr.pending = nil, fr.pending[:0]
 	if f != nil && f.Err != nil && f.Err.FragmentNumber == "" {
-		f.Err.FragmentNumber = f.Number
+		f.Err.FragmentNumber = f.FragmentNumber
 	}
 	return f, err
 }

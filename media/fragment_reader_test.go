@@ -102,7 +102,7 @@ func TestGetMediaCapture(t *testing.T) {
 		behind            int64
 		frames, timecode  int64
 		firstKey, lastKey bool
-	}{f.Number, f.ContinuationToken, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
+	}{f.FragmentNumber, f.ContinuationToken, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
 		int64(len(f.Frames)), f.Timecode, f.Frames[0].Keyframe, f.Frames[59].Keyframe}
 	if got != want {
 		t.Errorf("fragment 0 = %+v\nwant         %+v", got, want)
@@ -113,17 +113,17 @@ func TestGetMediaCapture(t *testing.T) {
 	if v, ok := f.Tag("ENCODER"); !ok || v != "Lavf57.71.100" {
 		t.Errorf("producer tag ENCODER = %q, %v", v, ok)
 	}
-	if frags[1].Number != "91343852333181432397633822764885441725874549018" || frags[1].Timecode != 2000 || frags[1].MillisBehindNow != 14155 {
-		t.Errorf("fragment 1 = %s at %d, %d ms behind", frags[1].Number, frags[1].Timecode, frags[1].MillisBehindNow)
+	if frags[1].FragmentNumber != "91343852333181432397633822764885441725874549018" || frags[1].Timecode != 2000 || frags[1].MillisBehindNow != 14155 {
+		t.Errorf("fragment 1 = %s at %d, %d ms behind", frags[1].FragmentNumber, frags[1].Timecode, frags[1].MillisBehindNow)
 	}
 	// Frame times follow the producer timestamp and the block offsets.
 	for i, fr := range f.Frames {
-		if wantTS := f.ProducerTimestamp.Add(fr.Timestamp); !fr.Time.Equal(wantTS) {
-			t.Fatalf("frame %d at %v, want %v", i, fr.Time, wantTS)
+		if wantTS := f.ProducerTimestamp.Add(fr.Timestamp); !f.FrameTime(fr).Equal(wantTS) {
+			t.Fatalf("frame %d at %v, want %v", i, f.FrameTime(fr), wantTS)
 		}
 	}
 	for i := 1; i < 5; i++ {
-		if CompareFragmentNumbers(frags[i-1].Number, frags[i].Number) >= 0 {
+		if CompareFragmentNumbers(frags[i-1].FragmentNumber, frags[i].FragmentNumber) >= 0 {
 			t.Errorf("fragment numbers out of order at %d", i)
 		}
 	}
@@ -149,13 +149,13 @@ func TestChunksMatchFragments(t *testing.T) {
 				frame = 0
 			case ChunkFrame:
 				w := whole[n].Frames[frame]
-				if c.Frame.Track != w.Track || c.Frame.Timestamp != w.Timestamp || !c.Frame.Time.Equal(w.Time) || !bytes.Equal(c.Frame.Data, w.Data) || c.Frame.Keyframe != w.Keyframe {
+				if c.Frame.Track != w.Track || c.Frame.Timestamp != w.Timestamp || !c.Fragment.FrameTime(c.Frame).Equal(whole[n].FrameTime(w)) || !bytes.Equal(c.Frame.Data, w.Data) || c.Frame.Keyframe != w.Keyframe {
 					t.Fatalf("%s: fragment %d frame %d differs", name, n, frame)
 				}
 				frame++
 			case ChunkFragmentEnd:
-				if frame != len(whole[n].Frames) || c.Fragment.Number != whole[n].Number || c.Fragment.ContinuationToken != whole[n].ContinuationToken {
-					t.Fatalf("%s: fragment %d: %d frames, %s", name, n, frame, c.Fragment.Number)
+				if frame != len(whole[n].Frames) || c.Fragment.FragmentNumber != whole[n].FragmentNumber || c.Fragment.ContinuationToken != whole[n].ContinuationToken {
+					t.Fatalf("%s: fragment %d: %d frames, %s", name, n, frame, c.Fragment.FragmentNumber)
 				}
 				n++
 			}
@@ -218,7 +218,7 @@ func TestInBandErrors(t *testing.T) {
 	if !errors.As(err, &se) || se.ID != 4000 || se.Message != "Requested fragment is not found" {
 		t.Fatalf("second: %v", err)
 	}
-	if f.Number != "42" || !f.ServerTimestamp.Equal(time.UnixMilli(1700000000250)) || !f.ProducerTimestamp.Equal(time.UnixMilli(1700000000125)) {
+	if f.FragmentNumber != "42" || !f.ServerTimestamp.Equal(time.UnixMilli(1700000000250)) || !f.ProducerTimestamp.Equal(time.UnixMilli(1700000000125)) {
 		t.Errorf("fragment-list names: %+v", f)
 	}
 	if !strings.Contains(se.Error(), "4000") || !strings.Contains(se.Error(), "fragment 42") {
@@ -246,8 +246,8 @@ func TestTruncatedStream(t *testing.T) {
 		t.Fatalf("err = %v, want a SyntaxError of unexpected EOF", err)
 	}
 	w := whole[n-1]
-	if f == nil || f.Number != w.Number || len(f.Frames) == 0 || len(f.Frames) >= len(w.Frames) {
-		t.Fatalf("fragment %d cut short: %+v, want part of %s", n-1, f, w.Number)
+	if f == nil || f.FragmentNumber != w.FragmentNumber || len(f.Frames) == 0 || len(f.Frames) >= len(w.Frames) {
+		t.Fatalf("fragment %d cut short: %+v, want part of %s", n-1, f, w.FragmentNumber)
 	}
 	for i, fr := range f.Frames {
 		if !bytes.Equal(fr.Data, w.Frames[i].Data) {
@@ -274,8 +274,8 @@ func TestReuseBuffers(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := whole[i%len(whole)]
-		if f.Number != w.Number || len(f.Frames) != len(w.Frames) {
-			t.Fatalf("fragment %d: %s with %d frames", i, f.Number, len(f.Frames))
+		if f.FragmentNumber != w.FragmentNumber || len(f.Frames) != len(w.Frames) {
+			t.Fatalf("fragment %d: %s with %d frames", i, f.FragmentNumber, len(f.Frames))
 		}
 		for j := range w.Frames {
 			if !bytes.Equal(f.Frames[j].Data, w.Frames[j].Data) || f.Frames[j].Timestamp != w.Frames[j].Timestamp {
@@ -415,6 +415,6 @@ func TestFragmentEndsAtItsTrailingTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.ContinuationToken == "" || len(f.Frames) != 60 {
-		t.Errorf("fragment %s: token %q, %d frames", f.Number, f.ContinuationToken, len(f.Frames))
+		t.Errorf("fragment %s: token %q, %d frames", f.FragmentNumber, f.ContinuationToken, len(f.Frames))
 	}
 }

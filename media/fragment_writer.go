@@ -56,15 +56,15 @@ func (fw *FragmentWriter) writeFragment(f *Fragment) error {
 	}
 	if fw.mw == nil {
 		if len(f.Tracks) == 0 {
-			return fmt.Errorf("media: fragment %q has no tracks to write a file header with", f.Number)
+			return fmt.Errorf("media: fragment %q has no tracks to write a file header with", f.FragmentNumber)
 		}
 		mw, err := mkv.NewWriter(fw.w, mkv.WriterOptions{Info: mkv.Info{TimecodeScale: scale}, Tracks: f.Tracks, KnownSizeClusters: true})
 		if err != nil {
-			return fmt.Errorf("media: fragment %q: %w", f.Number, err)
+			return fmt.Errorf("media: fragment %q: %w", f.FragmentNumber, err)
 		}
 		fw.mw, fw.tracks, fw.scale = mw, f.Tracks, scale
 	} else if scale != fw.scale || !sameTracks(f.Tracks, fw.tracks) && len(f.Tracks) > 0 {
-		return fmt.Errorf("%w (fragment %q)", ErrTracksChanged, f.Number)
+		return fmt.Errorf("%w (fragment %q)", ErrTracksChanged, f.FragmentNumber)
 	}
 	if tags := f.leadingTags(); len(tags) > 0 {
 		if err := fw.mw.WriteTags([]mkv.Tag{{SimpleTags: tags}}); err != nil {
@@ -102,7 +102,7 @@ func (fw *FragmentWriter) writeFrames(f *Fragment) error {
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("media: fragment %q: %w", f.Number, err)
+			return fmt.Errorf("media: fragment %q: %w", f.FragmentNumber, err)
 		}
 	}
 	return nil
@@ -134,8 +134,8 @@ func WriteFragmentFile(w io.Writer, f *Fragment) error {
 // timestamps, then the producer's tags.
 func (f *Fragment) leadingTags() []mkv.SimpleTag {
 	var tags []mkv.SimpleTag
-	if f.Number != "" {
-		tags = append(tags, mkv.SimpleTag{Name: TagFragmentNumber, String: f.Number})
+	if f.FragmentNumber != "" {
+		tags = append(tags, mkv.SimpleTag{Name: TagFragmentNumber, String: f.FragmentNumber})
 	}
 	if !f.ServerTimestamp.IsZero() {
 		tags = append(tags, mkv.SimpleTag{Name: TagServerTimestamp, String: epochMillis(f.ServerTimestamp)})

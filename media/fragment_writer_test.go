@@ -109,19 +109,19 @@ func TestFragmentFiles(t *testing.T) {
 
 func sameFragment(t *testing.T, got, want *Fragment) {
 	t.Helper()
-	if got.Number != want.Number || got.ContinuationToken != want.ContinuationToken || !got.ProducerTimestamp.Equal(want.ProducerTimestamp) ||
+	if got.FragmentNumber != want.FragmentNumber || got.ContinuationToken != want.ContinuationToken || !got.ProducerTimestamp.Equal(want.ProducerTimestamp) ||
 		!got.ServerTimestamp.Equal(want.ServerTimestamp) || got.MillisBehindNow != want.MillisBehindNow || got.Timecode != want.Timecode ||
 		len(got.Frames) != len(want.Frames) || !sameTracks(got.Tracks, want.Tracks) {
-		t.Fatalf("read back %s (%d frames), want %s (%d frames)", got.Number, len(got.Frames), want.Number, len(want.Frames))
+		t.Fatalf("read back %s (%d frames), want %s (%d frames)", got.FragmentNumber, len(got.Frames), want.FragmentNumber, len(want.Frames))
 	}
 	for i := range want.Frames {
 		g, w := got.Frames[i], want.Frames[i]
 		if g.Track != w.Track || g.Timestamp != w.Timestamp || g.Keyframe != w.Keyframe || !bytes.Equal(g.Data, w.Data) {
-			t.Fatalf("fragment %s frame %d differs", want.Number, i)
+			t.Fatalf("fragment %s frame %d differs", want.FragmentNumber, i)
 		}
 	}
 	if diff := cmp.Diff(want.Tags, got.Tags); diff != "" {
-		t.Fatalf("fragment %s tags (-want +got):\n%s", want.Number, diff)
+		t.Fatalf("fragment %s tags (-want +got):\n%s", want.FragmentNumber, diff)
 	}
 }
 
@@ -139,7 +139,7 @@ func TestFragmentWriterRefusesChangedTracks(t *testing.T) {
 	if err := fw.WriteFragment(frags[1]); err != nil {
 		t.Fatalf("after a refused fragment: %v", err)
 	}
-	if err := WriteFragmentFile(io.Discard, &Fragment{Number: "1"}); err == nil {
+	if err := WriteFragmentFile(io.Discard, &Fragment{FragmentNumber: "1"}); err == nil {
 		t.Error("a fragment without tracks was written")
 	}
 }

@@ -94,7 +94,7 @@ func TestDumpMalformed(t *testing.T) {
 	bad[third+4+12] = 0 // inside the Segment, past its ID and size
 	r := kvsRun(t, invocation{stdin: bytes.NewReader(bad)}, "dump")
 	r.mustFail(t, 1, "kvs dump: standard input: malformed stream after 2 fragments: ")
-	if got := summaries(t, r.stdout); len(got) != 2 || got[1].FragmentNumber != frags[1].Number {
+	if got := summaries(t, r.stdout); len(got) != 2 || got[1].FragmentNumber != frags[1].FragmentNumber {
 		t.Errorf("printed %d summaries before the fault, want the first 2:\n%s", len(got), r.stdout)
 	}
 
@@ -108,7 +108,7 @@ func TestDumpMalformed(t *testing.T) {
 	r = kvsRun(t, invocation{}, "dump", path)
 	r.mustFail(t, 1, "kvs dump: "+path+": malformed stream after 1 fragments: ")
 	got := summaries(t, r.stdout)
-	if len(got) != 2 || got[0].Incomplete != "" || got[1].FragmentNumber != frags[1].Number || got[1].Incomplete == "" ||
+	if len(got) != 2 || got[0].Incomplete != "" || got[1].FragmentNumber != frags[1].FragmentNumber || got[1].Incomplete == "" ||
 		got[1].Frames["1"] == 0 || got[1].Frames["1"] >= len(frags[1].Frames) {
 		t.Errorf("printed %+v, want the first fragment and the readable part of the second", got)
 	}

@@ -239,7 +239,7 @@ func (r *getRun) count(c media.Chunk) {
 			r.con.Printf("kvs get: %v", f.Err)
 		}
 		if r.o.verbose {
-			r.con.Printf("kvs get: fragment %s, producer time %s, %d frames", orDash(f.Number), formatTime(f.ProducerTimestamp), r.fragmentFrames)
+			r.con.Printf("kvs get: fragment %s, producer time %s, %d frames", orDash(f.FragmentNumber), formatTime(f.ProducerTimestamp), r.fragmentFrames)
 		}
 		r.fragmentFrames = 0
 	}
@@ -319,7 +319,7 @@ func (o *splitOutput) write(c media.Chunk, doc []byte) error {
 			return nil // no media: no file
 		}
 		o.seq++
-		o.name = filepath.Join(o.dir, fmt.Sprintf("%06d-%s.mkv", o.seq, orDash(c.Fragment.Number)))
+		o.name = filepath.Join(o.dir, fmt.Sprintf("%06d-%s.mkv", o.seq, orDash(c.Fragment.FragmentNumber)))
 		f, err := os.Create(o.name + ".part")
 		if err != nil {
 			return err
@@ -419,7 +419,7 @@ func (w *docWriter) chunk(c media.Chunk) ([]byte, error) {
 		err = w.tags(f, true)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("encoding fragment %s: %w", orDash(f.Number), err)
+		return nil, fmt.Errorf("encoding fragment %s: %w", orDash(f.FragmentNumber), err)
 	}
 	return w.buf, nil
 }

@@ -92,7 +92,7 @@ func printFragment(out io.Writer, f *media.Fragment) {
 	for _, fr := range f.Frames {
 		count[fr.Track]++
 	}
-	fmt.Fprintf(out, "fragment %s  producer %s  server %s  behind %dms  frames %v\n", f.Number,
+	fmt.Fprintf(out, "fragment %s  producer %s  server %s  behind %dms  frames %v\n", f.FragmentNumber,
 		f.ProducerTimestamp.Format(media.RFC3339Milli), f.ServerTimestamp.Format(media.RFC3339Milli), f.MillisBehindNow, count)
 	for _, t := range f.Tags {
 		fmt.Fprintf(out, "    tag %s = %s\n", t.Name, t.String)

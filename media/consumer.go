@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/kvsgo/sdk/internal/backoff"
 )
 
 // ConsumerConfig configures a Consumer. StreamName or StreamARN is required.
@@ -530,14 +531,8 @@ func (c *Consumer) connect(wait context.Context) error {
 		if c.failures > 1 {
 			delay = max(delay, c.backoff())
 		}
-		if delay > 0 {
-			t := time.NewTimer(delay)
-			select {
-			case <-t.C:
-			case <-wait.Done():
-				t.Stop()
-				return c.waitErr(wait)
-			}
+		if err := backoff.Sleep(wait, delay); err != nil {
+			return c.waitErr(wait)
 		}
 		err := c.open(wait)
 		switch {
@@ -638,12 +633,7 @@ func (c *Consumer) drop() {
 
 // backoff is the wait before the next call after failures in a row: none after the first.
 func (c *Consumer) backoff() time.Duration {
-	n := c.failures - 1
-	ceiling := c.cfg.RetryMaxDelay
-	if n < 30 {
-		ceiling = min(ceiling, c.cfg.RetryBaseDelay<<(n-1))
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+	return backoff.Policy{Base: c.cfg.RetryBaseDelay, Max: c.cfg.RetryMaxDelay}.Delay(c.failures - 1)
 }
 
 // fatalCallError reports GetMedia errors that no retry can fix.

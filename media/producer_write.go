@@ -119,7 +119,7 @@ func (w *writeState) index(t *track) int {
 // timecode converts a frame's time to a timecode in milliseconds.
 func (w *writeState) timecode(f Frame) (int64, error) {
 	at := w.cfg.StartTime.Add(f.Timestamp)
-	if w.cfg.TimecodeType == FragmentTimecodeAbsolute {
+	if w.cfg.FragmentTimecodeType == FragmentTimecodeAbsolute {
 		return at.UnixMilli(), nil
 	}
 	tc := at.Sub(w.cfg.StartTime).Milliseconds()

@@ -15,13 +15,14 @@ func init() {
 }
 
 // getDataEndpoint returns DataURL for the media APIs and ArchivedURL for the archived-media ones,
-// which the service serves from different hosts.
-func (s *Server) getDataEndpoint(_ time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
+// which the service serves from different hosts. A stream that is DELETING has none: see
+// stream.servesMedia.
+func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
 	}
-	if st.deleting {
+	if !st.servesMedia(now) {
 		return nil, errStreamNotFound()
 	}
 	endpoint := s.ArchivedURL

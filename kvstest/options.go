@@ -36,7 +36,10 @@ type options struct {
 	onePort      bool
 	host         string
 	logf         func(format string, args ...any)
-	console      http.Handler // served at / and /console/ of the control plane (browser.go)
+	events       eventOptions
+	// putMediaCapture is how many bytes of each PutMedia body are kept (WithPutMediaCapture).
+	putMediaCapture int
+	console         http.Handler // served at / and /console/ of the control plane (browser.go)
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

@@ -80,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.DurationVar(&delays.EdgeSync, "edge-sync-delay", 0, "how long an edge configuration stays SYNCING after StartEdgeConfigurationUpdate")
 	flags.DurationVar(&delays.EdgeDelete, "edge-delete-delay", 0, "how long a deleted edge configuration stays DELETING")
 	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
+	imageDir := flags.String("image-dir", "", "directory the images of fragments marked for image generation are written to (<dir>/<bucket>/<key>)")
+	notificationLog := flags.String("notification-log", "", "file the notifications of fragments marked for notification are appended to, one JSON object a line")
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	withConsole := flags.Bool("console", true, "serve the web console at / of the control-plane endpoint")
 	if err := flags.Parse(args); err != nil {
@@ -117,6 +119,18 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	if *anyKey {
 		opts = append(opts, kvstest.WithAnyCredentials())
+	}
+	if *imageDir != "" {
+		opts = append(opts, kvstest.WithImageDir(*imageDir))
+	}
+	if *notificationLog != "" {
+		f, err := os.OpenFile(*notificationLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(stderr, "kvslocal: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		opts = append(opts, kvstest.WithNotificationLog(f))
 	}
 	if *withConsole {
 		opts = append(opts, kvstest.WithConsole(console.Handler(console.Options{Region: *region})))

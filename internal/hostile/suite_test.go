@@ -86,7 +86,7 @@ func cases() []hostileCase {
 		}
 	}
 	readMKV := func(in []byte) (frames int, err error) {
-		r := mkv.NewReader(bytes.NewReader(in), mkv.ReaderOptions{})
+		r := mkv.NewReader(bytes.NewReader(in))
 		for {
 			ev, err := r.Next()
 			if err == io.EOF {

@@ -320,6 +320,12 @@ func (w *Worker) round(ctx context.Context) {
 			leases = append(leases, Lease{Group: w.cfg.Group, Stream: s})
 		}
 	}
+	// Leases handed to this worker (or left to its ID by an earlier process) are taken up.
+	for _, l := range leases {
+		if l.Owner == w.id && wanted[l.Stream] {
+			w.start(l)
+		}
+	}
 	now := time.Now()
 	w.obs.look(leases, now)
 	p := balance(leases, w.id, now, w.cfg.LeaseDuration, &w.obs, w.cfg.MaxLeases, func(s string) bool { return wanted[s] })

@@ -55,7 +55,8 @@ func feed(ctx context.Context, client *media.Client, stream string, clip []media
 	if o.produceFragments > 0 && o.fragmentEvery < fragmentLength {
 		startTime = startTime.Add(-time.Duration(o.produceFragments) * fragmentLength)
 	}
-	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: stream, Tracks: samples.Tracks(), StartTime: startTime})
+	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: stream, Tracks: samples.Tracks(), StartTime: startTime,
+		Buffer: media.BufferConfig{Policy: media.Block}})
 	if err != nil {
 		return err
 	}

@@ -181,4 +181,3 @@ func TestExportEmptyRange(t *testing.T) {
 		t.Fatalf("export of an empty range: %v, %d bytes", err, buf.Len())
 	}
 }
-

@@ -20,12 +20,20 @@ import (
 )
 
 // Start runs moto_server on a free port of 127.0.0.1 until the test ends and returns its URL.
-// It skips the test when moto_server is not installed (fails it under KVSGO_CI).
+// It runs moto_server, or python3 -m moto.server when only the module is installed, and skips
+// the test when neither is (fails it under KVSGO_CI).
 func Start(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		wiretest.Skip(t, "moto_server is not installed (pip install 'moto[server]')")
+	command := func(port int) *exec.Cmd {
+		return exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	}
+	if _, err := exec.LookPath("moto_server"); err != nil {
+		if exec.Command("python3", "-c", "import moto.server").Run() != nil {
+			wiretest.Skip(t, "moto is not installed (pip install 'moto[server]')")
+		}
+		command = func(port int) *exec.Cmd {
+			return exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+		}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -33,7 +41,7 @@ func Start(t testing.TB) string {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd := command(port)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting moto_server: %v", err)
 	}

@@ -57,16 +57,11 @@ func export(ctx context.Context, e *env, o *exportOptions) error {
 	if err := requireStream(o.stream); err != nil {
 		return err
 	}
-	switch {
-	case o.output == "":
-		return usagef("-o FILE is required (- for standard output)")
-	case o.output == "-" && e.stdoutTTY:
-		return usagef("-o -: standard output is a terminal; give -o FILE or pipe the output")
-	case o.parallel < 1:
-		return usagef("--parallel %d: want at least 1", o.parallel)
-	}
-	if err := o.r.requireFrom(); err != nil {
+	if err := checkMediaOutput(e, o.output, &o.r); err != nil {
 		return err
+	}
+	if o.parallel < 1 {
+		return usagef("--parallel %d: want at least 1", o.parallel)
 	}
 	sel, err := o.r.selector(time.Now(), 0)
 	if err != nil {
@@ -110,6 +105,18 @@ func export(ctx context.Context, e *env, o *exportOptions) error {
 			outputName(o.output), result.Calls, result.Retries)
 	}
 	return nil
+}
+
+// checkMediaOutput checks the -o and --from of a command that writes media: -o is required, and
+// - (standard output) only when that is not a terminal.
+func checkMediaOutput(e *env, output string, r *timeRange) error {
+	switch {
+	case output == "":
+		return usagef("-o FILE is required (- for standard output)")
+	case output == "-" && e.stdoutTTY:
+		return usagef("-o -: standard output is a terminal; give -o FILE or pipe the output")
+	}
+	return r.requireFrom()
 }
 
 // progressBar draws how far an export got: "[#########-----------]  45% 405/900 fragments 12 MB".

@@ -288,3 +288,39 @@ func noLeaks(t *testing.T) {
 	opt := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
 }
+
+// TestResume: a consumer resumed from a saved checkpoint starts with the fragment after it.
+func TestResume(t *testing.T) {
+	_, mc, store := emulator(t, "s")
+	store("s", 0)
+	fs, err := group.OpenFileStore(filepath.Join(t.TempDir(), "cp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cfg := media.ConsumerConfig{StreamName: "s", Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 2 * time.Second}
+	c, err := group.Resume(ctx, mc, fs, "g", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if err := fs.SaveCheckpoint(ctx, "g", "s", group.CheckpointAfter(first, "me")); err != nil {
+		t.Fatal(err)
+	}
+	c, err = group.Resume(ctx, mc, fs, "g", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	second, err := c.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if media.CompareFragmentNumbers(second.Number, first.Number) <= 0 || !second.ProducerTimestamp.Equal(clipStart.Add(2*time.Second)) {
+		t.Fatalf("resumed at %s (%s) after %s", second.Number, second.ProducerTimestamp, first.Number)
+	}
+}

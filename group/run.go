@@ -18,6 +18,7 @@ type run struct {
 	cancel  context.CancelFunc // stops the reader
 	stopped chan struct{}      // closed when the reader returns
 	changed chan struct{}      // poked when a delivery is done
+	renewed chan struct{}      // poked when the lease is written
 
 	mu       sync.Mutex
 	lease    Lease
@@ -25,7 +26,8 @@ type run struct {
 	ready    Checkpoint  // after the last fragment done in order
 	dirty    int         // fragments done since the last save
 	lastSave time.Time
-	gone     bool // lost, released or given up: nothing more is written
+	written  time.Time // of the last successful write of the lease (the start of its term)
+	gone     bool      // lost, released or given up: nothing more is written
 
 	handoff     sync.Once
 	handoffDone chan struct{} // closed when handOff has finished
@@ -60,6 +62,9 @@ func (r *run) read(ctx context.Context) {
 			go func() { _ = r.handOff(context.Background()) }()
 			return
 		}
+		if err := r.waitFresh(ctx); err != nil {
+			return
+		}
 		d := &Delivery{Stream: r.stream, Fragment: f, run: r}
 		r.mu.Lock()
 		r.pending = append(r.pending, d)
@@ -71,6 +76,27 @@ func (r *run) read(ctx context.Context) {
 			r.pending = r.pending[:len(r.pending)-1]
 			r.mu.Unlock()
 			return
+		}
+	}
+}
+
+// waitFresh waits until the lease was written less than two thirds of the lease duration ago.
+// Others may take a lease a whole duration after they saw its last write, so a worker whose
+// renewals are late (a stalled process, a slow store) stops handing out fragments before its
+// lease can have moved, instead of processing alongside the next owner.
+func (r *run) waitFresh(ctx context.Context) error {
+	limit := r.w.cfg.LeaseDuration * 2 / 3
+	for {
+		r.mu.Lock()
+		age := time.Since(r.written)
+		r.mu.Unlock()
+		if age < limit {
+			return nil
+		}
+		select {
+		case <-r.renewed:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
@@ -126,7 +152,11 @@ func (r *run) writeLocked(ctx context.Context, write func(Lease) (Lease, error))
 	for attempt := 0; ; attempt++ {
 		l, err := write(r.lease)
 		if err == nil {
-			r.lease = l
+			r.lease, r.written = l, time.Now()
+			select {
+			case r.renewed <- struct{}{}:
+			default:
+			}
 			return l, nil
 		}
 		if !errors.Is(err, ErrLeaseLost) || attempt > 0 {

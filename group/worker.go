@@ -320,10 +320,14 @@ func (w *Worker) round(ctx context.Context) {
 			leases = append(leases, Lease{Group: w.cfg.Group, Stream: s})
 		}
 	}
-	// Leases handed to this worker (or left to its ID by an earlier process) are taken up.
+	// Leases handed to this worker (or left to its ID by an earlier process) are taken up,
+	// once a conditional write proves the listing still true.
 	for _, l := range leases {
-		if l.Owner == w.id && wanted[l.Stream] {
-			w.start(l)
+		if l.Owner != w.id || !wanted[l.Stream] || w.holds(l.Stream) {
+			continue
+		}
+		if renewed, err := w.cfg.Store.RenewLease(ctx, l); err == nil {
+			w.start(renewed)
 		}
 	}
 	now := time.Now()
@@ -377,11 +381,19 @@ func (w *Worker) start(l Lease) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	now := time.Now()
 	r := &run{w: w, stream: l.Stream, lease: l, cancel: cancel, stopped: make(chan struct{}), changed: make(chan struct{}, 1), handoffDone: make(chan struct{}),
-		lastSave: time.Now()}
+		lastSave: now, written: now, renewed: make(chan struct{}, 1)}
 	w.runs[l.Stream] = r
 	w.event(Event{Kind: EventAcquired, Stream: l.Stream, Counter: l.Counter, Checkpoint: l.Checkpoint})
 	go r.read(ctx)
+}
+
+func (w *Worker) holds(stream string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.runs[stream]
+	return ok
 }
 
 func (w *Worker) remove(r *run) {

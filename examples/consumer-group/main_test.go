@@ -19,6 +19,7 @@ import (
 	"github.com/kvsgo/sdk/examples/internal/env"
 	"github.com/kvsgo/sdk/group"
 	"github.com/kvsgo/sdk/internal/motoserver"
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 )
@@ -38,7 +39,7 @@ func TestMain(m *testing.M) {
 		})
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	wiretest.VerifyNoLeaks(m)
 }
 
 // line is one line a worker printed, with when the test read it.

@@ -42,7 +42,7 @@ func signalingClient(s *kvstest.Server, optFns ...func(*signaling.Options)) *sig
 	return signaling.NewFromConfig(s.Config(), append([]func(*signaling.Options){func(o *signaling.Options) {
 		o.RetryMaxAttempts = 1
 		o.STUNURL = signaling.NoSTUN
-		o.ReconnectBaseDelay, o.ReconnectMaxDelay = time.Millisecond, 20*time.Millisecond
+		o.RetryBaseDelay, o.RetryMaxDelay = time.Millisecond, 20*time.Millisecond
 	}}, optFns...)...)
 }
 

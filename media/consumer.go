@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math/rand/v2"
 	"time"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/kvsgo/sdk/internal/backoff"
 )
 
 // ConsumerConfig configures a Consumer. StreamName or StreamARN is required.
@@ -238,7 +239,7 @@ func (c *Consumer) connect(ctx context.Context) error {
 		if c.failures > 0 {
 			wait = max(wait, c.backoff())
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := backoff.Sleep(ctx, wait); err != nil {
 			return err
 		}
 		c.lastCall = time.Now()
@@ -291,11 +292,7 @@ func (c *Consumer) drop() error {
 }
 
 func (c *Consumer) backoff() time.Duration {
-	ceiling := c.cfg.RetryMaxDelay
-	if c.failures < 30 {
-		ceiling = min(ceiling, c.cfg.RetryBaseDelay<<(c.failures-1))
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+	return backoff.Policy{Base: c.cfg.RetryBaseDelay, Max: c.cfg.RetryMaxDelay}.Delay(c.failures)
 }
 
 // fatalCallError reports GetMedia errors that no retry can fix.

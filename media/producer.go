@@ -24,9 +24,9 @@ type ProducerConfig struct {
 	// FragmentDuration is the duration a fragment aims for: a new fragment starts at the first
 	// key frame after it (2 s by default). A fragment never spans more than 32.767 s.
 	FragmentDuration time.Duration
-	// TimecodeType is ABSOLUTE (the default: timecodes are Unix milliseconds) or RELATIVE
+	// FragmentTimecodeType is ABSOLUTE (the default: timecodes are Unix milliseconds) or RELATIVE
 	// (timecodes count from StartTime).
-	TimecodeType FragmentTimecodeType
+	FragmentTimecodeType FragmentTimecodeType
 	// StartTime is the producer start: Frame.Timestamp counts from it, and RELATIVE timecodes
 	// too. The time NewProducer is called when zero.
 	StartTime time.Time
@@ -111,8 +111,8 @@ func (c *ProducerConfig) applyDefaults() {
 	if c.Buffer.MaxBytes <= 0 {
 		c.Buffer.MaxBytes = DefaultBufferBytes
 	}
-	if c.TimecodeType == "" {
-		c.TimecodeType = FragmentTimecodeAbsolute
+	if c.FragmentTimecodeType == "" {
+		c.FragmentTimecodeType = FragmentTimecodeAbsolute
 	}
 	if c.EventBuffer <= 0 {
 		c.EventBuffer = 1024
@@ -158,7 +158,7 @@ type Producer struct {
 	w       writeState
 	buf     fragmentBuffer
 	events  eventRing
-	stats   Stats
+	stats   ProducerStats
 	lat     latencies
 	kick    chan struct{} // wakes the sender (capacity 1)
 	changed chan struct{} // closed and replaced when room or acknowledgements change
@@ -222,8 +222,8 @@ func checkProducerConfig(cfg *ProducerConfig) error {
 		return errors.New("media: ProducerConfig takes StreamName or StreamARN, not both")
 	case len(cfg.Tracks) == 0 || len(cfg.Tracks) > mkv.MaxTracks:
 		return fmt.Errorf("media: ProducerConfig needs 1 to %d tracks, got %d", mkv.MaxTracks, len(cfg.Tracks))
-	case cfg.TimecodeType != "" && cfg.TimecodeType != FragmentTimecodeAbsolute && cfg.TimecodeType != FragmentTimecodeRelative:
-		return fmt.Errorf("media: unknown TimecodeType %q", cfg.TimecodeType)
+	case cfg.FragmentTimecodeType != "" && cfg.FragmentTimecodeType != FragmentTimecodeAbsolute && cfg.FragmentTimecodeType != FragmentTimecodeRelative:
+		return fmt.Errorf("media: unknown FragmentTimecodeType %q", cfg.FragmentTimecodeType)
 	case cfg.KeepUntil != "" && cfg.KeepUntil != AckEventPersisted && cfg.KeepUntil != AckEventReceived:
 		return fmt.Errorf("media: KeepUntil must be PERSISTED or RECEIVED, got %q", cfg.KeepUntil)
 	}

@@ -130,8 +130,8 @@ func (p *Producer) NextEvent(ctx context.Context) (ProducerEvent, error) {
 	}
 }
 
-// Stats are a Producer's counters.
-type Stats struct {
+// ProducerStats are a Producer's counters.
+type ProducerStats struct {
 	FramesWritten int64 // frames given to WriteFrame
 	BytesWritten  int64 // bytes given to WriteFrame
 	FramesDropped int   // frames that could not start a fragment (before a key frame)
@@ -169,7 +169,7 @@ type LatencyPercentiles struct {
 }
 
 // Stats returns a snapshot of the producer's counters.
-func (p *Producer) Stats() Stats {
+func (p *Producer) Stats() ProducerStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.stats

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/kvsgo/sdk/internal/backoff"
 )
 
 // conn is one PutMedia connection of a producer.
@@ -71,7 +72,7 @@ func (p *Producer) run() {
 			continue
 		}
 		failures++
-		if sleepCtx(p.ctx, p.backoff(failures)) != nil {
+		if backoff.Sleep(p.ctx, p.backoff(failures)) != nil {
 			return
 		}
 	}
@@ -80,22 +81,7 @@ func (p *Producer) run() {
 // backoff returns the delay before reconnection attempt n: full jitter over base × 2ⁿ⁻¹,
 // capped.
 func (p *Producer) backoff(n int) time.Duration {
-	ceiling := p.cfg.RetryMaxDelay
-	if n < 30 {
-		ceiling = min(ceiling, p.cfg.RetryBaseDelay<<(n-1))
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return backoff.Policy{Base: p.cfg.RetryBaseDelay, Max: p.cfg.RetryMaxDelay}.Delay(n)
 }
 
 // waitForWork blocks until a fragment waits to be sent, and flushes idle fragments meanwhile. It
@@ -151,7 +137,7 @@ func (p *Producer) serve(c *conn) error {
 	go func() { defer wg.Done(); p.writeLoop(c) }()
 
 	out, err := p.client.PutMedia(ctx, &PutMediaInput{
-		StreamName: p.cfg.StreamName, StreamARN: p.cfg.StreamARN, FragmentTimecodeType: p.cfg.TimecodeType,
+		StreamName: p.cfg.StreamName, StreamARN: p.cfg.StreamARN, FragmentTimecodeType: p.cfg.FragmentTimecodeType,
 		ProducerStartTimestamp: p.cfg.StartTime, Body: pr,
 	})
 	if err != nil {

@@ -116,7 +116,7 @@ func TestRelativeTimecodes(t *testing.T) {
 	frames, _ := loadSamples(t, 4)
 	_, client, name := emulator(t, 24, fastLimits)
 	start := time.Date(2026, 11, 21, 19, 30, 0, 0, time.UTC)
-	produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start, TimecodeType: media.FragmentTimecodeRelative}, frames)
+	produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start, FragmentTimecodeType: media.FragmentTimecodeRelative}, frames)
 	frags := consumeAll(t, client, name)
 	if frags[1].Timecode != 2000 || !frags[1].ProducerTimestamp.Equal(start.Add(2*time.Second)) {
 		t.Errorf("fragment 1: timecode %d, producer timestamp %v", frags[1].Timecode, frags[1].ProducerTimestamp)

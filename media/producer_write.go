@@ -122,7 +122,7 @@ func (w *writeState) timecode(f Frame) (int64, error) {
 	if at.IsZero() {
 		at = w.cfg.StartTime.Add(f.Timestamp)
 	}
-	if w.cfg.TimecodeType == FragmentTimecodeAbsolute {
+	if w.cfg.FragmentTimecodeType == FragmentTimecodeAbsolute {
 		return at.UnixMilli(), nil
 	}
 	tc := at.Sub(w.cfg.StartTime).Milliseconds()

@@ -32,11 +32,11 @@ const (
 const (
 	// DefaultKeepaliveInterval is how often a connection is pinged; the KVS C SDK pings every 10 s.
 	DefaultKeepaliveInterval = 10 * time.Second
-	// DefaultReconnectBaseDelay is the base of the reconnect backoff: attempt n waits a random
-	// time up to min(DefaultReconnectMaxDelay, DefaultReconnectBaseDelay × 2ⁿ).
-	DefaultReconnectBaseDelay = 100 * time.Millisecond
-	// DefaultReconnectMaxDelay caps the reconnect backoff, as in the KVS C producer.
-	DefaultReconnectMaxDelay = 10 * time.Second
+	// DefaultRetryBaseDelay is the base of the reconnect backoff (Options.RetryBaseDelay):
+	// attempt n waits a random time up to min(DefaultRetryMaxDelay, DefaultRetryBaseDelay × 2ⁿ).
+	DefaultRetryBaseDelay = 100 * time.Millisecond
+	// DefaultRetryMaxDelay caps the reconnect backoff, as in the KVS C producer.
+	DefaultRetryMaxDelay = 10 * time.Second
 	// DefaultMaxConnectionAge is when a connection is replaced by a fresh one; the service ends
 	// connections after one hour.
 	DefaultMaxConnectionAge = 50 * time.Minute
@@ -63,14 +63,16 @@ type Options struct {
 	// pings when negative.
 	KeepaliveInterval time.Duration
 
-	// ReconnectBaseDelay is the base of the backoff between reconnect attempts after a
-	// connection is lost: attempt n waits a random duration in [0, min(ReconnectMaxDelay,
-	// ReconnectBaseDelay × 2ⁿ)). DefaultReconnectBaseDelay when zero.
-	ReconnectBaseDelay time.Duration
-	// ReconnectMaxDelay caps the backoff between reconnect attempts; a connection that stayed
+	// RetryBaseDelay is the base of the backoff between reconnect attempts after a
+	// connection is lost: attempt n (0 for the first) waits a random duration in
+	// [0, min(RetryMaxDelay, RetryBaseDelay × 2ⁿ)]. DefaultRetryBaseDelay when zero. The media
+	// Producer and Consumer name their reconnect backoff the same way; the Retryer of Options
+	// governs the attempts of each single HTTPS request instead.
+	RetryBaseDelay time.Duration
+	// RetryMaxDelay caps the backoff between reconnect attempts; a connection that stayed
 	// open this long counts as stable and the backoff starts over after it ends.
-	// DefaultReconnectMaxDelay when zero.
-	ReconnectMaxDelay time.Duration
+	// DefaultRetryMaxDelay when zero.
+	RetryMaxDelay time.Duration
 
 	// MaxConnectionAge is how long a signaling connection is used before it is replaced by a
 	// freshly signed one; the service closes connections after one hour. DefaultMaxConnectionAge
@@ -123,11 +125,11 @@ func (o Options) withDefaults() Options {
 	if o.KeepaliveInterval == 0 {
 		o.KeepaliveInterval = DefaultKeepaliveInterval
 	}
-	if o.ReconnectBaseDelay <= 0 {
-		o.ReconnectBaseDelay = DefaultReconnectBaseDelay
+	if o.RetryBaseDelay <= 0 {
+		o.RetryBaseDelay = DefaultRetryBaseDelay
 	}
-	if o.ReconnectMaxDelay <= 0 {
-		o.ReconnectMaxDelay = DefaultReconnectMaxDelay
+	if o.RetryMaxDelay <= 0 {
+		o.RetryMaxDelay = DefaultRetryMaxDelay
 	}
 	if o.MaxConnectionAge <= 0 {
 		o.MaxConnectionAge = DefaultMaxConnectionAge

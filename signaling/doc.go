@@ -61,8 +61,8 @@
 // of it: it pings every Options.KeepaliveInterval, replaces the connection before
 // Options.MaxConnectionAge, reconnects at once after GO_AWAY, fetches new ICE servers and
 // reconnects after RECONNECT_ICE_SERVER, and after an unexpected close reconnects with
-// exponential backoff and full jitter (Options.ReconnectBaseDelay × 2ⁿ, capped at
-// Options.ReconnectMaxDelay), signing every connection afresh (a presigned URL is valid for five
+// exponential backoff and full jitter (Options.RetryBaseDelay × 2ⁿ, capped at
+// Options.RetryMaxDelay), signing every connection afresh (a presigned URL is valid for five
 // minutes). Messages sent meanwhile wait in the send queue and are written, in order, once a
 // connection is open; a message whose write fails is written again. A message the service
 // accepted on a connection that then broke can still be lost: the protocol has no

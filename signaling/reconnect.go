@@ -6,11 +6,11 @@ package signaling
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
 
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/internal/dataplane"
 	"github.com/kvsgo/sdk/internal/rpc"
 )
@@ -33,7 +33,7 @@ func (c *Conn) run(s *session) {
 			c.stop(ErrClosed)
 			return
 		}
-		if time.Since(s.started) >= c.opts.ReconnectMaxDelay {
+		if time.Since(s.started) >= c.opts.RetryMaxDelay {
 			attempt = 0 // the connection was stable: start the backoff over
 		}
 		if s.err != nil {
@@ -63,7 +63,7 @@ func (c *Conn) run(s *session) {
 func (c *Conn) reconnect(attempt int, planned bool) (*session, int, error) {
 	for ; ; attempt++ {
 		if !planned || attempt > 0 {
-			if err := rpc.Sleep(c.ctx, c.backoff(attempt)); err != nil {
+			if err := backoff.Sleep(c.ctx, c.backoff(attempt)); err != nil {
 				return nil, attempt, ErrClosed
 			}
 		}
@@ -82,15 +82,10 @@ func (c *Conn) reconnect(attempt int, planned bool) (*session, int, error) {
 	}
 }
 
-// backoff returns the wait before reconnect attempt n: a random duration in
-// [0, min(max, base × 2ⁿ)) ("full jitter").
+// backoff returns the wait before reconnect attempt n (0 for the first): a random duration in
+// [0, min(RetryMaxDelay, RetryBaseDelay × 2ⁿ)] ("full jitter").
 func (c *Conn) backoff(n int) time.Duration {
-	limit := c.opts.ReconnectBaseDelay
-	for i := 0; i < n && limit < c.opts.ReconnectMaxDelay; i++ {
-		limit *= 2
-	}
-	limit = min(limit, c.opts.ReconnectMaxDelay)
-	return rand.N(limit)
+	return backoff.Policy{Base: c.opts.RetryBaseDelay, Max: c.opts.RetryMaxDelay}.Delay(n + 1)
 }
 
 // refetchICE replaces the cached ICE servers after RECONNECT_ICE_SERVER. A failure is logged;

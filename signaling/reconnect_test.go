@@ -40,7 +40,7 @@ func recvN(t *testing.T, c *fakeConn, n int) []string {
 func TestGoAwayReconnectsAtOnceWithoutLosingMessages(t *testing.T) {
 	fs := newFakeService(t)
 	master := connect(t, fs.client(func(o *signaling.Options) {
-		o.ReconnectBaseDelay, o.ReconnectMaxDelay = time.Hour, time.Hour // only a prompt reconnect passes
+		o.RetryBaseDelay, o.RetryMaxDelay = time.Hour, time.Hour // only a prompt reconnect passes
 	}), signaling.RoleMaster, "")
 	old := fs.next(t)
 	lookups, _, _ := fs.counts()

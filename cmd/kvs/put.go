@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/kvsgo/sdk/internal/rpc"
+	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/media"
 )
@@ -209,7 +209,7 @@ func (u *upload) send(ctx context.Context, src frameSource, name string) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		if u.o.realtime {
-			if err := rpc.Sleep(ctx, time.Until(start.Add(f.Timestamp))); err != nil {
+			if err := backoff.Sleep(ctx, time.Until(start.Add(f.Timestamp))); err != nil {
 				return nil // interrupted
 			}
 		}
@@ -277,7 +277,7 @@ func describeKeep(keep media.AckEventType) string {
 }
 
 // counts sums up the upload: frames (and those dropped), fragments safe, bytes.
-func (u *upload) counts(st media.Stats) string {
+func (u *upload) counts(st media.ProducerStats) string {
 	safe := st.FragmentsPersisted
 	if u.keepUntil == media.AckEventReceived {
 		safe = st.FragmentsReceived

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/kvsgo/sdk/internal/backoff"
 )
 
 // UnsignedPayload is the SigV4 payload hash of a request whose body is not hashed, used for
@@ -113,7 +115,7 @@ func (c *Config) send(ctx context.Context, r *Request) (*http.Response, error) {
 			return nil, errors.Join(err, delayErr)
 		}
 		c.logf(logging.Debug, "%s: attempt %d failed (%v), retrying in %v", r.Operation, attempt, err, delay)
-		if err := Sleep(ctx, delay); err != nil {
+		if err := backoff.Sleep(ctx, delay); err != nil {
 			return nil, &smithy.CanceledError{Err: err}
 		}
 	}

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -231,11 +231,8 @@ func (e *exporter) fetch(ctx context.Context, batch []Fragment) ([]*media.Fragme
 			e.mu.Lock()
 			e.out.Retries++
 			e.mu.Unlock()
-			ceiling := min(10*time.Second, 100*time.Millisecond<<(attempt-1))
-			select {
-			case <-time.After(time.Duration(rand.Int64N(int64(ceiling) + 1))):
-			case <-ctx.Done():
-				return nil, ctx.Err()
+			if err := backoff.Sleep(ctx, backoff.Policy{}.Delay(attempt)); err != nil {
+				return nil, err
 			}
 		}
 		if err := e.limiter.Wait(ctx); err != nil {

@@ -170,29 +170,33 @@ func run(ctx context.Context, out io.Writer, o options) error {
 	return errors.Join(err, cerr)
 }
 
-// consume processes fragments until ctx ends.
+// consume processes fragments until ctx ends. A fragment taken is finished even when ctx ends
+// meanwhile (within processTimeout), so that an interrupted worker checkpoints it before it
+// hands its streams over.
 func consume(ctx context.Context, w *group.Worker, images *archived.Client, o options, printf func(string, ...any)) error {
 	for {
 		d, err := w.Next(ctx)
 		if err != nil {
 			return err
 		}
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), processTimeout)
 		f := d.Fragment
 		saved := ""
 		if o.out != "" && f.Err == nil {
-			if saved, err = saveImage(ctx, images, d.Stream, f, o.out); err != nil {
+			if saved, err = saveImage(pctx, images, d.Stream, f, o.out); err != nil {
 				printf("worker=%s stream=%s fragment=%s image-error=%q\n", w.ID(), d.Stream, f.Number, err)
 			}
 		}
 		printf("processed worker=%s stream=%s fragment=%s frames=%d image=%s\n", w.ID(), d.Stream, f.Number, len(f.Frames), saved)
-		if err := d.Done(ctx); err != nil && !errors.Is(err, group.ErrLeaseLost) {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
+		if err := d.Done(pctx); err != nil && !errors.Is(err, group.ErrLeaseLost) {
 			printf("worker=%s stream=%s checkpoint-error=%q\n", w.ID(), d.Stream, err)
 		}
+		cancel()
 	}
 }
+
+// processTimeout bounds the processing of one fragment.
+const processTimeout = 30 * time.Second
 
 // saveImage writes the image of the fragment's first frame (GetImages at its producer time).
 func saveImage(ctx context.Context, client *archived.Client, stream string, f *media.Fragment, dir string) (string, error) {

@@ -44,20 +44,26 @@ func OpenFileStore(path string) (*FileStore, error) {
 // Path returns the file of the store.
 func (s *FileStore) Path() string { return s.path }
 
+// open opens the database, waiting for another process's operation to end: at most
+// lockTimeout, and no longer than ctx lasts (checked every lockPoll).
 func (s *FileStore) open(ctx context.Context) (*bolt.DB, error) {
-	timeout := s.lockTimeout
-	if d, ok := ctx.Deadline(); ok {
-		timeout = min(timeout, time.Until(d))
+	deadline := time.Now().Add(s.lockTimeout)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		db, err := bolt.Open(s.path, 0o644, &bolt.Options{Timeout: lockPoll})
+		switch {
+		case err == nil:
+			return db, nil
+		case !errors.Is(err, bolt.ErrTimeout) || time.Now().After(deadline):
+			return nil, fmt.Errorf("group: opening the lease file %s: %w", s.path, err)
+		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	db, err := bolt.Open(s.path, 0o644, &bolt.Options{Timeout: max(timeout, time.Millisecond)})
-	if err != nil {
-		return nil, fmt.Errorf("group: opening the lease file %s: %w", s.path, err)
-	}
-	return db, nil
 }
+
+// lockPoll is how often a wait for the file's lock checks its context.
+const lockPoll = 25 * time.Millisecond
 
 func (s *FileStore) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	s.mu.Lock()

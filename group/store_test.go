@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/kvsgo/sdk/internal/motoserver"
 )
 
@@ -151,5 +153,31 @@ func TestFileStoreConcurrentTakes(t *testing.T) {
 		if len(won[l.Stream]) != 1 {
 			t.Errorf("stream %s taken by %v, want exactly one worker", l.Stream, won[l.Stream])
 		}
+	}
+}
+
+// TestFileStoreHonoursContext: an operation waiting for another process's lock on the file
+// returns promptly when its context ends.
+func TestFileStoreHonoursContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leases.db")
+	s, err := OpenFileStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := bolt.Open(path, 0o644, nil) // another process, holding the lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ListLeases(ctx, "g")
+		done <- err
+	}()
+	time.AfterFunc(30*time.Millisecond, cancel) // the operation cannot succeed before: the file is locked
+	start := time.Now()
+	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > 2*time.Second {
+		t.Fatalf("ListLeases with the file locked and the context canceled: %v after %s", err, time.Since(start))
 	}
 }

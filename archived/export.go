@@ -22,6 +22,8 @@ type ExportInput struct {
 	StreamName, StreamARN string
 	// Selector is the clock and the range of fragment start times to export.
 	Selector FragmentSelector
+	// Format is the container written: ExportFormatMKV (the default) or ExportFormatMP4.
+	Format ExportFormat
 	// Deduplicate keeps one fragment per producer timestamp, the one ingested last, as
 	// FragmentRange.Deduplicate does.
 	Deduplicate bool
@@ -41,6 +43,19 @@ type ExportInput struct {
 	// called Export.
 	Progress func(ExportProgress)
 }
+
+// ExportFormat is the container [Client.Export] writes.
+type ExportFormat string
+
+// Export formats.
+const (
+	// ExportFormatMKV is one Matroska document: the tracks of the first fragment, then one
+	// cluster per fragment, its frames as stored. Any codec.
+	ExportFormatMKV ExportFormat = "mkv"
+	// ExportFormatMP4 is fragmented MP4 (an init segment, then one moof and mdat per fragment),
+	// for H.264 video and AAC audio tracks.
+	ExportFormatMP4 ExportFormat = "mp4"
+)
 
 // ExportProgress is how far an export got.
 type ExportProgress struct {
@@ -85,6 +100,13 @@ func (c *Client) Export(ctx context.Context, in *ExportInput, w io.Writer, optFn
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
 	}
+	switch cfg.Format {
+	case "":
+		cfg.Format = ExportFormatMKV
+	case ExportFormatMKV, ExportFormatMP4:
+	default:
+		return nil, fmt.Errorf("archived: ExportInput.Format %q: want %q or %q", cfg.Format, ExportFormatMKV, ExportFormatMP4)
+	}
 	frags, err := c.FragmentsInRange(ctx, FragmentRange{StreamName: in.StreamName, StreamARN: in.StreamARN, Selector: in.Selector,
 		SortBy: FragmentSelectorTypeProducerTimestamp, Deduplicate: in.Deduplicate}, optFns...)
 	if err != nil {
@@ -128,10 +150,17 @@ type exporter struct {
 	limiter *rate.Limiter
 	mu      sync.Mutex // guards the call counts
 	out     ExportOutput
-	mw      *mkv.Writer
+	sink    sink
 	tracks  []mkv.TrackEntry
 	scale   uint64
 	length  time.Duration // of the range, as listed: the document's Duration
+}
+
+// sink is the container an export writes.
+type sink interface {
+	// fragment writes one fragment; close ends the file.
+	fragment(f *media.Fragment) error
+	close() error
 }
 
 // batchResult is a fetched batch, or why it could not be.
@@ -198,8 +227,8 @@ func (e *exporter) run(ctx context.Context, all [][]Fragment, w io.Writer) error
 			}
 		}
 	}
-	if e.mw != nil {
-		if err := e.mw.Close(); err != nil {
+	if e.sink != nil {
+		if err := e.sink.close(); err != nil {
 			return e.stopped(err)
 		}
 	}
@@ -281,20 +310,23 @@ func (e *exporter) call(ctx context.Context, numbers []string, got map[string]*m
 	return errors.Join(errs...)
 }
 
-// write appends one fragment to the document, starting it at the first fragment.
+// write appends one fragment to the file, starting it at the first fragment.
 func (e *exporter) write(w io.Writer, f *media.Fragment) error {
-	if e.mw == nil {
+	if e.sink == nil {
 		e.scale = f.TimecodeScale
 		if e.scale == 0 {
 			e.scale = mkv.DefaultTimecodeScale
 		}
 		e.tracks = f.Tracks
-		mw, err := mkv.NewWriter(w, mkv.WriterOptions{
-			Info: mkv.Info{TimecodeScale: e.scale, Duration: float64(e.length) / float64(e.scale)}, Tracks: f.Tracks})
+		var err error
+		if e.in.Format == ExportFormatMP4 {
+			e.sink, err = newMP4Sink(w, f.Tracks)
+		} else {
+			e.sink, err = newMKVSink(w, f.Tracks, e.scale, e.length)
+		}
 		if err != nil {
 			return fmt.Errorf("fragment %s: %w", f.Number, err)
 		}
-		e.mw = mw
 		e.out.Start = f.ProducerTimestamp
 	}
 	if f.TimecodeScale != 0 && f.TimecodeScale != e.scale || !sameTracks(f.Tracks, e.tracks) {
@@ -303,20 +335,14 @@ func (e *exporter) write(w io.Writer, f *media.Fragment) error {
 	if f.Timecode < 0 {
 		return nil // no cluster: nothing to play
 	}
-	if err := e.mw.StartCluster(f.Timecode); err != nil {
+	if err := e.sink.fragment(f); err != nil {
 		return fmt.Errorf("fragment %s: %w", f.Number, err)
 	}
 	var end time.Duration
 	for _, fr := range f.Frames {
-		if err := e.mw.WriteFrame(mkv.Frame{Track: fr.Track, Timecode: int64(fr.Timestamp) / int64(e.scale), Keyframe: fr.Keyframe, Data: fr.Data}); err != nil {
-			return fmt.Errorf("fragment %s: %w", f.Number, err)
-		}
 		e.out.Frames++
 		e.out.Bytes += int64(len(fr.Data))
 		end = max(end, fr.Timestamp-time.Duration(f.Timecode)*time.Duration(e.scale))
-	}
-	if err := e.mw.EndCluster(); err != nil {
-		return fmt.Errorf("fragment %s: %w", f.Number, err)
 	}
 	e.out.Fragments++
 	e.out.End = f.ProducerTimestamp.Add(end)
@@ -325,6 +351,35 @@ func (e *exporter) write(w io.Writer, f *media.Fragment) error {
 	}
 	return nil
 }
+
+// mkvSink writes one Matroska document.
+type mkvSink struct {
+	mw    *mkv.Writer
+	scale int64
+}
+
+func newMKVSink(w io.Writer, tracks []mkv.TrackEntry, scale uint64, length time.Duration) (*mkvSink, error) {
+	mw, err := mkv.NewWriter(w, mkv.WriterOptions{
+		Info: mkv.Info{TimecodeScale: scale, Duration: float64(length) / float64(scale)}, Tracks: tracks})
+	if err != nil {
+		return nil, err
+	}
+	return &mkvSink{mw: mw, scale: int64(scale)}, nil
+}
+
+func (s *mkvSink) fragment(f *media.Fragment) error {
+	if err := s.mw.StartCluster(f.Timecode); err != nil {
+		return err
+	}
+	for _, fr := range f.Frames {
+		if err := s.mw.WriteFrame(mkv.Frame{Track: fr.Track, Timecode: int64(fr.Timestamp) / s.scale, Keyframe: fr.Keyframe, Data: fr.Data}); err != nil {
+			return err
+		}
+	}
+	return s.mw.EndCluster()
+}
+
+func (s *mkvSink) close() error { return s.mw.Close() }
 
 // sameTracks reports whether two fragments' tracks are one document's.
 func sameTracks(a, b []mkv.TrackEntry) bool {

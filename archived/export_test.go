@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -179,5 +180,39 @@ func TestExportEmptyRange(t *testing.T) {
 	var buf bytes.Buffer
 	if _, err := client.Export(context.Background(), &archived.ExportInput{StreamName: "camera", Selector: sel}, &buf); err == nil || buf.Len() != 0 {
 		t.Fatalf("export of an empty range: %v, %d bytes", err, buf.Len())
+	}
+}
+
+// TestExportMP4 exports 30 minutes as fragmented MP4: ffprobe reads every frame and the whole
+// duration.
+func TestExportMP4(t *testing.T) {
+	ffprobe, err := exec.LookPath("ffprobe")
+	if err != nil {
+		wiretest.Skip(t, "ffprobe is not installed (apt-get install ffmpeg)")
+	}
+	_, client, frames := longStream(t, 30*time.Minute)
+	path := filepath.Join(t.TempDir(), "export.mp4")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Export(context.Background(), &archived.ExportInput{StreamName: "camera", Selector: wholeRange(), Format: archived.ExportFormatMP4}, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := exec.Command(ffprobe, "-v", "error", "-count_packets", "-show_entries", "stream=codec_name,nb_read_packets:format=duration",
+		"-of", "csv=p=0", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, raw)
+	}
+	if got, want := string(raw), fmt.Sprintf("h264,%d\n1800.000000\n", frames); got != want {
+		t.Fatalf("ffprobe reads %q, want %q", got, want)
+	}
+	var buf bytes.Buffer
+	if _, err := client.Export(context.Background(), &archived.ExportInput{StreamName: "camera", Selector: wholeRange(), Format: "avi"}, &buf); err == nil {
+		t.Fatal("an unknown format is accepted")
 	}
 }

@@ -14,10 +14,11 @@ import (
 var exportCommand = &command{
 	name:    "export",
 	group:   groupArchived,
-	usage:   "kvs export --stream NAME --from TIME [--to TIME] [--clock server|producer] [--parallel N] -o FILE|-",
-	summary: "download a time range of any length as one MKV file (GetMediaForFragmentList)",
+	usage:   "kvs export --stream NAME --from TIME [--to TIME] [--clock server|producer] [--parallel N] [--format mkv|mp4] -o FILE|-",
+	summary: "download a time range of any length as one MKV or MP4 file (GetMediaForFragmentList)",
 	doc: `Downloads the fragments of a stream that start between --from and --to (now by default) and
-writes them, in order, as one Matroska file to -o: a FILE, or - for standard output when that is
+writes them, in order, as one Matroska file, or fragmented MP4 for H.264 and AAC (--format mp4,
+the default for a FILE ending in .mp4), to -o: a FILE, or - for standard output when that is
 not a terminal. Unlike kvs clip it has no limit of size or fragment count: it lists the range
 (ListFragments), then fetches the media with --parallel GetMediaForFragmentList calls at once,
 at most 5 calls a second (the service's limit per stream), retrying failed calls. A progress bar
@@ -34,6 +35,7 @@ kvs export --stream camera-1 --clock producer --from 2026-11-21T10:00:00Z --to +
 			"export the fragments that start at or before `TIME`")
 		fs.StringVar(&o.output, "o", "", "write the MKV to `FILE` (required; - for standard output)")
 		fs.IntVar(&o.parallel, "parallel", 4, "run `N` GetMediaForFragmentList calls at once")
+		fs.StringVar(&o.format, "format", "", "write `FORMAT`: mkv (any codec) or mp4 (fragmented MP4, H.264 and AAC); by default mp4 when FILE ends in .mp4, else mkv")
 		fs.BoolVar(&o.quiet, "q", false, "print no progress or summary")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
@@ -49,6 +51,7 @@ type exportOptions struct {
 	stream, output string
 	r              timeRange
 	parallel       int
+	format         string
 	quiet          bool
 }
 
@@ -62,6 +65,15 @@ func export(ctx context.Context, e *env, o *exportOptions) error {
 	}
 	if o.parallel < 1 {
 		return usagef("--parallel %d: want at least 1", o.parallel)
+	}
+	format := archived.ExportFormat(o.format)
+	switch {
+	case o.format == "" && strings.HasSuffix(strings.ToLower(o.output), ".mp4"):
+		format = archived.ExportFormatMP4
+	case o.format == "":
+		format = archived.ExportFormatMKV
+	case format != archived.ExportFormatMKV && format != archived.ExportFormatMP4:
+		return usagef("--format %q: want mkv or mp4", o.format)
 	}
 	sel, err := o.r.selector(time.Now(), 0)
 	if err != nil {
@@ -82,7 +94,7 @@ func export(ctx context.Context, e *env, o *exportOptions) error {
 		defer mu.Unlock()
 		return "kvs export: " + progressBar(progress), progress.Bytes
 	})
-	result, err := client.Export(ctx, &archived.ExportInput{StreamName: o.stream, Selector: sel, Concurrency: o.parallel,
+	result, err := client.Export(ctx, &archived.ExportInput{StreamName: o.stream, Selector: sel, Concurrency: o.parallel, Format: format,
 		Progress: func(p archived.ExportProgress) {
 			mu.Lock()
 			progress = p

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,12 +34,24 @@ func TestExport(t *testing.T) {
 	if got := strings.TrimSpace(string(out)); got != "video,300\naudio,470" {
 		t.Errorf("ffprobe reads %q, want video,300 and audio,470", got)
 	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatal(err)
+	mp4Path := filepath.Join(t.TempDir(), "export.mp4")
+	kvsRun(t, inv, "export", "--stream", "s", "--clock", "producer", "--from", flagTime(frags[0].ProducerTimestamp), "--to", "+1m",
+		"-o", mp4Path, "-q").mustSucceed(t)
+	out, err = exec.Command(ffprobe, "-v", "error", "-count_frames", "-show_entries", "stream=codec_name,nb_read_frames:format=format_name,duration",
+		"-of", "csv=p=0", mp4Path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 3 || lines[0] != "h264,300" || lines[1] != "aac,470" || !strings.Contains(lines[2], "mov,mp4") {
+		t.Errorf("ffprobe decodes the MP4 export as %q, want 300 h264 frames and 470 aac frames", lines)
+	} else if d, _ := strconv.ParseFloat(lines[2][strings.LastIndex(lines[2], ",")+1:], 64); d < 9.9 || d > 10.2 {
+		t.Errorf("the MP4 export lasts %v s, want about 10", d)
 	}
 	kvsRun(t, inv, "export", "--stream", "s", "--from", "-3h", "--to", "-2h", "-o", filepath.Join(t.TempDir(), "none.mkv")).mustFail(t, 1,
 		"no fragments in the range")
 	kvsRun(t, inv, "export", "--stream", "s", "--from", "-1m", "--parallel", "0", "-o", path).mustFail(t, 2, "--parallel 0")
+	kvsRun(t, inv, "export", "--stream", "s", "--from", "-1m", "--format", "avi", "-o", path).mustFail(t, 2, `--format "avi"`)
 }
 
 func TestProgressBar(t *testing.T) {

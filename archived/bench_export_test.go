@@ -51,6 +51,7 @@ func BenchmarkExport(b *testing.B) {
 		in   archived.ExportInput
 	}{
 		{"impl=export", archived.ExportInput{}},
+		{"impl=export-mp4", archived.ExportInput{Format: archived.ExportFormatMP4}},
 		{"impl=export-1MB-batches", archived.ExportInput{BatchBytes: 1 << 20}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {

@@ -28,8 +28,9 @@
 // each round a worker computes its share, the number of leases divided by the number of live
 // workers, rounded up; below it, it takes expired leases, and when there are none it asks the
 // most loaded worker for one (a pending owner on the lease), which that worker hands over after
-// checkpointing. A dead worker's streams therefore move within the lease duration, plus up to
-// one renewal period for the others to notice.
+// checkpointing. A dead worker's streams therefore move within the lease duration plus up to two
+// renewal periods (its last renewal may precede its death by one, and the others notice the
+// expiry at their next round).
 //
 // # Stores
 //

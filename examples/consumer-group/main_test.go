@@ -161,7 +161,7 @@ const (
 
 // TestKillWorker runs three worker processes over twelve live streams, kills one with SIGKILL
 // while the streams are being written, and checks the group's promises: its streams move to
-// the others within the lease timeout (plus one lease-loop period to notice), every fragment
+// the others within the lease timeout (plus up to two lease-loop periods to notice), every fragment
 // is processed, and the only duplicates are the fragments the dead worker processed after its
 // last checkpoint.
 func TestKillWorker(t *testing.T) {
@@ -379,8 +379,12 @@ func killTest(t *testing.T, store string, extra []string) {
 	dups, allowed := countDuplicates(t, lines, victim, victimStreams)
 	t.Logf("figures: streams=%d workers=%d fragments=%d killed=%s (held %d streams) reassignment=%s (lease %s) gaps=0 duplicates=%d (allowed: %d processed after the dead worker's last checkpoints, %.1f per reassigned stream)",
 		streams, workers, total, victim, len(victimStreams), reassign.Round(time.Millisecond), lease, dups, allowed, float64(dups)/float64(len(victimStreams)))
-	if reassign > lease+2*lease/3+time.Second {
-		t.Errorf("reassignment took %s, want within the lease duration %s plus the lease loop's period", reassign, lease)
+	// The dead worker renewed at most one lease-loop period (lease/3) before it died; the
+	// others saw that renewal within a period, and take the lease in the first round a lease
+	// duration after: reassignment is at most the lease duration plus two periods (and the
+	// time to start reading, on a loaded machine).
+	if period := lease / 3; reassign > lease+2*period+time.Second {
+		t.Errorf("reassignment took %s, want within the lease duration %s plus two lease-loop periods", reassign, lease)
 	}
 }
 

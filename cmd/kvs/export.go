@@ -33,7 +33,7 @@ kvs export --stream camera-1 --clock producer --from 2026-11-21T10:00:00Z --to +
 		o.r = timeRange{to: "now"}
 		o.r.register(fs, "export the fragments that start at or after `TIME` (required)",
 			"export the fragments that start at or before `TIME`")
-		fs.StringVar(&o.output, "o", "", "write the MKV to `FILE` (required; - for standard output)")
+		fs.StringVar(&o.output, "o", "", "write the export to `FILE` (required; - for standard output)")
 		fs.IntVar(&o.parallel, "parallel", 4, "run `N` GetMediaForFragmentList calls at once")
 		fs.StringVar(&o.format, "format", "", "write `FORMAT`: mkv (any codec) or mp4 (fragmented MP4, H.264 and AAC); by default mp4 when FILE ends in .mp4, else mkv")
 		fs.BoolVar(&o.quiet, "q", false, "print no progress or summary")

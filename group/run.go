@@ -62,20 +62,35 @@ func (r *run) read(ctx context.Context) {
 			go func() { _ = r.handOff(context.Background()) }()
 			return
 		}
-		if err := r.waitFresh(ctx); err != nil {
-			return
-		}
 		d := &Delivery{Stream: r.stream, Fragment: f, run: r}
 		r.mu.Lock()
 		r.pending = append(r.pending, d)
 		r.mu.Unlock()
-		select {
-		case w.deliveries <- d:
-		case <-ctx.Done():
+		if !r.deliver(ctx, d) {
 			r.mu.Lock()
 			r.pending = r.pending[:len(r.pending)-1]
 			r.mu.Unlock()
 			return
+		}
+	}
+}
+
+// deliver hands d to Next while the lease is fresh (see waitFresh), and reports whether it did;
+// it gives up when ctx ends.
+func (r *run) deliver(ctx context.Context, d *Delivery) bool {
+	for {
+		if err := r.waitFresh(ctx); err != nil {
+			return false
+		}
+		stale := time.NewTimer(r.freshFor())
+		select {
+		case r.w.deliveries <- d:
+			stale.Stop()
+			return true
+		case <-ctx.Done():
+			stale.Stop()
+			return false
+		case <-stale.C: // renewals are late: wait for one before handing d out
 		}
 	}
 }
@@ -85,12 +100,8 @@ func (r *run) read(ctx context.Context) {
 // renewals are late (a stalled process, a slow store) stops handing out fragments before its
 // lease can have moved, instead of processing alongside the next owner.
 func (r *run) waitFresh(ctx context.Context) error {
-	limit := r.w.cfg.LeaseDuration * 2 / 3
 	for {
-		r.mu.Lock()
-		age := time.Since(r.written)
-		r.mu.Unlock()
-		if age < limit {
+		if r.freshFor() > 0 {
 			return nil
 		}
 		select {
@@ -99,6 +110,14 @@ func (r *run) waitFresh(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// freshFor is how long the lease stays fresh: two thirds of the lease duration after its last
+// write.
+func (r *run) freshFor() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.w.cfg.LeaseDuration*2/3 - time.Since(r.written)
 }
 
 // done marks d processed and saves the checkpoint when due.

@@ -381,9 +381,10 @@ func killTest(t *testing.T, store string, extra []string) {
 		streams, workers, total, victim, len(victimStreams), reassign.Round(time.Millisecond), lease, dups, allowed, float64(dups)/float64(len(victimStreams)))
 	// The dead worker renewed at most one lease-loop period (lease/3) before it died; the
 	// others saw that renewal within a period, and take the lease in the first round a lease
-	// duration after: reassignment is at most the lease duration plus two periods (and the
-	// time to start reading, on a loaded machine).
-	if period := lease / 3; reassign > lease+2*period+time.Second {
+	// duration after: reassignment is at most the lease duration plus two periods, and the
+	// time to start reading and report it, which a loaded machine stretches (up to 1.3 s seen
+	// at a load average of 15; a lease duration allowed for it).
+	if period := lease / 3; reassign > lease+2*period+lease {
 		t.Errorf("reassignment took %s, want within the lease duration %s plus two lease-loop periods", reassign, lease)
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/internal/testclip"
 	"github.com/kvsgo/sdk/internal/wiretest"
-	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
@@ -25,53 +25,10 @@ import (
 // the server, a client and the number of frames stored.
 func longStream(t testing.TB, d time.Duration) (*kvstest.Server, *archived.Client, int) {
 	t.Helper()
-	srv, err := kvstest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv, control, mc := testclip.Emulator(t, "camera")
 	ctx := context.Background()
-	control := kvs.NewFromConfig(srv.Config())
-	if _, err := control.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "camera", DataRetentionInHours: 24}); err != nil {
-		t.Fatal(err)
-	}
-	video, err := os.ReadFile("testdata/testsrc-64x48-10fps-4s.h264")
+	frames, err := testclip.Store(ctx, mc, "camera", exampleStart, d)
 	if err != nil {
-		t.Fatal(err)
-	}
-	type au struct {
-		data []byte
-		key  bool
-	}
-	var clip []au
-	aus, err := media.NewAccessUnitReader(bytes.NewReader(video), media.CodecH264)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		data, key, err := aus.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		clip = append(clip, au{data, key})
-	}
-	mc := media.New(media.Options{Options: control.Options(), Control: control})
-	p, err := media.NewProducer(ctx, mc, media.ProducerConfig{StreamName: "camera",
-		Tracks: []media.TrackConfig{{Codec: media.CodecH264}}, StartTime: exampleStart, Buffer: media.BufferConfig{Policy: media.Block}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames := int(d / (100 * time.Millisecond))
-	for i := range frames {
-		a := clip[i%len(clip)]
-		if err := p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: time.Duration(i) * 100 * time.Millisecond, Keyframe: a.key, Data: a.data}); err != nil {
-			break // Close says why
-		}
-	}
-	if err := p.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return srv, archived.New(archived.Options{Options: control.Options(), Control: control}), frames

@@ -1,11 +1,8 @@
 package group_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,8 +11,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/kvsgo/sdk/group"
+	"github.com/kvsgo/sdk/internal/testclip"
 	"github.com/kvsgo/sdk/kvs"
-	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -25,41 +22,11 @@ var clipStart = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 // that stores the 4-second test clip (two fragments) in a stream, at clipStart plus offset.
 func emulator(t *testing.T, streams ...string) (*kvs.Client, *media.Client, func(stream string, offset time.Duration)) {
 	t.Helper()
-	srv, err := kvstest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	_, control, mc := testclip.Emulator(t, streams...)
 	ctx := context.Background()
-	control := kvs.NewFromConfig(srv.Config())
-	for _, s := range streams {
-		if _, err := control.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: s, DataRetentionInHours: 24}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	video, err := os.ReadFile("../archived/testdata/testsrc-64x48-10fps-4s.h264")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc := media.New(media.Options{Options: control.Options(), Control: control})
 	store := func(stream string, offset time.Duration) {
 		t.Helper()
-		p, err := media.NewProducer(ctx, mc, media.ProducerConfig{StreamName: stream, Tracks: []media.TrackConfig{{Codec: media.CodecH264}},
-			StartTime: clipStart.Add(offset)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		aus, _ := media.NewAccessUnitReader(bytes.NewReader(video), media.CodecH264)
-		for i := 0; ; i++ {
-			au, key, err := aus.Next()
-			if err == io.EOF {
-				break
-			}
-			if err := p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: time.Duration(i) * 100 * time.Millisecond, Keyframe: key, Data: au}); err != nil {
-				break
-			}
-		}
-		if err := p.Close(ctx); err != nil {
+		if _, err := testclip.Store(ctx, mc, stream, clipStart.Add(offset), 4*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}

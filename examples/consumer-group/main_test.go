@@ -417,7 +417,8 @@ func checkOwnership(t *testing.T, lines []line, victim string, killed time.Time)
 			switch e.kind {
 			case "acquired":
 				if owner != "" && !(owner == victim && e.at.After(killed)) {
-					t.Errorf("stream %s: %s acquired it (counter %d) while %s held it", s, e.worker, e.counter, owner)
+					t.Errorf("stream %s: %s acquired it (counter %d) while %s held it; the stream's lines:\n%s", s, e.worker, e.counter, owner,
+						streamLines(lines, s))
 				}
 				owner = e.worker
 			case "released", "lost":
@@ -430,6 +431,17 @@ func checkOwnership(t *testing.T, lines []line, victim string, killed time.Time)
 			}
 		}
 	}
+}
+
+// streamLines lists what the workers said about a stream, and their errors, in the order read.
+func streamLines(lines []line, stream string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		if l.fields["stream"] == stream || l.kind == "error" {
+			fmt.Fprintf(&b, "%s %s %s %v\n", l.at.Format("15:04:05.000"), l.worker, l.kind, l.fields)
+		}
+	}
+	return b.String()
 }
 
 // countDuplicates counts the fragments processed more than once, and how many duplicates the

@@ -19,21 +19,17 @@ import (
 	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
-// Start runs moto_server on a free port of 127.0.0.1 until the test ends and returns its URL.
-// It runs moto_server, or python3 -m moto.server when only the module is installed, and skips
-// the test when neither is (fails it under KVSGO_CI).
+// Start runs moto's server on a free port of 127.0.0.1 until the test ends and returns its URL.
+// It skips the test when python3 has no moto (fails it under KVSGO_CI).
+//
+// moto_server serves requests on many threads, and its DynamoDB conditional writes are then not
+// atomic: two UpdateItem calls with the same condition can both succeed, which DynamoDB never
+// allows (seen in the consumer-group tests, two workers taking one lease at once). So the
+// server runs moto's application on one thread, where each request completes before the next.
 func Start(t testing.TB) string {
 	t.Helper()
-	command := func(port int) *exec.Cmd {
-		return exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	}
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		if exec.Command("python3", "-c", "import moto.server").Run() != nil {
-			wiretest.Skip(t, "moto is not installed (pip install 'moto[server]')")
-		}
-		command = func(port int) *exec.Cmd {
-			return exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-		}
+	if exec.Command("python3", "-c", "import moto.server").Run() != nil {
+		wiretest.Skip(t, "moto is not installed for python3 (pip install 'moto[server]')")
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -41,7 +37,7 @@ func Start(t testing.TB) string {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	cmd := command(port)
+	cmd := exec.Command("python3", "-c", serve, strconv.Itoa(port))
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting moto_server: %v", err)
 	}
@@ -69,6 +65,15 @@ func Start(t testing.TB) string {
 		}
 	}
 }
+
+// serve runs moto's WSGI application as moto_server does, but on one thread (HTTP/1.0, one
+// request per connection, so an idle client connection does not hold the server).
+const serve = `
+import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+run_simple("127.0.0.1", int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)
+`
 
 // DynamoDB returns a DynamoDB client of the moto server at url.
 func DynamoDB(url string) *dynamodb.Client {

@@ -187,6 +187,17 @@
 // server-timestamp range's stream head, request-rate limits, and the eventual consistency of
 // ListFragments (a fragment is listed as soon as it is received).
 //
+// # Browsers
+//
+// Pages of any origin may call every endpoint, as the AWS SDK for JavaScript and the WebRTC
+// SDK's pages call the service: CORS preflights are answered without credentials, and answers
+// to requests with an Origin header let the page read them. The requests themselves are
+// authenticated as always. WithConsole mounts a web console (package
+// [github.com/kvsgo/sdk/kvstest/console], which kvslocal serves) at "/" of the control plane;
+// it is such a page, and learns who is connected to a signaling channel from
+// DescribeSignalingChannelActivity, an operation only the emulator has (POST
+// /emulator/describeSignalingChannelActivity, signed like the others).
+//
 // # What is not emulated
 //
 // The emulator keeps media in memory, for as long as it runs, whatever the retention period. It

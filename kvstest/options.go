@@ -5,6 +5,7 @@ package kvstest
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"time"
 )
@@ -28,6 +29,7 @@ type options struct {
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)
+	console      http.Handler // served at / and /console/ of the control plane (browser.go)
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

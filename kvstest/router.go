@@ -175,7 +175,9 @@ func (s *Server) handler(p plane) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
 		w.Header().Set("X-Amzn-Requestid", c.requestID)
-		s.serve(p, c)
+		if !s.answerBrowser(p, c) {
+			s.serve(p, c)
+		}
 		if s.opts.logf != nil {
 			op := c.op
 			if op == "" {

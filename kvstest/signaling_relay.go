@@ -49,6 +49,7 @@ type relay struct {
 	viewers map[string]*peer
 	held    []heldMessage
 	alexa   map[string]chan string // answers awaited by SendAlexaOfferToMaster, by sender client ID
+	relayed int64                  // messages of clients delivered to another client (signaling_activity.go)
 }
 
 // heldMessage is a message for the master kept until one connects.
@@ -145,8 +146,8 @@ func (r *relay) join(p *peer) *Error {
 	}
 	r.master = p
 	for _, h := range r.held {
-		if now.Before(h.expires) {
-			p.enqueue(h.frame)
+		if now.Before(h.expires) && p.enqueue(h.frame) {
+			r.relayed++
 		}
 	}
 	r.held = nil
@@ -206,7 +207,9 @@ func (r *relay) handle(from *peer, frame []byte) {
 		}
 		if !r.master.enqueue(out) {
 			r.refuseLocked(from, m.CorrelationID, "The MASTER is not reading its messages.")
+			return
 		}
+		r.relayed++
 		return
 	}
 	if w, ok := r.alexa[m.RecipientClientID]; ok && m.Type == signaling.MessageTypeSDPAnswer {
@@ -216,7 +219,9 @@ func (r *relay) handle(from *peer, frame []byte) {
 	}
 	if to := r.viewers[m.RecipientClientID]; to == nil || !to.enqueue(out) {
 		r.refuseLocked(from, m.CorrelationID, "The recipient "+m.RecipientClientID+" is not connected to the channel.")
+		return
 	}
+	r.relayed++
 }
 
 // hold keeps a message for the master. A newer SDP offer or answer from a viewer replaces the

@@ -10,7 +10,9 @@
 // GetSignalingChannelEndpoint return. Requests must be signed with the access key and secret
 // key it prints (-access-key, -secret-key) for its region (-region). It logs every request on
 // standard error (-quiet turns that off) and stops on SIGINT or SIGTERM. Media moves as fast as
-// the machine allows unless -service-rates paces it at the service's throughput limits.
+// the machine allows unless -service-rates paces it at the service's throughput limits. A web
+// console at the control-plane address (the "console" URL it prints, signed in with its
+// credentials) shows the streams and channels; -console=false turns it off.
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"syscall"
 
 	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/kvstest/console"
 )
 
 func main() {
@@ -47,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.DurationVar(&delays.StreamDelete, "delete-delay", 0, "how long deleted streams and channels stay DELETING")
 	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
 	quiet := flags.Bool("quiet", false, "do not log requests")
+	withConsole := flags.Bool("console", true, "serve the web console at / of the control-plane endpoint")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -65,6 +69,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	if *anyKey {
 		opts = append(opts, kvstest.WithAnyCredentials())
+	}
+	if *withConsole {
+		opts = append(opts, kvstest.WithConsole(console.Handler(console.Options{Region: *region})))
 	}
 	rates := "unpaced (-service-rates paces them like the service)"
 	if *serviceRates {
@@ -92,6 +99,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	fmt.Fprintf(stdout, "  access key   %s\n", *accessKey)
 	fmt.Fprintf(stdout, "  secret key   %s\n", *secretKey)
 	fmt.Fprintf(stdout, "  media rates  %s\n", rates)
+	if *withConsole {
+		fmt.Fprintf(stdout, "  console      %s\n", console.URL(s.URL, s.Credentials()))
+	}
 	fmt.Fprintf(stdout, "try:\n  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s aws kinesisvideo list-streams --endpoint-url %s\n",
 		*accessKey, *secretKey, s.Region, s.URL)
 	if f, ok := stdout.(interface{ Sync() error }); ok {

@@ -126,7 +126,7 @@ func parseSent(t *testing.T, conns []kvstest.PutMediaConnection, stream string) 
 		if int64(len(c.Body)) != c.Bytes {
 			t.Fatalf("captured %d of the %d bytes of a PutMedia body", len(c.Body), c.Bytes)
 		}
-		r := mkv.NewReader(bytes.NewReader(c.Body), mkv.ReaderOptions{})
+		r := mkv.NewReader(bytes.NewReader(c.Body))
 		for {
 			ev, err := r.Next()
 			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -405,7 +405,7 @@ func checkEventTagsCapture(t *testing.T, conns []kvstest.PutMediaConnection, str
 		if c.StreamName != stream {
 			continue
 		}
-		r := mkv.NewReader(bytes.NewReader(c.Body), mkv.ReaderOptions{})
+		r := mkv.NewReader(bytes.NewReader(c.Body))
 		start := int64(-1)
 		for {
 			ev, err := r.Next()

@@ -56,7 +56,7 @@ func (s *Server) putMedia(c *call) {
 	record := s.addPutMediaConnection(req.stream.name, c, req.connectionAt)
 	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
 	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
-	in.reader = mkv.NewReader(in.body, mkv.ReaderOptions{Limits: mkv.Limits{MaxElementSize: lim.MaxFragmentSize}})
+	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
 	if abort := in.run(); abort {
 		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly
 	}
@@ -282,7 +282,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	in.paceFragment()
 	now := in.s.now()
 	f := &storedFragment{
-		Number: newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
+		Number: in.s.newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
 	}
 	in.metadata = nil

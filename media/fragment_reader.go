@@ -69,13 +69,14 @@ const DefaultMaxFragmentFrames = 1 << 17
 // of its bytes, against the MaxElementSize bound: the size of a Frame.
 const FrameOverhead = int64(unsafe.Sizeof(Frame{}))
 
-// NewFragmentReader returns a reader of the fragments in r.
-func NewFragmentReader(r io.Reader, opts ...FragmentReaderOptions) *FragmentReader {
+// NewFragmentReader returns a reader of the fragments in r, with the default options changed by
+// optFns (the style of mkv.NewReader and of the clients' constructors).
+func NewFragmentReader(r io.Reader, optFns ...func(*FragmentReaderOptions)) *FragmentReader {
 	var o FragmentReaderOptions
-	if len(opts) > 0 {
-		o = opts[0]
+	for _, fn := range optFns {
+		fn(&o)
 	}
-	fr := &FragmentReader{r: mkv.NewReader(r, mkv.ReaderOptions{Limits: o.Limits}),
+	fr := &FragmentReader{r: mkv.NewReader(r, func(ro *mkv.ReaderOptions) { ro.Limits = o.Limits }),
 		maxSize: o.Limits.MaxElementSize, maxN: o.MaxFragmentFrames, maxTags: o.Limits.MaxTags}
 	if fr.maxSize <= 0 {
 		fr.maxSize = mkv.DefaultMaxElementSize

@@ -254,7 +254,9 @@ func FuzzFragmentReader(f *testing.F) {
 	f.Add([]byte{0x1a, 0x45, 0xdf, 0xa3, 0x80})
 	f.Add(tinyFrames(f, 200)) // many tiny frames: over MaxFragmentFrames below
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr := NewFragmentReader(bytes.NewReader(data), FragmentReaderOptions{Limits: mkv.Limits{MaxElementSize: 1 << 20}, MaxFragmentFrames: 100})
+		fr := NewFragmentReader(bytes.NewReader(data), func(o *FragmentReaderOptions) {
+			o.Limits.MaxElementSize, o.MaxFragmentFrames = 1<<20, 100
+		})
 		for range 10000 {
 			f, err := fr.Next()
 			if err != nil {
@@ -308,7 +310,7 @@ func TestFragmentBounds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := NewFragmentReader(bytes.NewReader(tinyFrames(t, tt.frames)), tt.opts).Next()
+			f, err := NewFragmentReader(bytes.NewReader(tinyFrames(t, tt.frames)), func(o *FragmentReaderOptions) { *o = tt.opts }).Next()
 			if tt.tooMany {
 				var se *mkv.SyntaxError
 				if !errors.As(err, &se) || !errors.Is(err, mkv.ErrTooLarge) || !strings.Contains(err.Error(), `fragment "7"`) {

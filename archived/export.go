@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
@@ -112,7 +110,7 @@ func (c *Client) Export(ctx context.Context, in *ExportInput, w io.Writer, optFn
 	if err != nil {
 		return nil, err
 	}
-	e := &exporter{c: c, in: &cfg, optFns: optFns, limiter: rate.NewLimiter(rate.Limit(cfg.CallsPerSecond), 1)}
+	e := &exporter{c: c, in: &cfg, optFns: optFns, pace: time.Duration(float64(time.Second) / cfg.CallsPerSecond)}
 	e.out.TotalFragments = len(frags)
 	if n := len(frags); n > 0 {
 		last := frags[n-1]
@@ -144,16 +142,17 @@ func batches(frags []Fragment, maxBytes int64) [][]Fragment {
 }
 
 type exporter struct {
-	c       *Client
-	in      *ExportInput
-	optFns  []func(*Options)
-	limiter *rate.Limiter
-	mu      sync.Mutex // guards the call counts
-	out     ExportOutput
-	sink    sink
-	tracks  []mkv.TrackEntry
-	scale   uint64
-	length  time.Duration // of the range, as listed: the document's Duration
+	c      *Client
+	in     *ExportInput
+	optFns []func(*Options)
+	pace   time.Duration // between the starts of two calls
+	mu     sync.Mutex    // guards the call counts and next
+	next   time.Time     // when the next call may start
+	out    ExportOutput
+	sink   sink
+	tracks []mkv.TrackEntry
+	scale  uint64
+	length time.Duration // of the range, as listed: the document's Duration
 }
 
 // sink is the container an export writes.
@@ -264,7 +263,7 @@ func (e *exporter) fetch(ctx context.Context, batch []Fragment) ([]*media.Fragme
 				return nil, err
 			}
 		}
-		if err := e.limiter.Wait(ctx); err != nil {
+		if err := backoff.Sleep(ctx, e.slot()); err != nil {
 			return nil, err
 		}
 		e.mu.Lock()
@@ -284,6 +283,20 @@ func (e *exporter) fetch(ctx context.Context, batch []Fragment) ([]*media.Fragme
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// slot reserves the next start of a call, CallsPerSecond apart from the others, and returns how
+// long to wait for it.
+func (e *exporter) slot() time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := time.Now()
+	at := now
+	if e.next.After(now) {
+		at = e.next
+	}
+	e.next = at.Add(e.pace)
+	return at.Sub(now)
 }
 
 // call asks for the fragments once, keeping those that came whole.

@@ -316,8 +316,8 @@ func (e *exporter) call(ctx context.Context, numbers []string, got map[string]*m
 			return errors.Join(append(errs, err)...)
 		case f.Err != nil:
 			errs = append(errs, f.Err)
-		case slices.Contains(numbers, f.Number):
-			got[f.Number] = f
+		case slices.Contains(numbers, f.FragmentNumber):
+			got[f.FragmentNumber] = f
 		}
 	}
 	return errors.Join(errs...)
@@ -338,18 +338,18 @@ func (e *exporter) write(w io.Writer, f *media.Fragment) error {
 			e.sink, err = newMKVSink(w, f.Tracks, e.scale, e.length)
 		}
 		if err != nil {
-			return fmt.Errorf("fragment %s: %w", f.Number, err)
+			return fmt.Errorf("fragment %s: %w", f.FragmentNumber, err)
 		}
 		e.out.Start = f.ProducerTimestamp
 	}
 	if f.TimecodeScale != 0 && f.TimecodeScale != e.scale || !sameTracks(f.Tracks, e.tracks) {
-		return fmt.Errorf("fragment %s has other tracks or another timecode scale than the first fragment of the range: export the ranges before and after it separately", f.Number)
+		return fmt.Errorf("fragment %s has other tracks or another timecode scale than the first fragment of the range: export the ranges before and after it separately", f.FragmentNumber)
 	}
 	if f.Timecode < 0 {
 		return nil // no cluster: nothing to play
 	}
 	if err := e.sink.fragment(f); err != nil {
-		return fmt.Errorf("fragment %s: %w", f.Number, err)
+		return fmt.Errorf("fragment %s: %w", f.FragmentNumber, err)
 	}
 	var end time.Duration
 	for _, fr := range f.Frames {

@@ -46,7 +46,7 @@ func ExampleWorker() {
 		if err != nil {
 			break // interrupted
 		}
-		log.Printf("%s: fragment %s, %d frames", d.Stream, d.Fragment.Number, len(d.Fragment.Frames))
+		log.Printf("%s: fragment %s, %d frames", d.Stream, d.Fragment.FragmentNumber, len(d.Fragment.Frames))
 		if err := d.Done(ctx); err != nil && !errors.Is(err, group.ErrLeaseLost) {
 			log.Print(err)
 		}

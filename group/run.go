@@ -43,9 +43,13 @@ func (r *run) read(ctx context.Context) {
 	cfg.StreamName, cfg.StreamARN, cfg.IdleTimeout = r.stream, "", 0
 	cfg.Start = r.lease.Checkpoint.StartSelector(w.cfg.Start)
 	r.mu.Unlock()
-	c, err := media.NewConsumer(w.cfg.Media, cfg)
+	c, err := media.NewConsumer(ctx, w.cfg.Media, cfg)
 	if err != nil {
-		w.event(Event{Kind: EventError, Stream: r.stream, Err: err})
+		if ctx.Err() == nil {
+			// Not readable now: let the lease go, for the group to try again later.
+			w.event(Event{Kind: EventError, Stream: r.stream, Err: err})
+			go func() { _ = r.handOff(context.Background()) }()
+		}
 		return
 	}
 	defer c.Close()

@@ -42,9 +42,9 @@ func (c Checkpoint) StartSelector(def media.StartSelector) media.StartSelector {
 func checkpointOf(f *media.Fragment, worker string, now time.Time) Checkpoint {
 	token := f.ContinuationToken
 	if token == "" {
-		token = f.Number
+		token = f.FragmentNumber
 	}
-	return Checkpoint{ContinuationToken: token, FragmentNumber: f.Number, ProducerTimestamp: f.ProducerTimestamp,
+	return Checkpoint{ContinuationToken: token, FragmentNumber: f.FragmentNumber, ProducerTimestamp: f.ProducerTimestamp,
 		ServerTimestamp: f.ServerTimestamp, SavedAt: now, SavedBy: worker}
 }
 
@@ -119,7 +119,7 @@ func Resume(ctx context.Context, client *media.Client, cp Checkpointer, group st
 		return nil, err
 	}
 	cfg.Start = saved.StartSelector(cfg.Start)
-	return media.NewConsumer(client, cfg)
+	return media.NewConsumer(ctx, client, cfg)
 }
 
 // CheckpointAfter returns the checkpoint that resumes after fragment f, saved by worker now.

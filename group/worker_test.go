@@ -67,7 +67,7 @@ func (p *processed) consume(w *group.Worker) {
 			return
 		}
 		p.mu.Lock()
-		key := d.Stream + "/" + d.Fragment.Number
+		key := d.Stream + "/" + d.Fragment.FragmentNumber
 		p.by[key] = append(p.by[key], w.ID())
 		p.mu.Unlock()
 		_ = d.Done(context.Background())
@@ -287,7 +287,7 @@ func TestResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if media.CompareFragmentNumbers(second.Number, first.Number) <= 0 || !second.ProducerTimestamp.Equal(clipStart.Add(2*time.Second)) {
-		t.Fatalf("resumed at %s (%s) after %s", second.Number, second.ProducerTimestamp, first.Number)
+	if media.CompareFragmentNumbers(second.FragmentNumber, first.FragmentNumber) <= 0 || !second.ProducerTimestamp.Equal(clipStart.Add(2*time.Second)) {
+		t.Fatalf("resumed at %s (%s) after %s", second.FragmentNumber, second.ProducerTimestamp, first.FragmentNumber)
 	}
 }

@@ -184,10 +184,10 @@ func consume(ctx context.Context, w *group.Worker, images *archived.Client, o op
 		saved := ""
 		if o.out != "" && f.Err == nil {
 			if saved, err = saveImage(pctx, images, d.Stream, f, o.out); err != nil {
-				printf("worker=%s stream=%s fragment=%s image-error=%q\n", w.ID(), d.Stream, f.Number, err)
+				printf("worker=%s stream=%s fragment=%s image-error=%q\n", w.ID(), d.Stream, f.FragmentNumber, err)
 			}
 		}
-		printf("processed worker=%s stream=%s fragment=%s frames=%d image=%s\n", w.ID(), d.Stream, f.Number, len(f.Frames), saved)
+		printf("processed worker=%s stream=%s fragment=%s frames=%d image=%s\n", w.ID(), d.Stream, f.FragmentNumber, len(f.Frames), saved)
 		if err := d.Done(pctx); err != nil && !errors.Is(err, group.ErrLeaseLost) {
 			printf("worker=%s stream=%s checkpoint-error=%q\n", w.ID(), d.Stream, err)
 		}
@@ -210,7 +210,7 @@ func saveImage(ctx context.Context, client *archived.Client, stream string, f *m
 		if img.Err != "" {
 			return "", fmt.Errorf("no image at %s: %s", img.Time.Format(time.RFC3339Nano), img.Err)
 		}
-		path := filepath.Join(dir, fmt.Sprintf("%s-%s.jpg", stream, f.Number))
+		path := filepath.Join(dir, fmt.Sprintf("%s-%s.jpg", stream, f.FragmentNumber))
 		return path, os.WriteFile(path, img.Data, 0o644)
 	}
 	return "", fmt.Errorf("no image at %s", f.ProducerTimestamp.Format(time.RFC3339Nano))

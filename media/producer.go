@@ -164,6 +164,7 @@ type Producer struct {
 	changed chan struct{} // closed and replaced when room or acknowledgements change
 	closing bool
 	fatal   error
+	burst   int // how many fragments a new connection may send before an acknowledgement
 }
 
 // NewProducer starts a producer for the stream cfg names. It checks the configuration, decides
@@ -207,7 +208,7 @@ func newProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Prod
 	p := &Producer{
 		client: client, cfg: cfg, ctx: pctx, cancel: cancel, done: make(chan struct{}),
 		kick: make(chan struct{}, 1), changed: make(chan struct{}),
-		events: newEventRing(cfg.EventBuffer),
+		events: newEventRing(cfg.EventBuffer), burst: initialBurst,
 	}
 	p.w.init(tracks, cfg)
 	p.lat.init(1024)

@@ -16,6 +16,8 @@ type fragment struct {
 	tracks   uint8 // a bit per track index with frames in the fragment
 	sealed   bool
 	sealedAt time.Time
+	// endsFragment marks data that ends with the end-of-fragment tag (an idle end).
+	endsFragment bool
 
 	number    string    // the number the service gave it
 	conn      uint64    // the connection that last sent it

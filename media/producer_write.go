@@ -362,6 +362,7 @@ func (p *Producer) sealOpen(idle bool) {
 	if idle {
 		before := len(f.data)
 		f.data = mkv.AppendEndOfFragment(f.data)
+		f.endsFragment = true
 		p.buf.bytes += int64(len(f.data) - before)
 	}
 	f.sealed, f.sealedAt = true, time.Now()
@@ -434,9 +435,6 @@ type CloseError struct {
 	// Unacknowledged counts fragments that did not reach KeepUntil (not received, or received but
 	// not persisted).
 	Unacknowledged int
-	// Unconfirmed counts fragments the service received, whose PERSISTED acknowledgement was lost
-	// with their connection.
-	Unconfirmed int
 	// Failed counts fragments the service rejected for good (see EventFragmentFailed); Dropped
 	// counts fragments the DropOldest buffer policy dropped.
 	Failed, Dropped int
@@ -447,16 +445,15 @@ type CloseError struct {
 
 // Error describes the unfinished work.
 func (e *CloseError) Error() string {
-	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged, %d received but not confirmed persisted, "+
-		"%d rejected and %d dropped: %v", e.Unacknowledged, e.Unconfirmed, e.Failed, e.Dropped, e.Err)
+	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged, %d rejected and %d dropped: %v",
+		e.Unacknowledged, e.Failed, e.Dropped, e.Err)
 }
 
 // Unwrap returns ErrCloseIncomplete and the cause.
 func (e *CloseError) Unwrap() []error { return []error{ErrCloseIncomplete, e.Err} }
 
 func (p *Producer) closeResult(waitErr error) error {
-	e := &CloseError{Unacknowledged: p.buf.unacknowledged(), Unconfirmed: p.stats.FragmentsUnconfirmed,
-		Failed: p.stats.FragmentsFailed, Dropped: p.stats.FragmentsDropped}
+	e := &CloseError{Unacknowledged: p.buf.unacknowledged(), Failed: p.stats.FragmentsFailed, Dropped: p.stats.FragmentsDropped}
 	switch {
 	case p.fatal != nil:
 		e.Err = p.fatal
@@ -464,8 +461,6 @@ func (p *Producer) closeResult(waitErr error) error {
 		e.Err = waitErr
 	case e.Failed > 0 || e.Dropped > 0:
 		e.Err = errors.New("fragments were rejected by the service or dropped by the buffer policy")
-	case e.Unconfirmed > 0:
-		e.Err = errors.New("PERSISTED acknowledgements lost with their connections")
 	default:
 		return nil
 	}

@@ -146,7 +146,8 @@ type Frame struct {
 // reconnects with backoff when a connection fails, and sends again, on the new connection,
 // every fragment the service did not receive, so that no frame is lost. Create one with
 // NewProducer, feed it with WriteFrame, end it with Close, and watch it with NextEvent and
-// Stats. WriteFrame, NextEvent, Stats and Close are safe for concurrent use.
+// Stats. Every method is safe for concurrent use; see the package documentation for how
+// contexts and Close bound them.
 type Producer struct {
 	client *Client
 	cfg    ProducerConfig
@@ -154,23 +155,26 @@ type Producer struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the sender goroutine ends
 
-	mu      sync.Mutex
-	w       writeState
-	buf     fragmentBuffer
-	events  eventRing
-	stats   ProducerStats
-	lat     latencies
-	kick    chan struct{} // wakes the sender (capacity 1)
-	changed chan struct{} // closed and replaced when room or acknowledgements change
-	closing bool
-	fatal   error
-	burst   int // how many fragments a new connection may send before an acknowledgement
+	mu       sync.Mutex
+	w        writeState
+	buf      fragmentBuffer
+	events   eventRing
+	stats    ProducerStats
+	lat      latencies
+	kick     chan struct{} // wakes the sender (capacity 1)
+	changed  chan struct{} // closed and replaced when room or acknowledgements change
+	closing  bool
+	closed   bool // Close finished: closeErr is its result
+	closeErr error
+	fatal    error
+	burst    int // how many fragments a new connection may send before an acknowledgement
 }
 
 // NewProducer starts a producer for the stream cfg names. It checks the configuration, decides
 // KeepUntil from the stream's retention when not set (a DescribeStream call), and starts the
-// sender, which connects when the first fragment is ready. ctx bounds the producer's whole
-// life: when it ends, the producer stops at once; use Close for an orderly end.
+// sender, which connects when the first fragment is ready. ctx bounds this setup only: once
+// NewProducer returned, ending ctx does not affect the producer (its values, such as a logger,
+// are kept). End the producer with Close.
 func NewProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Producer, error) {
 	p, err := newProducer(ctx, client, cfg)
 	if err != nil {
@@ -204,7 +208,7 @@ func newProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Prod
 		}
 		tracks[i] = t
 	}
-	pctx, cancel := context.WithCancel(ctx)
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Producer{
 		client: client, cfg: cfg, ctx: pctx, cancel: cancel, done: make(chan struct{}),
 		kick: make(chan struct{}, 1), changed: make(chan struct{}),

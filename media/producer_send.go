@@ -176,6 +176,12 @@ func (p *Producer) serve(c *conn) error {
 	defer cancel()
 	pr, pw := io.Pipe()
 	c.pw = pw
+	// When the producer stops, the writer stops waiting and the HTTP client stops reading the
+	// body, so that the request ends at once whatever it was doing.
+	defer context.AfterFunc(ctx, func() {
+		c.fail(ctx.Err())
+		pw.CloseWithError(ctx.Err())
+	})()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); p.writeLoop(c) }()

@@ -9,14 +9,16 @@ import (
 	"github.com/kvsgo/sdk/mkv"
 )
 
-// ErrProducerClosed is returned by WriteFrame after Close.
+// ErrProducerClosed is returned by WriteFrame once Close was called, including by a WriteFrame
+// that was waiting for room in the buffer when Close began.
 var ErrProducerClosed = errors.New("media: the producer is closed")
 
 // WriteFrame adds a frame to the stream. Frames of one track must come in presentation order;
 // the tracks of a multi-track stream are interleaved by timestamp. It returns once the frame is
 // encoded into the current fragment (the sender streams it at once): it does not wait for the
-// network, except under the Block buffer policy when the buffer is full, for as long as ctx
-// allows. Video frames before the first key frame cannot be decoded and are dropped (counted in
+// network, except under the Block buffer policy when the buffer is full: it waits for room
+// until ctx ends (returning an error that wraps ctx.Err(), with the frame not written) or Close
+// is called (ErrProducerClosed). Video frames before the first key frame cannot be decoded and are dropped (counted in
 // Stats, and reported by an EventFramesDropped). Other tracks' frames up to one second before
 // that key frame start the first fragment with it; older ones are dropped the same way.
 func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
@@ -41,8 +43,11 @@ func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
 			if err := p.wait(ctx); err != nil {
 				return fmt.Errorf("media: waiting for room in the buffer: %w", err)
 			}
-			if p.fatal != nil {
+			switch {
+			case p.fatal != nil:
 				return p.fatal
+			case p.closing:
+				return ErrProducerClosed
 			}
 		}
 	}
@@ -396,8 +401,12 @@ func (p *Producer) queuedFrames() bool {
 // until every fragment is acknowledged (PERSISTED, or RECEIVED under KeepUntil RECEIVED) or ctx
 // ends, reconnecting as needed. It returns nil only when every fragment the producer made
 // reached the service and was acknowledged; otherwise a *CloseError says how many fragments
-// are left, were rejected or were dropped, and why. After Close the producer's
-// goroutines have stopped. Close is safe to call more than once.
+// are left, were rejected or were dropped, and why (ctx's error when it ended first). When
+// Close returns, the producer's goroutines have stopped and its connection is closed.
+//
+// Close may be called from any goroutine, while WriteFrame, NextEvent or another Close wait:
+// a WriteFrame waiting for room returns ErrProducerClosed at once, NextEvent returns the
+// remaining events and then io.EOF. Calls after the first finished return its result.
 func (p *Producer) Close(ctx context.Context) error {
 	p.mu.Lock()
 	if !p.closing {
@@ -414,12 +423,16 @@ func (p *Producer) Close(ctx context.Context) error {
 	}
 	p.wakeSender()
 	var waitErr error
-	for !p.buf.allAcknowledged() && p.fatal == nil {
+	for !p.closed && !p.buf.allAcknowledged() && p.fatal == nil {
 		if waitErr = p.wait(ctx); waitErr != nil {
 			break
 		}
 	}
-	result := p.closeResult(waitErr)
+	if !p.closed {
+		p.closed, p.closeErr = true, p.closeResult(waitErr)
+		p.broadcast()
+	}
+	result := p.closeErr
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
@@ -466,6 +479,3 @@ func (p *Producer) closeResult(waitErr error) error {
 	}
 	return e
 }
-
-// Context returns the producer's context, which ends when the producer stops.
-func (p *Producer) Context() context.Context { return p.ctx }

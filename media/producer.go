@@ -47,9 +47,16 @@ type ProducerConfig struct {
 	// IdleFragmentTimeout ends the open fragment when no frame came for that long, so that the
 	// service does not time it out (20 s by default).
 	IdleFragmentTimeout time.Duration
-	// ReorderWindow is how far, in stream time, frames of one track may run ahead of another's
-	// before they are written without waiting for it (500 ms by default). Multi-track streams
-	// are interleaved by timestamp within it.
+	// InterleaveWindow is how far, in stream time, the frames of one track of a multi-track
+	// stream may be written ahead of another track's newest frame: a frame waits only until
+	// every other track has reached its timestamp minus this window, so that the frames of a
+	// live stream go out the moment they come (50 ms by default: more than an audio frame,
+	// far less than players buffer; negative for strict timestamp order). Each track's frames
+	// stay in their order, and the key frame that opens a fragment waits until every track
+	// reached it, so that no frame in a fragment is older than the fragment.
+	InterleaveWindow time.Duration
+	// ReorderWindow bounds that wait: a track whose newest frame is older than the newest
+	// frame of the stream by more than this is not waited for (500 ms by default).
 	ReorderWindow time.Duration
 	// RetryBaseDelay and RetryMaxDelay shape the reconnection backoff: RetryBaseDelay × 2ⁿ with
 	// full jitter, capped at RetryMaxDelay (100 ms and 10 s by default).
@@ -87,6 +94,7 @@ const (
 	DefaultAckTimeout          = 5 * time.Second
 	DefaultMaxConnectionAge    = 40 * time.Minute
 	DefaultIdleFragmentTimeout = 20 * time.Second
+	DefaultInterleaveWindow    = 50 * time.Millisecond
 	DefaultReorderWindow       = 500 * time.Millisecond
 	DefaultBufferBytes         = 128 << 20
 	DefaultBufferDuration      = 2 * time.Minute
@@ -105,6 +113,12 @@ func (c *ProducerConfig) applyDefaults() {
 	setDuration(&c.MaxConnectionAge, DefaultMaxConnectionAge)
 	setDuration(&c.IdleFragmentTimeout, DefaultIdleFragmentTimeout)
 	setDuration(&c.ReorderWindow, DefaultReorderWindow)
+	switch {
+	case c.InterleaveWindow == 0:
+		c.InterleaveWindow = DefaultInterleaveWindow
+	case c.InterleaveWindow < 0:
+		c.InterleaveWindow = 0
+	}
 	setDuration(&c.RetryBaseDelay, 100*time.Millisecond)
 	setDuration(&c.RetryMaxDelay, 10*time.Second)
 	setDuration(&c.Buffer.MaxDuration, DefaultBufferDuration)

@@ -270,6 +270,11 @@ func (p *Producer) writeLoop(c *conn) {
 	var lastSeq uint64
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer func() {
+		if cur != nil {
+			cur.inUse = false
+		}
+	}()
 	for {
 		select {
 		case <-c.broken:
@@ -299,7 +304,7 @@ func (p *Producer) writeLoop(c *conn) {
 		chunk := cur.data[off:len(cur.data)]
 		if len(chunk) == 0 {
 			if cur.sealed {
-				cur.sentAll = time.Now()
+				cur.sentAll, cur.inUse = time.Now(), false
 				lastSeq, cur = cur.seq, nil
 				continue
 			}
@@ -396,7 +401,7 @@ func (p *Producer) startSending(f *fragment, c *conn) {
 		p.stats.FragmentsResent++
 	}
 	f.conn, f.sentAt, f.sentAll = c.gen, time.Now(), time.Time{}
-	f.buffering = false
+	f.buffering, f.inUse = false, true
 	p.stats.FragmentsSent++
 	c.report.FragmentsStarted++
 }

@@ -53,7 +53,7 @@ func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
 	}
 	p.stats.FramesWritten++
 	p.stats.BytesWritten += int64(len(f.Data))
-	p.w.lastWrite = time.Now()
+	p.w.writes++
 	if t.video {
 		data, key, err := p.w.adapter.convertVideo(t, f.Data, f.Keyframe)
 		if err != nil {
@@ -76,27 +76,35 @@ func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
 
 // writeState is the producer's framing state: tracks, the reorder queues and the open fragment.
 type writeState struct {
-	cfg       ProducerConfig
-	tracks    []*track
-	adapter   adapter
-	queues    []frameQueue // per track, used when there are several
-	maxTC     int64        // the newest timecode queued
-	open      *fragment
-	lastTC    int64 // the timecode of the last frame encoded
-	seq       uint64
-	meta      []mkv.SimpleTag // for the next fragment
-	persist   []mkv.SimpleTag // for every fragment
-	hasVideo  bool
-	header    []byte      // the stream header, once every track is described
-	dropped   int         // frames dropped since the last report
-	preroll   []heldFrame // other tracks' frames waiting for the first key frame
-	lastWrite time.Time
-	lastSize  int // the size of the last sealed fragment, to size the next one's buffer
+	cfg      ProducerConfig
+	tracks   []*track
+	adapter  adapter
+	queues   []frameQueue // per track, used when there are several
+	maxTC    int64        // the newest timecode queued
+	open     *fragment
+	lastTC   int64 // the timecode of the last frame encoded
+	seq      uint64
+	meta     []mkv.SimpleTag // for the next fragment
+	persist  []mkv.SimpleTag // for every fragment
+	hasVideo bool
+	header   []byte      // the stream header, once every track is described
+	dropped  int         // frames dropped since the last report
+	preroll  []heldFrame // other tracks' frames waiting for the first key frame
+	// writes counts the frames written; lastWrite is when the sender's tick (flushIdle) last
+	// saw the count change, at writesSeen: the time of every frame costs a clock read.
+	writes, writesSeen uint64
+	lastWrite          time.Time
+	lastSize           int      // the size of the last sealed fragment, to size the next one's buffer
+	newest             []int64  // per track, the timecode of its newest frame
+	interval           []int64  // per track, the time between its last two frames
+	seen               []bool   // per track, whether a frame came
+	spare              [][]byte // buffers of acknowledged fragments, for the next ones
 }
 
 func (w *writeState) init(tracks []*track, cfg ProducerConfig) {
 	w.cfg, w.tracks = cfg, tracks
 	w.queues = make([]frameQueue, len(tracks))
+	w.newest, w.interval, w.seen = make([]int64, len(tracks)), make([]int64, len(tracks)), make([]bool, len(tracks))
 	for _, t := range tracks {
 		w.hasVideo = w.hasVideo || t.video
 	}
@@ -186,36 +194,72 @@ type queuedFrame struct {
 
 func (q *frameQueue) empty() bool { return q.head == len(q.frames) }
 
-// queue passes a converted frame to the fragmenter: directly for a single track, or through the
-// reorder queues, from which frames leave in timestamp order.
+// queue passes a converted frame to the fragmenter: directly for a single track, or for
+// several when nothing waits and every other track is close enough (see eligible), otherwise
+// through the reorder queues, from which frames leave in timestamp order.
 func (p *Producer) queue(t *track, tc int64, key bool, data []byte) {
 	w := &p.w
 	if len(w.tracks) == 1 {
 		p.emit(t, tc, key, data)
 		return
 	}
-	q := &w.queues[w.index(t)]
+	i := w.index(t)
+	if w.seen[i] && tc > w.newest[i] {
+		w.interval[i] = tc - w.newest[i]
+	}
+	w.newest[i], w.seen[i] = tc, true
+	w.maxTC = max(w.maxTC, tc)
+	q := &w.queues[i]
+	if !p.queuedFrames() && p.eligible(i, tc, key, false) {
+		p.emit(t, tc, key, data) // the common case of a live stream: no copy, no wait
+		p.drain(false)
+		return
+	}
 	start := len(q.arena)
 	q.arena = append(q.arena, data...)
 	q.frames = append(q.frames, queuedFrame{tc: tc, key: key, start: start, end: len(q.arena)})
-	w.maxTC = max(w.maxTC, tc)
 	p.drain(false)
 }
 
-// drain writes queued frames in timestamp order: the oldest head frame, while every track has a
-// frame queued, or while it is older than the reorder window allows, or everything when all.
+// eligible reports whether the frame at tc of track i, older than every queued frame, may be
+// written now: every other track has a frame queued, or has reached tc minus the interleave
+// window, or has fallen more than the reorder window behind the newest frame. A key frame that
+// opens a fragment waits until every other track's next frame, a frame interval after its
+// newest, is due at or after it, so that the frames of the previous fragment end up in it.
+func (p *Producer) eligible(i int, tc int64, key, all bool) bool {
+	w := &p.w
+	if all {
+		return true
+	}
+	need := tc - w.cfg.InterleaveWindow.Milliseconds()
+	cut := key && w.tracks[i].video && w.open != nil && p.dueCut(w.tracks[i], tc, true)
+	for j := range w.queues {
+		switch {
+		case j == i || !w.queues[j].empty():
+		case cut:
+			if !w.seen[j] || w.newest[j]+w.interval[j] < tc {
+				if tc > w.maxTC-w.cfg.ReorderWindow.Milliseconds() {
+					return false
+				}
+			}
+		case w.seen[j] && w.newest[j] >= need:
+		case tc <= w.maxTC-w.cfg.ReorderWindow.Milliseconds():
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// drain writes queued frames in timestamp order while the oldest may be written (see
+// eligible), or every one when all.
 func (p *Producer) drain(all bool) {
 	w := &p.w
-	window := w.cfg.ReorderWindow.Milliseconds()
 	for {
-		best, waiting := -1, false
+		best := -1
 		for i := range w.queues {
 			q := &w.queues[i]
-			if q.empty() {
-				waiting = true
-				continue
-			}
-			if best < 0 || q.frames[q.head].tc < w.queues[best].frames[w.queues[best].head].tc {
+			if !q.empty() && (best < 0 || q.frames[q.head].tc < w.queues[best].frames[w.queues[best].head].tc) {
 				best = i
 			}
 		}
@@ -224,7 +268,7 @@ func (p *Producer) drain(all bool) {
 		}
 		q := &w.queues[best]
 		f := q.frames[q.head]
-		if waiting && !all && f.tc > w.maxTC-window {
+		if !p.eligible(best, f.tc, f.key, all) {
 			return
 		}
 		q.head++
@@ -331,10 +375,12 @@ func (p *Producer) reportDropped(why error) {
 
 // dueCut reports whether a frame starts a new fragment: a key frame (of the video track, if
 // there is one) after the target duration, once the open fragment has frames of every track.
+// Frames of other tracks written just before it may be later than it (by the interleave
+// window at most): they stay at the end of the fragment they were written to.
 func (p *Producer) dueCut(t *track, tc int64, key bool) bool {
 	w := &p.w
 	open := w.open
-	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.cfg.FragmentDuration.Milliseconds() || tc <= open.lastTC {
+	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.cfg.FragmentDuration.Milliseconds() {
 		return false
 	}
 	return open.tracks == 1<<len(w.tracks)-1
@@ -345,7 +391,7 @@ func (p *Producer) openFragment(tc int64) {
 	w := &p.w
 	p.reportDropped(errors.New("media: frames before the first key frame of a fragment cannot be decoded"))
 	w.seq++
-	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: make([]byte, 0, max(4096, w.lastSize+w.lastSize/4))}
+	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: w.fragmentBuffer()}
 	if tags := append(w.persist[:len(w.persist):len(w.persist)], w.meta...); len(tags) > 0 {
 		f.data, _ = mkv.AppendTags(f.data, []mkv.Tag{{SimpleTags: tags}})
 		w.meta = nil
@@ -354,6 +400,33 @@ func (p *Producer) openFragment(tc int64) {
 	p.buf.bytes += int64(len(f.data))
 	p.buf.frags = append(p.buf.frags, f)
 	w.open = f
+}
+
+// fragmentBuffer returns an empty buffer for a new fragment: an acknowledged fragment's, or a
+// new one a quarter larger than the last fragment.
+func (w *writeState) fragmentBuffer() []byte {
+	want := max(4096, w.lastSize+w.lastSize/4)
+	for n := len(w.spare); n > 0; n = len(w.spare) {
+		b := w.spare[n-1]
+		w.spare[n-1] = nil
+		w.spare = w.spare[:n-1]
+		if cap(b) >= w.lastSize+w.lastSize/16 {
+			return b[:0]
+		}
+	}
+	return make([]byte, 0, want)
+}
+
+// maxSpare bounds the buffers kept for reuse.
+const maxSpare = 4
+
+// recycle keeps the buffer of a fragment nobody reads any more for a later fragment.
+func (w *writeState) recycle(f *fragment) {
+	if f.inUse || len(w.spare) >= maxSpare || cap(f.data) == 0 {
+		return
+	}
+	w.spare = append(w.spare, f.data[:0])
+	f.data = nil
 }
 
 // sealOpen ends the open fragment. idle marks an end forced by a pause in the frames: the
@@ -376,8 +449,13 @@ func (p *Producer) sealOpen(idle bool) {
 	p.stats.FragmentsProduced++
 }
 
-// flushIdle ends the open fragment after a pause of IdleFragmentTimeout in the frames.
+// flushIdle ends the open fragment after a pause of IdleFragmentTimeout in the frames, as
+// measured by the sender's ticks (a quarter of the timeout at most).
 func (p *Producer) flushIdle(now time.Time) {
+	if w := &p.w; w.writes != w.writesSeen {
+		w.writesSeen, w.lastWrite = w.writes, now
+		return
+	}
 	if p.w.open == nil && !p.queuedFrames() || now.Sub(p.w.lastWrite) < p.cfg.IdleFragmentTimeout {
 		return
 	}

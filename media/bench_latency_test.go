@@ -64,7 +64,6 @@ func BenchmarkLiveLatencyAV(b *testing.B) {
 	}()
 	time.Sleep(100 * time.Millisecond) // the consumer is tailing
 	audio := make([]byte, 370)
-	b.ResetTimer()
 	begin := time.Now()
 	const warmUp = 30                                   // video frames
 	end := time.Duration(b.N+warmUp) * time.Second / 30 // after the last video frame and the audio with it
@@ -81,6 +80,9 @@ func BenchmarkLiveLatencyAV(b *testing.B) {
 			a++
 		}
 		time.Sleep(time.Until(begin.Add(f.Timestamp)))
+		if f.Timestamp == warmUp*time.Second/30 {
+			b.ResetTimer()
+		}
 		if f.Timestamp >= warmUp*time.Second/30 {
 			mu.Lock()
 			written[key{f.Track, f.Timestamp.Truncate(time.Millisecond)}] = time.Now()

@@ -418,7 +418,7 @@ func (w *writeState) fragmentBuffer() []byte {
 }
 
 // maxSpare bounds the buffers kept for reuse.
-const maxSpare = 4
+const maxSpare = 1
 
 // recycle keeps the buffer of a fragment nobody reads any more for a later fragment.
 func (w *writeState) recycle(f *fragment) {

@@ -3,10 +3,11 @@
 // figures, with the command and the load average before and after, since absolute numbers on a
 // shared machine mean little without it.
 //
-//	go run ./internal/benchcmp [-count 3] [-bench regexp] [-benchtime d]
+//	go run ./internal/benchcmp [-count 3] [-bench regexp -benchtime d]
 //
-// It runs `go test -run ^$ -bench ... ./media` from the module root and reads its output; the
-// test binary's failures are reported and end the command with status 1.
+// It runs `go test -run ^$ -bench ... ./media` from the module root, once per benchmark of the
+// table (or once for -bench), and reads the output; a failure is reported and ends the command
+// with status 1.
 package main
 
 import (
@@ -22,30 +23,46 @@ import (
 	"strings"
 )
 
-// defaultBench selects the producer's benchmarks that compare against a baseline or a target.
-const defaultBench = `^(BenchmarkWriteFrame1080p|BenchmarkLiveLatencyAV|BenchmarkConcurrentProducers/producers=(100|300))$`
+// job is one `go test -bench` run of the table.
+type job struct{ bench, benchtime string }
+
+// defaultJobs are the producer's benchmarks that compare against a baseline or a target, each
+// with enough iterations for its percentiles.
+var defaultJobs = []job{
+	{`^BenchmarkWriteFrame1080p$`, "300000x"},
+	{`^BenchmarkLiveLatencyAV$`, "600x"},
+	{`^BenchmarkConcurrentProducers$/^producers=(100|300)$`, "5x"},
+}
 
 // ratioUnits are the metrics that compare with a baseline measured in the same run; they lead.
-var ratioUnits = map[string]bool{"x-writer": true, "media/wall": true}
+var ratioUnits = map[string]bool{"x-writer": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true}
 
 func main() {
 	count := flag.Int("count", 3, "runs of each benchmark")
-	bench := flag.String("bench", defaultBench, "benchmarks to run (go test -bench)")
-	benchtime := flag.String("benchtime", "", "go test -benchtime (each benchmark's own default when empty)")
+	bench := flag.String("bench", "", "benchmarks to run (go test -bench) instead of the table's")
+	benchtime := flag.String("benchtime", "1s", "go test -benchtime, with -bench")
 	pkg := flag.String("pkg", "./media", "package to benchmark")
 	flag.Parse()
-	if err := run(os.Stdout, *pkg, *bench, *benchtime, *count); err != nil {
-		fmt.Fprintln(os.Stderr, "benchcmp:", err)
-		os.Exit(1)
+	jobs := defaultJobs
+	if *bench != "" {
+		jobs = []job{{*bench, *benchtime}}
 	}
+	var results []*result
+	for _, j := range jobs {
+		r, err := runJob(os.Stdout, *pkg, j, *count)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchcmp:", err)
+			os.Exit(1)
+		}
+		results = append(results, r...)
+	}
+	printTable(os.Stdout, results)
 }
 
-func run(out io.Writer, pkg, bench, benchtime string, count int) error {
-	args := []string{"test", "-run", "^$", "-bench", bench, "-count", strconv.Itoa(count)}
-	if benchtime != "" {
-		args = append(args, "-benchtime", benchtime)
-	}
-	args = append(args, pkg)
+// runJob runs one job, prints its command and the load average around it, and returns its
+// results.
+func runJob(out io.Writer, pkg string, j job, count int) ([]*result, error) {
+	args := []string{"test", "-run", "^$", "-bench", j.bench, "-benchtime", j.benchtime, "-count", strconv.Itoa(count), pkg}
 	before := loadAverage()
 	cmd := exec.Command("go", args...)
 	cmd.Stderr = os.Stderr
@@ -53,16 +70,22 @@ func run(out io.Writer, pkg, bench, benchtime string, count int) error {
 	after := loadAverage()
 	if err != nil {
 		os.Stderr.Write(raw)
-		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+		return nil, fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
 	}
 	results, err := parse(bytes.NewReader(raw))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(results) == 0 {
-		return fmt.Errorf("no benchmark matched %q", bench)
+		return nil, fmt.Errorf("no benchmark matched %q", j.bench)
 	}
-	fmt.Fprintf(out, "Command: `go %s`\n\nLoad average (1, 5, 15 min): %s before, %s after.\n\n", quote(args), before, after)
+	fmt.Fprintf(out, "- `go %s` (load average %s before, %s after)\n", quote(args), before, after)
+	return results, nil
+}
+
+// printTable prints the results, the ratios against in-run baselines first.
+func printTable(out io.Writer, results []*result) {
+	fmt.Fprintln(out)
 	fmt.Fprintln(out, "| benchmark | metric | median | min | max |")
 	fmt.Fprintln(out, "|---|---|---|---|---|")
 	for _, ratios := range []bool{true, false} {
@@ -81,7 +104,6 @@ func run(out io.Writer, pkg, bench, benchtime string, count int) error {
 			}
 		}
 	}
-	return nil
 }
 
 // result gathers the runs of one benchmark.

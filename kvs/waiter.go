@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kvsgo/sdk/internal/rpc"
+	"github.com/kvsgo/sdk/internal/backoff"
 )
 
 // WaiterOptions configure a Waiter.
@@ -67,7 +67,7 @@ func (w *Waiter[In, Out]) WaitForOutput(ctx context.Context, in *In, maxWait tim
 		if wait <= 0 {
 			return out, fmt.Errorf("%s waiter after %v: %w", w.name, maxWait, ErrWaitTimeout)
 		}
-		if err := rpc.Sleep(ctx, wait); err != nil {
+		if err := backoff.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,6 @@
 // Package kvstest is an in-process emulator of Amazon Kinesis Video Streams, for testing code
 // that uses the service without an AWS account or a network. It is shaped like
-// net/http/httptest: start a Server, point clients at it, Close it.
+// net/http/httptest: start a [Server], point clients at it, Close it.
 //
 //	s := kvstest.NewServer()
 //	defer s.Close()
@@ -15,9 +15,12 @@
 // A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
 // DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
-// for HTTPS and WSS). Without TLS the WebSocket URL is ws://, where the service's is always
-// wss://; WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs
-// https:// and wss://, and Client and Config carry an HTTP client that trusts it.
+// for HTTPS and WSS). [WithAddrs] fixes the four addresses; [WithOnePort] serves all four on one,
+// routed by path. Without TLS the WebSocket URL is ws://, where the service's is always wss://;
+// [WithTLS] serves every endpoint over TLS with httptest's certificate, making the URLs https://
+// and wss://, and Client and Config carry an HTTP client that trusts it. For clients outside the
+// test process, [WithTLSCertificate] serves a certificate of [NewLocalCertificate], whose
+// authority they can be told to trust.
 //
 // Config returns an aws.Config with the server's region, credentials and URL, which both the
 // kvs client and the AWS SDK's own kinesisvideo client accept unchanged.
@@ -25,7 +28,7 @@
 // # Authentication
 //
 // Every request on every endpoint must be signed with Signature Version 4, in the Authorization
-// header or in the query of a presigned URL, with the server's key pair (WithCredentials; the
+// header or in the query of a presigned URL, with the server's key pair ([WithCredentials]; the
 // access key ID "test" and the secret "test" by default), for its region and the service name
 // "kinesisvideo". The signature is recomputed from the request, so a request whose signed
 // headers, query, path or body were changed after signing fails. Refusals take the service's
@@ -39,7 +42,7 @@
 //     clock, an expired presigned URL: InvalidSignatureException, whose message says which. For a
 //     mismatch it also gives the canonical request and string to sign the server computed.
 //
-// WithAnyCredentials accepts any access key ID but still verifies signatures with the server's
+// [WithAnyCredentials] accepts any access key ID but still verifies signatures with the server's
 // secret. The signature of a streaming request (PutMedia) is verified without reading its body,
 // with the payload hash producers sign a stream with: UNSIGNED-PAYLOAD or the hash of an empty
 // body.
@@ -51,23 +54,27 @@
 // are unique (ResourceInUseException), every update of a stream or channel gives it a new
 // Version and an update naming an older one fails (VersionMismatchException), a resource that is
 // not ACTIVE cannot be changed (ResourceInUseException), a resource has at most 50 tags
-// (TagsPerResourceExceededLimitException), and the account quotas of WithLimits apply. Inputs
+// (TagsPerResourceExceededLimitException), and the account quotas of [WithLimits] apply. Inputs
 // are checked against the constraints of the service model and refused with
 // InvalidArgumentException; a body that is not JSON is refused with SerializationException, one
 // over 1 MiB with RequestEntityTooLargeException (HTTP 413). ARNs have the service's format,
-// with the server's region and 12-digit account (WithAccountID). List operations page with
+// with the server's region and 12-digit account ([WithAccountID]). List operations page with
 // opaque tokens that stay valid while items are added or removed.
 //
 // New streams and channels are CREATING, updated ones UPDATING, deleted ones DELETING, each for
-// as long as WithDelays says, on the server's clock; by default every change completes at once.
-// WithClock replaces that clock, so a test can step time instead of sleeping, and can also
+// as long as [WithDelays] says, on the server's clock; by default every change completes at once.
+// [WithClock] replaces that clock, so a test can step time instead of sleeping, and can also
 // check how clients handle clock skew.
 //
 // # Errors
 //
-// Errors are sent as the service sends them: the code in the X-Amzn-ErrorType header, the
+// Errors are sent as the service sends them: the code in the x-amzn-ErrorType header, the
 // message in the "message" member of a JSON body, the status of the API reference, and a request
-// ID in X-Amzn-RequestId. A path that is no operation of the control plane (such as a data-plane
+// ID in x-amzn-RequestId, on every endpoint. The header names are written in exactly that case
+// (the C producer finds the request ID by a case-sensitive comparison); the media API reference
+// spells them x-amz-ErrorType and x-amz-RequestId, but the official clients' parsers read the
+// x-amzn- names, so those are sent (kvsgo's clients accept both). A request that asks for
+// "Expect: 100-continue" gets a bare 100 Continue before its body is read, PutMedia included. A path that is no operation of the control plane (such as a data-plane
 // path sent to the control-plane endpoint) is answered HTTP 403 with no error code and an empty
 // body, as the service does; on the other endpoints, an unknown path is answered HTTP 404
 // UnknownOperationException.
@@ -75,14 +82,16 @@
 // # Fault injection
 //
 // FailNext, Throttle, SetLatency and OnCall change how the next calls of an operation, or of
-// every operation (AnyOperation), are answered, and Calls counts them. They apply to
+// every operation ([AnyOperation]), are answered, and Calls counts them. They apply to
 // authenticated calls that reached an operation, in this order: the call is counted, the
 // latency passes, the hook runs, then a queued failure, if any, is answered instead of the
 // operation. They work for every operation, including the data-plane and signaling ones.
 //
 // # Media: PutMedia and GetMedia
 //
-// DataURL serves PutMedia and GetMedia for streams that are ACTIVE. PutMedia reads the MKV body
+// DataURL serves PutMedia and GetMedia for streams that exist: GetDataEndpoint and PutMedia
+// serve a stream from CreateStream on (CREATING included, as the official C producer needs: it
+// goes from CreateStream straight to GetDataEndpoint and PutMedia) until it is DELETING. PutMedia reads the MKV body
 // as it arrives (HTTP/1.1 chunked, acknowledgements written on the same connection while the
 // body is still being read) and turns each cluster into a fragment: it acknowledges BUFFERING
 // when the cluster starts, RECEIVED when it ends (at the next cluster, Tags element, end of the
@@ -97,8 +106,16 @@
 // tracks), 4006 (not MKV, a cluster before the tracks, a second EBML header), 4008 (the stream
 // was deleted), 4009 (more metadata tags than MaxFragmentMetadata), 4010 (a frame of an
 // undeclared track), 4011 (a declared track without frames), 4012 (a metadata name starting with
-// AWS). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
-// five calls per second of each API (ClientLimitExceededException); MediaLimits changes both.
+// AWS, or bad event metadata). An ERROR for metadata names the fragment the metadata came with.
+// Event metadata (AWS_KINESISVIDEO_NOTIFICATION, AWS_KINESISVIDEO_IMAGE_GENERATION with an
+// optional AWS_KINESISVIDEO_IMAGE_PREFIX, followed by the user's pairs) marks the next fragment:
+// once it is PERSISTED, an enabled notification configuration records a Notification
+// (Notifications, WithNotificationLog) and an enabled image generation configuration generates
+// its images with ffmpeg (GeneratedImages, WithImageDir), before the PERSISTED acknowledgement is
+// written. PutMediaConnections records every PutMedia connection: headers, the wait between the
+// headers and the first body byte, the acknowledgements, and the body's start
+// (WithPutMediaCapture). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
+// five calls per second of each API (ClientLimitExceededException); [MediaLimits] changes both.
 //
 // GetMedia streams the fragments after its start selector (NOW: the fragment being received,
 // else the next; EARLIEST; FRAGMENT_NUMBER: after that fragment; SERVER_TIMESTAMP and
@@ -112,7 +129,7 @@
 // AddGetMediaFaults cut connections after a number of bytes or fragments, stall
 // acknowledgements, or answer a fragment with an error acknowledgement.
 //
-// Media moves as fast as the machine allows unless MediaLimits.ServiceMediaRates (kvslocal
+// Media moves as fast as the machine allows unless [MediaLimits.ServiceMediaRates] (kvslocal
 // -service-rates) paces it like the service: PutMedia sessions read at 12.5 MB/s, 5 new
 // fragments per second and stream, GetMedia sessions sent at 25 MB/s. The pace holds the
 // client back through TCP flow control; nothing is refused.
@@ -134,13 +151,16 @@
 //
 // A viewer's messages go to the master with senderClientId set to the viewer's client ID,
 // whatever recipientClientId they name; the master's go to the viewer recipientClientId names.
+// The messagePayload goes on exactly as the sender wrote it (the relay checks that it decodes,
+// and that it is at most 10 KiB of JSON, but does not re-encode it), so members the emulator
+// does not model and nulls such as a candidate's "usernameFragment":null arrive unchanged.
 // A message that cannot be delivered (the viewer is not connected, the master named no
 // recipient, the frame does not decode) is reported to its sender with a STATUS_RESPONSE
 // (InvalidArgumentException, "400") when it carries a correlationId, and dropped otherwise.
 // Messages for the master sent while none is connected wait for one for the channel's
 // MessageTtlSeconds (on the server's clock); a newer SDP offer or answer from the same viewer
 // replaces a waiting one. The relay closes a connection after an hour, after ten minutes in
-// which the client sent nothing (pings count), and a minute after GO_AWAY; SignalingLimits
+// which the client sent nothing (pings count), and a minute after GO_AWAY; [SignalingLimits]
 // shortens these for tests. SendGoAway, SendReconnectICEServer and DropSignalingConnection act
 // on a client's connection, and SignalingPeers tells who is connected.
 //
@@ -187,14 +207,24 @@
 // server-timestamp range's stream head, request-rate limits, and the eventual consistency of
 // ListFragments (a fragment is listed as soon as it is received).
 //
+// # Browsers
+//
+// Pages of any origin may call every endpoint, as the AWS SDK for JavaScript and the WebRTC
+// SDK's pages call the service: CORS preflights are answered without credentials, and answers
+// to requests with an Origin header let the page read them. The requests themselves are
+// authenticated as always. WithConsole mounts a web console (package
+// [github.com/kvsgo/sdk/kvstest/console], which kvslocal serves) at "/" of the control plane;
+// it is such a page, and learns who is connected to a signaling channel from
+// DescribeSignalingChannelActivity, an operation only the emulator has (POST
+// /emulator/describeSignalingChannelActivity, signed like the others).
+//
 // # What is not emulated
 //
 // The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
 // paces the service's throughput limits only when asked (MediaLimits.ServiceMediaRates), and
 // how the service reacts to a producer over them beyond slowing its reading is not documented,
-// so not reproduced. It stores configurations but acts on
-// none: it sends no notification, delivers no image for an image generation configuration,
-// runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
+// so not reproduced. Notifications and generated images are recorded, not published to Amazon
+// SNS or S3 (the object keys of images are the emulator's own layout). It runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and
 // NotAuthorizedException are never returned unless injected). Apart from the per-stream call
 // limits of PutMedia and GetMedia (MediaLimits), it applies no request-rate limits of its own,

@@ -14,6 +14,8 @@
 package kvstest
 
 import (
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -49,6 +51,7 @@ type relay struct {
 	viewers map[string]*peer
 	held    []heldMessage
 	alexa   map[string]chan string // answers awaited by SendAlexaOfferToMaster, by sender client ID
+	relayed int64                  // messages of clients delivered to another client (signaling_activity.go)
 }
 
 // heldMessage is a message for the master kept until one connects.
@@ -145,8 +148,8 @@ func (r *relay) join(p *peer) *Error {
 	}
 	r.master = p
 	for _, h := range r.held {
-		if now.Before(h.expires) {
-			p.enqueue(h.frame)
+		if now.Before(h.expires) && p.enqueue(h.frame) {
+			r.relayed++
 		}
 	}
 	r.held = nil
@@ -181,14 +184,20 @@ func (r *relay) handle(from *peer, frame []byte) {
 		r.refuse(from, lenientFields(frame).CorrelationID, "The message cannot be read: "+err.Error())
 		return
 	}
-	ev := &signaling.Message{Type: m.Type, SessionDescription: m.SessionDescription, ICECandidate: m.ICECandidate}
+	// The payload goes on as the sender wrote it: members the relay does not know, and nulls,
+	// reach the recipient.
+	ev := relayedFrame{MessageType: m.Type, MessagePayload: lenientFields(frame).MessagePayload}
+	if n := base64.StdEncoding.EncodedLen(signaling.MaxPayloadSize); len(ev.MessagePayload) > n {
+		r.refuse(from, m.CorrelationID, fmt.Sprintf("The messagePayload of %d characters exceeds %d.", len(ev.MessagePayload), n))
+		return
+	}
 	if from.id != "" {
 		ev.SenderClientID = from.id // whatever the viewer named as recipient, the master gets it
 	} else if m.RecipientClientID == "" {
 		r.refuse(from, m.CorrelationID, "A message from the MASTER must name its recipient (recipientClientId).")
 		return
 	}
-	out, err := signaling.EncodeMessage(ev)
+	out, err := jsonwire.Marshal(&ev)
 	if err != nil {
 		r.refuse(from, m.CorrelationID, "The message cannot be delivered: "+err.Error())
 		return
@@ -206,7 +215,9 @@ func (r *relay) handle(from *peer, frame []byte) {
 		}
 		if !r.master.enqueue(out) {
 			r.refuseLocked(from, m.CorrelationID, "The MASTER is not reading its messages.")
+			return
 		}
+		r.relayed++
 		return
 	}
 	if w, ok := r.alexa[m.RecipientClientID]; ok && m.Type == signaling.MessageTypeSDPAnswer {
@@ -216,7 +227,9 @@ func (r *relay) handle(from *peer, frame []byte) {
 	}
 	if to := r.viewers[m.RecipientClientID]; to == nil || !to.enqueue(out) {
 		r.refuseLocked(from, m.CorrelationID, "The recipient "+m.RecipientClientID+" is not connected to the channel.")
+		return
 	}
+	r.relayed++
 }
 
 // hold keeps a message for the master. A newer SDP offer or answer from a viewer replaces the
@@ -254,6 +267,14 @@ func (r *relay) refuseLocked(from *peer, correlationID, description string) {
 	if err == nil {
 		from.enqueue(frame)
 	}
+}
+
+// relayedFrame is the frame that delivers a client's message: its payload exactly as the client
+// sent it, so that the recipient decodes what the sender encoded.
+type relayedFrame struct {
+	SenderClientID string                `json:"senderClientId,omitzero"`
+	MessageType    signaling.MessageType `json:"messageType"`
+	MessagePayload string                `json:"messagePayload"`
 }
 
 // rawFields are the members of a client frame the relay reads without decoding the message:

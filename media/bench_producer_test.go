@@ -40,7 +40,7 @@ func benchFrames(b *testing.B) []Frame {
 func BenchmarkProducerWriteFrame(b *testing.B) {
 	frames := benchFrames(b)
 	ctx := context.Background()
-	p, err := newProducer(ctx, nil, ProducerConfig{StreamName: "bench", KeepUntil: AckEventPersisted,
+	p, err := newProducer(ctx, New(Options{}), ProducerConfig{StreamName: "bench", KeepUntil: AckEventPersisted,
 		Tracks: []TrackConfig{{Codec: CodecH264}, {Codec: CodecAAC, Format: FormatRaw, SampleRate: 48000, Channels: 1}}})
 	if err != nil {
 		b.Fatal(err)
@@ -131,7 +131,7 @@ func frames1080p(b *testing.B) ([]Frame, []TrackConfig) {
 func BenchmarkWriteFrame1080p(b *testing.B) {
 	frames, tracks := frames1080p(b)
 	ctx := context.Background()
-	p, err := newProducer(ctx, nil, ProducerConfig{StreamName: "bench", KeepUntil: AckEventPersisted, Tracks: tracks})
+	p, err := newProducer(ctx, New(Options{}), ProducerConfig{StreamName: "bench", KeepUntil: AckEventPersisted, Tracks: tracks})
 	if err != nil {
 		b.Fatal(err)
 	}

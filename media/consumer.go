@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math/rand/v2"
 	"time"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/kvsgo/sdk/internal/backoff"
+	"github.com/kvsgo/sdk/internal/rpc"
 )
 
 // ConsumerConfig configures a Consumer. StreamName or StreamARN is required.
@@ -39,6 +41,7 @@ type ConsumerConfig struct {
 type Consumer struct {
 	client   *Client
 	cfg      ConsumerConfig
+	log      rpc.EventLog
 	reader   *FragmentReader
 	payload  io.Closer
 	token    string // resume after this fragment
@@ -84,7 +87,7 @@ func NewConsumer(client *Client, cfg ConsumerConfig) (*Consumer, error) {
 	if cfg.RetryMaxDelay <= 0 {
 		cfg.RetryMaxDelay = 10 * time.Second
 	}
-	c := &Consumer{client: client, cfg: cfg}
+	c := &Consumer{client: client, cfg: cfg, log: client.eventLog("consumer", cfg.StreamName, cfg.StreamARN)}
 	if cfg.Start.StartSelectorType == StartSelectorTypeContinuationToken {
 		c.token = cfg.Start.ContinuationToken // reconnections before the first fragment resume there too
 	}
@@ -238,7 +241,7 @@ func (c *Consumer) connect(ctx context.Context) error {
 		if c.failures > 0 {
 			wait = max(wait, c.backoff())
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := backoff.Sleep(ctx, wait); err != nil {
 			return err
 		}
 		c.lastCall = time.Now()
@@ -252,13 +255,16 @@ func (c *Consumer) connect(ctx context.Context) error {
 				return ctx.Err()
 			}
 			if fatalCallError(err) {
+				c.log.Warnf("GetMedia refused the stream: %v", err)
 				return err
 			}
+			c.log.Debugf("GetMedia call %d failed, retrying: %v", c.stats.Calls, err)
 			c.failures++
 			c.stats.Errors++
 			continue
 		}
-		c.reader, c.payload = NewFragmentReader(out.Payload, c.cfg.Reader), out.Payload
+		c.log.Debugf("GetMedia call %d reading from %s", c.stats.Calls, c.selector().StartSelectorType)
+		c.reader, c.payload = NewFragmentReader(out.Payload, func(o *FragmentReaderOptions) { *o = c.cfg.Reader }), out.Payload
 	}
 	return nil
 }
@@ -277,6 +283,7 @@ func (c *Consumer) broken(err error) {
 	if !errors.Is(err, io.EOF) {
 		c.failures++
 		c.stats.Errors++
+		c.log.Debugf("the GetMedia response broke, reconnecting: %v", err)
 	}
 	_ = c.drop()
 }
@@ -291,11 +298,7 @@ func (c *Consumer) drop() error {
 }
 
 func (c *Consumer) backoff() time.Duration {
-	ceiling := c.cfg.RetryMaxDelay
-	if c.failures < 30 {
-		ceiling = min(ceiling, c.cfg.RetryBaseDelay<<(c.failures-1))
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+	return backoff.Policy{Base: c.cfg.RetryBaseDelay, Max: c.cfg.RetryMaxDelay}.Delay(c.failures)
 }
 
 // fatalCallError reports GetMedia errors that no retry can fix.

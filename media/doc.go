@@ -3,7 +3,7 @@
 //
 // # Producing
 //
-// A Producer turns frames into the MKV stream PutMedia takes and keeps the stream flowing:
+// A [Producer] turns frames into the MKV stream PutMedia takes and keeps the stream flowing:
 //
 //	p, err := media.NewProducer(ctx, client, media.ProducerConfig{
 //		StreamName: "camera-1",
@@ -13,7 +13,7 @@
 //	...
 //	err = p.Close(ctx) // nil once every fragment is PERSISTED
 //
-// It takes H.264/H.265 access units (Annex-B or length-prefixed; AccessUnitReader splits an
+// It takes H.264/H.265 access units (Annex-B or length-prefixed; [AccessUnitReader] splits an
 // Annex-B elementary stream into them), AAC (raw or ADTS), G.711 and PCM, and builds each
 // track's decoder configuration from the stream when it is not given. It interleaves tracks by
 // timestamp, starts a fragment at the first key frame after FragmentDuration (2 s), and keeps
@@ -23,7 +23,7 @@
 // endpoint, and sends again, on the new connection, every fragment the service did not receive:
 // no frame is lost. Fragments the service rejects for good are reported (EventFragmentFailed),
 // never dropped silently, and a bounded buffer either blocks WriteFrame or drops the oldest
-// fragments (reported too). NextEvent and Stats tell what happened.
+// fragments (reported too). NextEvent and [Stats] tell what happened.
 //
 // A Producer's lifecycle: NewProducer's ctx bounds its setup only (the DescribeStream call that
 // decides KeepUntil); ending it later does not touch the producer. Each WriteFrame's ctx bounds
@@ -38,7 +38,7 @@
 //
 // # Consuming
 //
-// A Consumer reads a stream from any starting point and keeps reading across the ends of
+// A [Consumer] reads a stream from any starting point and keeps reading across the ends of
 // GetMedia responses and across failures, resuming from the last complete fragment's
 // continuation token, so that each fragment comes once:
 //
@@ -50,11 +50,11 @@
 //	}
 //
 // NextChunk returns frames as they arrive, before their fragment's trailing tags, for the
-// lowest latency. FragmentReader decodes any GetMedia-format stream (a response, a file, the
-// service's captures) on its own; in-band errors come as *StreamError.
+// lowest latency. [FragmentReader] decodes any GetMedia-format stream (a response, a file, the
+// service's captures) on its own; in-band errors come as *[StreamError].
 //
 // # Low level
 //
-// Client.PutMedia and Client.GetMedia are the bare operations: a caller-supplied MKV body with
-// its acknowledgements read through AckReader, and the raw media stream.
+// [Client.PutMedia] and [Client.GetMedia] are the bare operations: a caller-supplied MKV body with
+// its acknowledgements read through [AckReader], and the raw media stream.
 package media

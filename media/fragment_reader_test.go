@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -251,8 +252,11 @@ func FuzzFragmentReader(f *testing.F) {
 		}
 	}
 	f.Add([]byte{0x1a, 0x45, 0xdf, 0xa3, 0x80})
+	f.Add(tinyFrames(f, 200)) // many tiny frames: over MaxFragmentFrames below
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr := NewFragmentReader(bytes.NewReader(data), FragmentReaderOptions{Limits: mkv.Limits{MaxElementSize: 1 << 20}})
+		fr := NewFragmentReader(bytes.NewReader(data), func(o *FragmentReaderOptions) {
+			o.Limits.MaxElementSize, o.MaxFragmentFrames = 1<<20, 100
+		})
 		for range 10000 {
 			f, err := fr.Next()
 			if err != nil {
@@ -265,4 +269,81 @@ func FuzzFragmentReader(f *testing.F) {
 			f.Summary()
 		}
 	})
+}
+
+// tinyFrames is one KVS-style fragment document of n one-byte frames.
+func tinyFrames(t testing.TB, n int) []byte {
+	t.Helper()
+	b, err := mkv.AppendHeader(nil, mkv.Info{}, []mkv.TrackEntry{{Number: 1, UID: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = mkv.AppendTags(b, []mkv.Tag{{SimpleTags: []mkv.SimpleTag{{Name: TagFragmentNumber, String: "7"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = mkv.AppendClusterStart(b, 0, mkv.UnknownSize); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if b, err = mkv.AppendSimpleBlock(b, 0, mkv.Frame{Track: 1, Timecode: int64(i % 30000), Data: []byte{byte(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+// TestFragmentBounds checks that Next bounds a fragment's frames and their overhead, so that a
+// fragment of tiny frames cannot take memory out of proportion to its bytes (issue 18: 9.5 M
+// one-byte frames took 2.29 GB).
+func TestFragmentBounds(t *testing.T) {
+	tests := []struct {
+		name    string
+		frames  int
+		opts    FragmentReaderOptions
+		tooMany bool
+	}{
+		{"within the frame bound", 10, FragmentReaderOptions{MaxFragmentFrames: 10}, false},
+		{"one frame over the frame bound", 11, FragmentReaderOptions{MaxFragmentFrames: 10}, true},
+		{"overhead counts against the byte bound", 10, FragmentReaderOptions{Limits: mkv.Limits{MaxElementSize: 9 * (FrameOverhead + 1)}}, true},
+		{"overhead within the byte bound", 9, FragmentReaderOptions{Limits: mkv.Limits{MaxElementSize: 9 * (FrameOverhead + 1)}}, false},
+		{"default frame bound", DefaultMaxFragmentFrames + 1, FragmentReaderOptions{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := NewFragmentReader(bytes.NewReader(tinyFrames(t, tt.frames)), func(o *FragmentReaderOptions) { *o = tt.opts }).Next()
+			if tt.tooMany {
+				var se *mkv.SyntaxError
+				if !errors.As(err, &se) || !errors.Is(err, mkv.ErrTooLarge) || !strings.Contains(err.Error(), `fragment "7"`) {
+					t.Fatalf("err = %v, want a SyntaxError wrapping ErrTooLarge naming the fragment", err)
+				}
+				return
+			}
+			if err != nil || len(f.Frames) != tt.frames {
+				t.Fatalf("%v, %d frames", err, len(f.Frames))
+			}
+			for i, fr := range f.Frames {
+				if len(fr.Data) != 1 || fr.Data[0] != byte(i) {
+					t.Fatalf("frame %d = %v", i, fr.Data)
+				}
+			}
+		})
+	}
+}
+
+// TestFragmentMemoryFollowsInput reads a fragment of a million one-byte frames (7 MB) and checks
+// that the reader allocates no more than its frame bound implies (the frames slice, doubled on
+// the way) plus the input's size before refusing it.
+func TestFragmentMemoryFollowsInput(t *testing.T) {
+	data := tinyFrames(t, 1<<20)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := NewFragmentReader(bytes.NewReader(data)).Next()
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, mkv.ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(len(data))+uint64(5*FrameOverhead*DefaultMaxFragmentFrames/2); got > limit {
+		t.Errorf("allocated %d bytes for %d bytes of input, want at most %d", got, len(data), limit)
+	}
 }

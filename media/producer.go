@@ -226,7 +226,7 @@ func newProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Prod
 	p := &Producer{
 		client: client, cfg: cfg, ctx: pctx, cancel: cancel, done: make(chan struct{}),
 		kick: make(chan struct{}, 1), changed: make(chan struct{}),
-		events: newEventRing(cfg.EventBuffer), burst: initialBurst,
+		events: newEventRing(cfg.EventBuffer, client.eventLog("producer", cfg.StreamName, cfg.StreamARN)), burst: initialBurst,
 	}
 	p.w.init(tracks, cfg)
 	p.lat.init(1024)

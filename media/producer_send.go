@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/aws/smithy-go"
 
+	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -87,7 +87,7 @@ func (p *Producer) run() {
 			continue
 		}
 		failures++
-		if sleepCtx(p.ctx, p.backoff(failures)) != nil {
+		if backoff.Sleep(p.ctx, p.backoff(failures)) != nil {
 			return
 		}
 	}
@@ -110,22 +110,7 @@ func (p *Producer) newConn(gen uint64) *conn {
 // backoff returns the delay before reconnection attempt n: full jitter over base × 2ⁿ⁻¹,
 // capped.
 func (p *Producer) backoff(n int) time.Duration {
-	ceiling := p.cfg.RetryMaxDelay
-	if n < 30 {
-		ceiling = min(ceiling, p.cfg.RetryBaseDelay<<(n-1))
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return backoff.Policy{Base: p.cfg.RetryBaseDelay, Max: p.cfg.RetryMaxDelay}.Delay(n)
 }
 
 // waitForWork blocks until a fragment waits to be sent, and flushes idle fragments meanwhile. It

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kvsgo/sdk/internal/dataplane"
+	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/internal/validate"
 	"github.com/kvsgo/sdk/kvs"
@@ -32,11 +33,11 @@ const (
 const (
 	// DefaultKeepaliveInterval is how often a connection is pinged; the KVS C SDK pings every 10 s.
 	DefaultKeepaliveInterval = 10 * time.Second
-	// DefaultReconnectBaseDelay is the base of the reconnect backoff: attempt n waits a random
-	// time up to min(DefaultReconnectMaxDelay, DefaultReconnectBaseDelay × 2ⁿ).
-	DefaultReconnectBaseDelay = 100 * time.Millisecond
-	// DefaultReconnectMaxDelay caps the reconnect backoff, as in the KVS C producer.
-	DefaultReconnectMaxDelay = 10 * time.Second
+	// DefaultRetryBaseDelay is the base of the reconnect backoff (Options.RetryBaseDelay):
+	// attempt n waits a random time up to min(DefaultRetryMaxDelay, DefaultRetryBaseDelay × 2ⁿ).
+	DefaultRetryBaseDelay = 100 * time.Millisecond
+	// DefaultRetryMaxDelay caps the reconnect backoff, as in the KVS C producer.
+	DefaultRetryMaxDelay = 10 * time.Second
 	// DefaultMaxConnectionAge is when a connection is replaced by a fresh one; the service ends
 	// connections after one hour.
 	DefaultMaxConnectionAge = 50 * time.Minute
@@ -54,6 +55,11 @@ type Options struct {
 	// signaling clients so that they share the endpoint cache.
 	Control *kvs.Client
 
+	// HTTPSEndpoint, when set, is the endpoint of the HTTPS operations (GetIceServerConfig,
+	// SendAlexaOfferToMaster) of every channel and role: nothing is looked up for them.
+	// WebSocket connections still go to the endpoint GetSignalingChannelEndpoint names.
+	HTTPSEndpoint string
+
 	// STUNURL chooses the STUN server that RTCIceServers lists first: the region's Kinesis Video
 	// STUN server when empty (see STUNURL), none when NoSTUN, otherwise this URL.
 	STUNURL string
@@ -63,14 +69,16 @@ type Options struct {
 	// pings when negative.
 	KeepaliveInterval time.Duration
 
-	// ReconnectBaseDelay is the base of the backoff between reconnect attempts after a
-	// connection is lost: attempt n waits a random duration in [0, min(ReconnectMaxDelay,
-	// ReconnectBaseDelay × 2ⁿ)). DefaultReconnectBaseDelay when zero.
-	ReconnectBaseDelay time.Duration
-	// ReconnectMaxDelay caps the backoff between reconnect attempts; a connection that stayed
+	// RetryBaseDelay is the base of the backoff between reconnect attempts after a
+	// connection is lost: attempt n (0 for the first) waits a random duration in
+	// [0, min(RetryMaxDelay, RetryBaseDelay × 2ⁿ)]. DefaultRetryBaseDelay when zero. The media
+	// Producer and Consumer name their reconnect backoff the same way; the Retryer of Options
+	// governs the attempts of each single HTTPS request instead.
+	RetryBaseDelay time.Duration
+	// RetryMaxDelay caps the backoff between reconnect attempts; a connection that stayed
 	// open this long counts as stable and the backoff starts over after it ends.
-	// DefaultReconnectMaxDelay when zero.
-	ReconnectMaxDelay time.Duration
+	// DefaultRetryMaxDelay when zero.
+	RetryMaxDelay time.Duration
 
 	// MaxConnectionAge is how long a signaling connection is used before it is replaced by a
 	// freshly signed one; the service closes connections after one hour. DefaultMaxConnectionAge
@@ -97,6 +105,7 @@ func New(options Options, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&options)
 	}
+	options.HTTPClient = rpc.DefaultHTTPClient(options.HTTPClient)
 	c := &Client{options: options, control: options.Control}
 	if c.control == nil {
 		c.control = kvs.New(options.Options)
@@ -108,7 +117,16 @@ func New(options Options, optFns ...func(*Options)) *Client {
 // NewFromConfig returns a client configured from an aws.Config (as loaded by
 // config.LoadDefaultConfig), changed by optFns.
 func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
-	return New(Options{Options: kvs.OptionsFromConfig(cfg)}, optFns...)
+	return New(OptionsFromConfig(cfg), optFns...)
+}
+
+// OptionsFromConfig returns the Options an aws.Config describes: the control-plane settings of
+// [kvs.OptionsFromConfig], and as HTTPSEndpoint the signaling service's own endpoint setting
+// when there is one (AWS_ENDPOINT_URL_KINESIS_VIDEO_SIGNALING, or kinesis_video_signaling in a
+// shared config file's services section), where the AWS SDK's kinesisvideosignaling client would
+// send its requests.
+func OptionsFromConfig(cfg aws.Config) Options {
+	return Options{Options: kvs.OptionsFromConfig(cfg), HTTPSEndpoint: endpoints.FromConfig(cfg, endpoints.SDKIDSignaling, false)}
 }
 
 // Options returns a copy of the client's options.
@@ -123,11 +141,11 @@ func (o Options) withDefaults() Options {
 	if o.KeepaliveInterval == 0 {
 		o.KeepaliveInterval = DefaultKeepaliveInterval
 	}
-	if o.ReconnectBaseDelay <= 0 {
-		o.ReconnectBaseDelay = DefaultReconnectBaseDelay
+	if o.RetryBaseDelay <= 0 {
+		o.RetryBaseDelay = DefaultRetryBaseDelay
 	}
-	if o.ReconnectMaxDelay <= 0 {
-		o.ReconnectMaxDelay = DefaultReconnectMaxDelay
+	if o.RetryMaxDelay <= 0 {
+		o.RetryMaxDelay = DefaultRetryMaxDelay
 	}
 	if o.MaxConnectionAge <= 0 {
 		o.MaxConnectionAge = DefaultMaxConnectionAge
@@ -190,7 +208,7 @@ func invoke[Out any, In any, PIn interface {
 	*In
 	routedInput
 }](ctx context.Context, c *Client, op, path string, in PIn, optFns []func(*Options)) (*Out, error) {
-	_, cfg, err := c.with(optFns)
+	o, cfg, err := c.with(optFns)
 	if err != nil {
 		return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op, Err: err}
 	}
@@ -205,9 +223,11 @@ func invoke[Out any, In any, PIn interface {
 		// Role is not sent, so its json tag hides it from validate.Struct.
 		return nil, cfg.OperationError(op, validate.Errorf(reflect.TypeOf(in).Elem().Name(), "Role", "%q is not one of MASTER, VIEWER", role))
 	}
-	endpoint, err := c.endpoint(ctx, arn, role, kvs.ChannelProtocolHTTPS)
-	if err != nil {
-		return nil, cfg.OperationError(op, err)
+	endpoint := o.HTTPSEndpoint
+	if endpoint == "" {
+		if endpoint, err = c.endpoint(ctx, arn, role, kvs.ChannelProtocolHTTPS); err != nil {
+			return nil, cfg.OperationError(op, err)
+		}
 	}
 	out := new(Out)
 	if err := cfg.WithEndpoint(endpoint).Invoke(ctx, op, path, in, out); err != nil {

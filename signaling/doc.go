@@ -3,7 +3,7 @@
 // connection over which a channel's master and viewers exchange SDP offers, answers and ICE
 // candidates.
 //
-// A Client is built like the other kvsgo clients, from an aws.Config or from Options, which embed
+// A [Client] is built like the other kvsgo clients, from an aws.Config or from [Options], which embed
 // the control plane's kvs.Options:
 //
 //	cfg, err := config.LoadDefaultConfig(ctx)
@@ -16,14 +16,14 @@
 //
 // # ICE servers
 //
-// RTCIceServers returns what a peer connection needs: the region's STUN server (STUNURL: the
+// RTCIceServers returns what a peer connection needs: the region's STUN server ([STUNURL]: the
 // FIPS and dual-stack variants follow Options.UseFIPSEndpoint and UseDualStackEndpoint) followed
-// by the channel's TURN servers with their short-lived credentials and TTL. Conn.RTCIceServers
+// by the channel's TURN servers with their short-lived credentials and TTL. [Conn.RTCIceServers]
 // caches the list for a connection and fetches it again when the service asks for it.
 //
 // # Connections
 //
-// Connect opens a Conn as the master or as a viewer (a viewer has a client ID, unique on the
+// Connect opens a [Conn] as the master or as a viewer (a viewer has a client ID, unique on the
 // channel). A Conn is pull-based:
 //
 //	conn, err := client.Connect(ctx, &signaling.ConnectInput{ChannelARN: arn, Role: signaling.RoleViewer, ClientID: "phone-1"})
@@ -61,8 +61,8 @@
 // of it: it pings every Options.KeepaliveInterval, replaces the connection before
 // Options.MaxConnectionAge, reconnects at once after GO_AWAY, fetches new ICE servers and
 // reconnects after RECONNECT_ICE_SERVER, and after an unexpected close reconnects with
-// exponential backoff and full jitter (Options.ReconnectBaseDelay × 2ⁿ, capped at
-// Options.ReconnectMaxDelay), signing every connection afresh (a presigned URL is valid for five
+// exponential backoff and full jitter (Options.RetryBaseDelay × 2ⁿ, capped at
+// Options.RetryMaxDelay), signing every connection afresh (a presigned URL is valid for five
 // minutes). Messages sent meanwhile wait in the send queue and are written, in order, once a
 // connection is open; a message whose write fails is written again. A message the service
 // accepted on a connection that then broke can still be lost: the protocol has no
@@ -70,8 +70,8 @@
 // channel or denied access; Send and Receive then return it.
 //
 // Frames that cannot be decoded (not JSON, an unknown message type, a payload that is not
-// base64 of what its type needs) are skipped and counted in Stats, never fatal. Frames larger
-// than MaxFrameSize are refused by the WebSocket layer before they are read.
+// base64 of what its type needs) are skipped and counted in [Stats], never fatal. Frames larger
+// than [MaxFrameSize] are refused by the WebSocket layer before they are read.
 //
 // # Testing
 //
@@ -83,7 +83,7 @@
 //
 // # The wire format
 //
-// EncodeOutgoing, DecodeOutgoing, EncodeMessage and DecodeMessage are the frame codec of both
-// directions, and PresignURL the URL signing, for use with other WebSocket libraries and for
+// [EncodeOutgoing], [DecodeOutgoing], [EncodeMessage] and [DecodeMessage] are the frame codec of both
+// directions, and [PresignURL] the URL signing, for use with other WebSocket libraries and for
 // servers that speak the protocol, such as an emulator.
 package signaling

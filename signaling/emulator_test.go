@@ -41,7 +41,7 @@ func newEmulator(t *testing.T) *emulator {
 		t.Fatal(err)
 	}
 	e.arn = out.ChannelARN
-	e.OnCall(func(op string, r *http.Request) error {
+	e.OnCall(func(op kvstest.Operation, r *http.Request) error {
 		if op == "ConnectAsMaster" || op == "ConnectAsViewer" {
 			q := r.URL.Query()
 			e.mu.Lock()
@@ -49,7 +49,7 @@ func newEmulator(t *testing.T) *emulator {
 			hook := e.onConnect
 			e.mu.Unlock()
 			if hook != nil {
-				hook(op)
+				hook(string(op))
 			}
 		}
 		return nil
@@ -60,10 +60,10 @@ func newEmulator(t *testing.T) *emulator {
 // client returns a signaling client of the emulator with quick reconnects.
 func (e *emulator) client(optFns ...func(*signaling.Options)) *signaling.Client {
 	return signaling.New(signaling.Options{
-		Options:            kvs.Options{Region: testRegion, BaseEndpoint: e.URL, Credentials: e.creds, RetryMaxAttempts: 1},
-		STUNURL:            signaling.NoSTUN,
-		ReconnectBaseDelay: time.Millisecond,
-		ReconnectMaxDelay:  20 * time.Millisecond,
+		Options:        kvs.Options{Region: testRegion, BaseEndpoint: e.URL, Credentials: e.creds, RetryMaxAttempts: 1},
+		STUNURL:        signaling.NoSTUN,
+		RetryBaseDelay: time.Millisecond,
+		RetryMaxDelay:  20 * time.Millisecond,
 	}, optFns...)
 }
 
@@ -263,7 +263,7 @@ func sendCandidates(t *testing.T, conn *signaling.Conn, prefix string, n int) []
 func TestGoAwayFromTheEmulatorReconnectsAtOnce(t *testing.T) {
 	e := newEmulator(t)
 	master := e.connect(t, e.client(func(o *signaling.Options) {
-		o.ReconnectBaseDelay, o.ReconnectMaxDelay = time.Hour, time.Hour // only a prompt reconnect passes
+		o.RetryBaseDelay, o.RetryMaxDelay = time.Hour, time.Hour // only a prompt reconnect passes
 	}), "")
 	viewer := e.connect(t, e.client(), "v1")
 	ctx := context.Background()

@@ -102,9 +102,9 @@ func (fs *fakeService) Close() {
 // client returns a signaling client of the fake service with quick reconnects.
 func (fs *fakeService) client(optFns ...func(*signaling.Options)) *signaling.Client {
 	return signaling.New(signaling.Options{
-		Options:            kvs.Options{Region: testRegion, BaseEndpoint: fs.URL, Credentials: fs.creds, RetryMaxAttempts: 1},
-		ReconnectBaseDelay: time.Millisecond,
-		ReconnectMaxDelay:  20 * time.Millisecond,
+		Options:        kvs.Options{Region: testRegion, BaseEndpoint: fs.URL, Credentials: fs.creds, RetryMaxAttempts: 1},
+		RetryBaseDelay: time.Millisecond,
+		RetryMaxDelay:  20 * time.Millisecond,
 	}, optFns...)
 }
 

@@ -6,11 +6,10 @@ package signaling
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
+	"fmt"
 	"time"
 
-	"github.com/aws/smithy-go/logging"
-
+	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/internal/dataplane"
 	"github.com/kvsgo/sdk/internal/rpc"
 )
@@ -18,6 +17,7 @@ import (
 // run supervises the Conn's connections, starting with s, until Close or a fatal error.
 func (c *Conn) run(s *session) {
 	attempt := 0
+	c.logf("connected")
 	for {
 		age := time.NewTimer(c.opts.MaxConnectionAge)
 		select {
@@ -33,7 +33,7 @@ func (c *Conn) run(s *session) {
 			c.stop(ErrClosed)
 			return
 		}
-		if time.Since(s.started) >= c.opts.ReconnectMaxDelay {
+		if time.Since(s.started) >= c.opts.RetryMaxDelay {
 			attempt = 0 // the connection was stable: start the backoff over
 		}
 		if s.err != nil {
@@ -49,9 +49,13 @@ func (c *Conn) run(s *session) {
 		}
 		next, used, err := c.reconnect(attempt, s.reason.planned())
 		if err != nil {
+			if !errors.Is(err, ErrClosed) {
+				c.warnf("stopped: reconnecting failed: %v", err)
+			}
 			c.stop(err)
 			return
 		}
+		c.logf("reconnected at attempt %d", used+1)
 		s, attempt = next, used+1
 	}
 }
@@ -63,7 +67,7 @@ func (c *Conn) run(s *session) {
 func (c *Conn) reconnect(attempt int, planned bool) (*session, int, error) {
 	for ; ; attempt++ {
 		if !planned || attempt > 0 {
-			if err := rpc.Sleep(c.ctx, c.backoff(attempt)); err != nil {
+			if err := backoff.Sleep(c.ctx, c.backoff(attempt)); err != nil {
 				return nil, attempt, ErrClosed
 			}
 		}
@@ -82,15 +86,10 @@ func (c *Conn) reconnect(attempt int, planned bool) (*session, int, error) {
 	}
 }
 
-// backoff returns the wait before reconnect attempt n: a random duration in
-// [0, min(max, base × 2ⁿ)) ("full jitter").
+// backoff returns the wait before reconnect attempt n (0 for the first): a random duration in
+// [0, min(RetryMaxDelay, RetryBaseDelay × 2ⁿ)] ("full jitter").
 func (c *Conn) backoff(n int) time.Duration {
-	limit := c.opts.ReconnectBaseDelay
-	for i := 0; i < n && limit < c.opts.ReconnectMaxDelay; i++ {
-		limit *= 2
-	}
-	limit = min(limit, c.opts.ReconnectMaxDelay)
-	return rand.N(limit)
+	return backoff.Policy{Base: c.opts.RetryBaseDelay, Max: c.opts.RetryMaxDelay}.Delay(n + 1)
 }
 
 // refetchICE replaces the cached ICE servers after RECONNECT_ICE_SERVER. A failure is logged;
@@ -100,7 +99,7 @@ func (c *Conn) refetchICE() {
 	ctx, cancel := context.WithTimeout(c.ctx, iceRefetchTimeout)
 	defer cancel()
 	if _, err := c.RTCIceServers(ctx); err != nil {
-		c.logf("fetching ICE servers after RECONNECT_ICE_SERVER: %v", err)
+		c.warnf("fetching ICE servers after RECONNECT_ICE_SERVER: %v", err)
 	}
 }
 
@@ -111,8 +110,12 @@ func (c *Conn) stop(err error) {
 	close(c.done)
 }
 
-func (c *Conn) logf(format string, args ...any) {
-	if c.opts.Logger != nil && c.opts.ClientLogMode.IsRetries() {
-		c.opts.Logger.Logf(logging.Debug, "signaling %s %s: "+format, append([]any{c.in.Role, c.in.ChannelARN}, args...)...)
-	}
+// logf logs a connection event at Debug, when ClientLogMode has LogRetries.
+func (c *Conn) logf(format string, args ...any) { c.log().Debugf(format, args...) }
+
+// warnf logs a warning: something was lost or the Conn stopped.
+func (c *Conn) warnf(format string, args ...any) { c.log().Warnf(format, args...) }
+
+func (c *Conn) log() rpc.EventLog {
+	return rpc.NewEventLog(c.opts.Logger, c.opts.ClientLogMode, fmt.Sprintf("signaling %s %s: ", c.in.Role, c.in.ChannelARN))
 }

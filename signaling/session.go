@@ -240,7 +240,7 @@ func (c *Conn) malformed(err error) {
 	c.stats.MalformedFrames++
 	c.stats.LastMalformed = err
 	c.mu.Unlock()
-	c.logf("skipped a frame: %v", err)
+	c.warnf("skipped a frame: %v", err)
 }
 
 // fatal reports the errors that reconnecting cannot fix: the service's 4xx answers other than

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -96,8 +95,6 @@ func (f *idleFlag) timeout(start media.StartSelectorType) time.Duration {
 	return defaultIdle
 }
 
-var fragmentNumberPattern = regexp.MustCompile(`^[0-9]{1,128}$`)
-
 // parseStart reads a --start selector.
 func parseStart(s string) (media.StartSelector, error) {
 	kind, value, hasValue := strings.Cut(s, ":")
@@ -114,7 +111,7 @@ func parseStart(s string) (media.StartSelector, error) {
 		}
 	case "fragment":
 		sel = media.StartSelector{StartSelectorType: media.StartSelectorTypeFragmentNumber, AfterFragmentNumber: value}
-		if !fragmentNumberPattern.MatchString(value) {
+		if !media.ValidFragmentNumber(value) {
 			problem = "a fragment number is up to 128 decimal digits"
 		}
 	case "server", "producer":

@@ -30,7 +30,7 @@ const (
 // mkvFrames reads the frames of an MKV file by track, in order.
 func mkvFrames(t *testing.T, data []byte) map[uint64][][]byte {
 	t.Helper()
-	r := mkv.NewReader(bytes.NewReader(data), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(data))
 	frames := map[uint64][][]byte{}
 	for {
 		ev, err := r.Next()

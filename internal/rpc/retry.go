@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -59,19 +58,4 @@ type retryerV2 struct{ aws.Retryer }
 
 func (r retryerV2) GetAttemptToken(context.Context) (func(error) error, error) {
 	return r.GetInitialToken(), nil
-}
-
-// Sleep waits for d or until ctx ends, whichever is first.
-func Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -210,13 +210,13 @@ func (p *cpeer) checkStream(t *testing.T, stream string) sampleFigures {
 	}
 
 	client := media.NewFromConfig(p.srv.Config())
-	cons, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: stream, Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cons, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: stream, Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cons.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var back []sentFrame
 	for n := 0; n < fig.fragments; n++ {
 		f, err := cons.Next(ctx)

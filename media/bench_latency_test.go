@@ -29,7 +29,7 @@ func BenchmarkLiveLatencyAV(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: names[0]})
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: names[0]})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func BenchmarkLiveLatencyAV(b *testing.B) {
 			}
 			now := time.Now()
 			mu.Lock()
-			k := key{ch.Frame.Track, ch.Frame.Time.Sub(start).Truncate(time.Millisecond)}
+			k := key{ch.Frame.Track, ch.Fragment.FrameTime(ch.Frame).Sub(start).Truncate(time.Millisecond)}
 			if w, ok := written[k]; ok {
 				lat[k.track] = append(lat[k.track], now.Sub(w))
 				delete(written, k)

@@ -48,12 +48,8 @@ func TestProducerAndConsumerLogConnections(t *testing.T) {
 	consumeAll(t, client, name)
 	logHas(t, log, "DEBUG media consumer "+name+": GetMedia call 1 failed, retrying", "DEBUG media consumer "+name+": GetMedia call 2 reading from EARLIEST")
 
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: "no-such-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Next(context.Background()); err == nil {
+	if c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: "no-such-stream"}); err == nil {
+		c.Close()
 		t.Fatal("no error for a missing stream")
 	}
 	logHas(t, log, "WARN media consumer no-such-stream: GetMedia refused the stream")

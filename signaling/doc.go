@@ -73,6 +73,25 @@
 // base64 of what its type needs) are skipped and counted in [Stats], never fatal. Frames larger
 // than [MaxFrameSize] are refused by the WebSocket layer before they are read.
 //
+// # Lifecycle
+//
+// A Conn follows the rule every long-lived object of this SDK follows: the constructor's context
+// bounds the setup only; each blocking call's context bounds that call alone and its end loses
+// nothing; Close is safe from any goroutine, idempotent, unblocks every pending call promptly
+// with a documented error, and reports what it could not finish.
+//
+// Connect's ctx bounds looking up the endpoint, signing and the first handshake; cancelling it
+// afterwards does not touch the Conn, which reconnects on its own until Close. Send (and its
+// SendSDPOffer, SendSDPAnswer, SendICECandidate forms) waits only while the send queue is full,
+// SendAndWait until the message is written and its status comes or its wait passes, Receive
+// until a message arrives, RTCIceServers for the fetch: each returns its ctx's error when ctx
+// ends first, with the Conn unchanged (a message is either queued whole or not at all). Close
+// makes each of them return ErrClosed at once (Receive first returns the messages already
+// received), waits for the Conn's goroutines, and returns nil after a clean close with every
+// queued message written; otherwise an *UnsentError counting the messages discarded, the
+// close handshake's failure, or the error that had ended the Conn. Every call of Close returns
+// that same value.
+//
 // # Testing
 //
 // The kvstest emulator serves signaling as well: point a client at it with

@@ -28,8 +28,16 @@ func (c *Conn) run(s *session) {
 			s.end(endClosed, nil)
 		}
 		age.Stop()
-		s.stop()
+		handshake := s.stop()
 		if s.reason == endClosed {
+			var errs []error
+			if handshake != nil {
+				errs = append(errs, fmt.Errorf("signaling: close handshake: %w", handshake))
+			}
+			if n := c.endSending(); n > 0 {
+				errs = append(errs, &UnsentError{Messages: n})
+			}
+			c.closeErr = errors.Join(errs...)
 			c.stop(ErrClosed)
 			return
 		}
@@ -49,8 +57,10 @@ func (c *Conn) run(s *session) {
 		}
 		next, used, err := c.reconnect(attempt, s.reason.planned())
 		if err != nil {
+			c.endSending()
 			if !errors.Is(err, ErrClosed) {
 				c.warnf("stopped: reconnecting failed: %v", err)
+				c.closeErr = err
 			}
 			c.stop(err)
 			return

@@ -177,8 +177,8 @@ func TestFatalHandshakeErrorEndsTheConn(t *testing.T) {
 	if _, _, h := fs.counts(); h != 2 {
 		t.Errorf("%d handshakes, want 2 (no retry after a fatal error)", h)
 	}
-	if err := viewer.Close(); err != nil {
-		t.Errorf("Close = %v", err)
+	if err := viewer.Close(); !errors.As(err, &nf) {
+		t.Errorf("Close = %v, want the error that ended the Conn", err)
 	}
 }
 

@@ -357,6 +357,12 @@ func (p *countingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.paths[r.URL.Path]++
 	p.mu.Unlock()
+	// PutMedia streams both ways at once: the acknowledgements come back while the body is still
+	// being sent, which Go's HTTP/1 server allows only in full-duplex mode (as real proxies do).
+	if err := http.NewResponseController(w).EnableFullDuplex(); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	p.proxy.ServeHTTP(w, r)
 }
 

@@ -30,6 +30,7 @@ type options struct {
 	addr         string
 	logf         func(format string, args ...any)
 	console      http.Handler // served at / and /console/ of the control plane (browser.go)
+	dataDir      string       // where the store keeps everything; memory when empty (persist.go)
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

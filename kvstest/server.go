@@ -46,6 +46,7 @@ type Server struct {
 
 	faults      faults
 	mediaFaults mediaFaults
+	dur         durability // the store: memory or a data directory (persist.go)
 
 	mu       sync.Mutex // guards the state below; see state.go
 	streams  registry[*stream]
@@ -94,6 +95,12 @@ func Start(opts ...Option) (*Server, error) {
 		}
 		control = l
 	}
+	if err := s.openStore(); err != nil {
+		if control != nil {
+			control.Close()
+		}
+		return nil, err
+	}
 	errorLog := log.New(io.Discard, "", 0)
 	if o.logf != nil {
 		errorLog = log.New(logWriter(o.logf), "kvstest: ", 0)
@@ -131,6 +138,7 @@ func (s *Server) Close() {
 			ts.Close()
 		}
 		s.inflight.Wait()
+		s.closeStore()
 	})
 }
 

@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	withConsole := flags.Bool("console", true, "serve the web console at / of the control-plane endpoint")
+	dataDir := flags.String("data", "", "keep streams, channels and media in this directory, across restarts and crashes (default: in memory)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -69,6 +70,11 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	if *anyKey {
 		opts = append(opts, kvstest.WithAnyCredentials())
+	}
+	storage := "in memory (-data DIR keeps it on disk)"
+	if *dataDir != "" {
+		opts = append(opts, kvstest.WithDataDir(*dataDir))
+		storage = *dataDir
 	}
 	if *withConsole {
 		opts = append(opts, kvstest.WithConsole(console.Handler(console.Options{Region: *region})))
@@ -99,6 +105,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	fmt.Fprintf(stdout, "  access key   %s\n", *accessKey)
 	fmt.Fprintf(stdout, "  secret key   %s\n", *secretKey)
 	fmt.Fprintf(stdout, "  media rates  %s\n", rates)
+	fmt.Fprintf(stdout, "  storage      %s\n", storage)
 	if *withConsole {
 		fmt.Fprintf(stdout, "  console      %s\n", console.URL(s.URL, s.Credentials()))
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"regexp"
 	"time"
+
+	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
 // Option configures a Server; pass options to NewServer or Start.
@@ -29,8 +31,9 @@ type options struct {
 	tls          bool
 	addr         string
 	logf         func(format string, args ...any)
-	console      http.Handler // served at / and /console/ of the control plane (browser.go)
-	dataDir      string       // where the store keeps everything; memory when empty (persist.go)
+	console      http.Handler             // served at / and /console/ of the control plane (browser.go)
+	dataDir      string                   // where the store keeps everything; memory when empty (persist.go)
+	diskHook     func(*store.DiskOptions) // lets internal tests make disk writes fail
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

@@ -50,7 +50,11 @@ func (s *Server) openStore() error {
 	if s.opts.dataDir == "" {
 		d.store = store.NewMemory()
 	} else {
-		ds, err := store.OpenDisk(s.opts.dataDir, store.DiskOptions{Logf: s.logStore})
+		opts := store.DiskOptions{Logf: s.logStore}
+		if s.opts.diskHook != nil {
+			s.opts.diskHook(&opts)
+		}
+		ds, err := store.OpenDisk(s.opts.dataDir, opts)
 		if err != nil {
 			return err
 		}

@@ -15,9 +15,12 @@
 // A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
 // DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
-// for HTTPS and WSS). Without TLS the WebSocket URL is ws://, where the service's is always
-// wss://; WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs
-// https:// and wss://, and Client and Config carry an HTTP client that trusts it.
+// for HTTPS and WSS). WithAddrs fixes the four addresses; WithOnePort serves all four on one,
+// routed by path. Without TLS the WebSocket URL is ws://, where the service's is always wss://;
+// WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs https://
+// and wss://, and Client and Config carry an HTTP client that trusts it. For clients outside the
+// test process, WithTLSCertificate serves a certificate of NewLocalCertificate, whose authority
+// they can be told to trust.
 //
 // Config returns an aws.Config with the server's region, credentials and URL, which both the
 // kvs client and the AWS SDK's own kinesisvideo client accept unchanged.
@@ -65,9 +68,13 @@
 //
 // # Errors
 //
-// Errors are sent as the service sends them: the code in the X-Amzn-ErrorType header, the
+// Errors are sent as the service sends them: the code in the x-amzn-ErrorType header, the
 // message in the "message" member of a JSON body, the status of the API reference, and a request
-// ID in X-Amzn-RequestId. A path that is no operation of the control plane (such as a data-plane
+// ID in x-amzn-RequestId, on every endpoint. The header names are written in exactly that case
+// (the C producer finds the request ID by a case-sensitive comparison); the media API reference
+// spells them x-amz-ErrorType and x-amz-RequestId, but the official clients' parsers read the
+// x-amzn- names, so those are sent (kvsgo's clients accept both). A request that asks for
+// "Expect: 100-continue" gets a bare 100 Continue before its body is read, PutMedia included. A path that is no operation of the control plane (such as a data-plane
 // path sent to the control-plane endpoint) is answered HTTP 403 with no error code and an empty
 // body, as the service does; on the other endpoints, an unknown path is answered HTTP 404
 // UnknownOperationException.
@@ -82,7 +89,9 @@
 //
 // # Media: PutMedia and GetMedia
 //
-// DataURL serves PutMedia and GetMedia for streams that are ACTIVE. PutMedia reads the MKV body
+// DataURL serves PutMedia and GetMedia for streams that exist: GetDataEndpoint and PutMedia
+// serve a stream from CreateStream on (CREATING included, as the official C producer needs: it
+// goes from CreateStream straight to GetDataEndpoint and PutMedia) until it is DELETING. PutMedia reads the MKV body
 // as it arrives (HTTP/1.1 chunked, acknowledgements written on the same connection while the
 // body is still being read) and turns each cluster into a fragment: it acknowledges BUFFERING
 // when the cluster starts, RECEIVED when it ends (at the next cluster, Tags element, end of the
@@ -97,7 +106,15 @@
 // tracks), 4006 (not MKV, a cluster before the tracks, a second EBML header), 4008 (the stream
 // was deleted), 4009 (more metadata tags than MaxFragmentMetadata), 4010 (a frame of an
 // undeclared track), 4011 (a declared track without frames), 4012 (a metadata name starting with
-// AWS). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
+// AWS, or bad event metadata). An ERROR for metadata names the fragment the metadata came with.
+// Event metadata (AWS_KINESISVIDEO_NOTIFICATION, AWS_KINESISVIDEO_IMAGE_GENERATION with an
+// optional AWS_KINESISVIDEO_IMAGE_PREFIX, followed by the user's pairs) marks the next fragment:
+// once it is PERSISTED, an enabled notification configuration records a Notification
+// (Notifications, WithNotificationLog) and an enabled image generation configuration generates
+// its images with ffmpeg (GeneratedImages, WithImageDir), before the PERSISTED acknowledgement is
+// written. PutMediaConnections records every PutMedia connection: headers, the wait between the
+// headers and the first body byte, the acknowledgements, and the body's start
+// (WithPutMediaCapture). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
 // five calls per second of each API (ClientLimitExceededException); MediaLimits changes both.
 //
 // GetMedia streams the fragments after its start selector (NOW: the fragment being received,
@@ -134,6 +151,9 @@
 //
 // A viewer's messages go to the master with senderClientId set to the viewer's client ID,
 // whatever recipientClientId they name; the master's go to the viewer recipientClientId names.
+// The messagePayload goes on exactly as the sender wrote it (the relay checks that it decodes,
+// and that it is at most 10 KiB of JSON, but does not re-encode it), so members the emulator
+// does not model and nulls such as a candidate's "usernameFragment":null arrive unchanged.
 // A message that cannot be delivered (the viewer is not connected, the master named no
 // recipient, the frame does not decode) is reported to its sender with a STATUS_RESPONSE
 // (InvalidArgumentException, "400") when it carries a correlationId, and dropped otherwise.
@@ -203,9 +223,8 @@
 // The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
 // paces the service's throughput limits only when asked (MediaLimits.ServiceMediaRates), and
 // how the service reacts to a producer over them beyond slowing its reading is not documented,
-// so not reproduced. It stores configurations but acts on
-// none: it sends no notification, delivers no image for an image generation configuration,
-// runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
+// so not reproduced. Notifications and generated images are recorded, not published to Amazon
+// SNS or S3 (the object keys of images are the emulator's own layout). It runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after
 // Delays.EdgeSync) and enforces no KMS key or IAM permission (AccessDeniedException and
 // NotAuthorizedException are never returned unless injected). Apart from the per-stream call
 // limits of PutMedia and GetMedia (MediaLimits), it applies no request-rate limits of its own,

@@ -15,13 +15,13 @@ func init() {
 }
 
 // getDataEndpoint returns DataURL whatever the API: one endpoint serves every data-plane
-// operation of every stream.
-func (s *Server) getDataEndpoint(_ time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
+// operation of every stream. A stream that is DELETING has none: see stream.servesMedia.
+func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
 	}
-	if st.deleting {
+	if !st.servesMedia(now) {
 		return nil, errStreamNotFound()
 	}
 	return &kvs.GetDataEndpointOutput{DataEndpoint: s.DataURL}, nil

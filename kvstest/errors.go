@@ -68,7 +68,7 @@ func (e *Error) write(w http.ResponseWriter) {
 	if frontEndCodes[e.Code] {
 		ns = frontEndNamespace
 	}
-	h.Set("X-Amzn-Errortype", e.Code+ns)
+	h[errorTypeHeader] = []string{e.Code + ns}
 	h.Set("Content-Type", "application/json")
 	body := append([]byte(`{"message":`), jsonwire.AppendString(nil, e.Message)...)
 	body = append(body, '}')

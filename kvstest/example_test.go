@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -137,4 +140,26 @@ func ExampleServer_Config() {
 	fmt.Println(aws.ToString(out.ChannelInfo.ChannelName), out.ChannelInfo.ChannelStatus, aws.ToInt32(out.ChannelInfo.SingleMasterConfiguration.MessageTtlSeconds))
 	// Output:
 	// door ACTIVE 60
+}
+
+// A server that programs outside the test process trust: the AWS CLI, boto3, Node or the C
+// producer, told to trust the authority written to a file.
+func ExampleWithTLSCertificate() {
+	cert, caPEM, err := kvstest.NewLocalCertificate()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ca := filepath.Join(os.TempDir(), "kvstest-example-ca.pem")
+	if err := os.WriteFile(ca, caPEM, 0o644); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.Remove(ca)
+	s := kvstest.NewServer(kvstest.WithTLSCertificate(cert), kvstest.WithOnePort())
+	defer s.Close()
+	// Run, for example: AWS_CA_BUNDLE=<ca> aws kinesisvideo list-streams --endpoint-url <s.URL>
+	fmt.Println(strings.HasPrefix(s.URL, "https://127.0.0.1:"), s.DataURL == s.URL,
+		strings.HasPrefix(s.SignalingWebSocketURL, "wss://127.0.0.1:"))
+	// Output: true true true
 }

@@ -1,7 +1,7 @@
 // Notification and image generation configurations of streams: DescribeNotificationConfiguration,
 // UpdateNotificationConfiguration, DescribeImageGenerationConfiguration and
-// UpdateImageGenerationConfiguration. The emulator stores them; it sends no notification and
-// generates no image.
+// UpdateImageGenerationConfiguration. PutMedia acts on them for marked fragments
+// (putmedia_events.go).
 
 package kvstest
 

@@ -3,10 +3,13 @@
 package kvstest
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/store"
@@ -29,11 +32,17 @@ type options struct {
 	signaling    SignalingLimits
 	archived     archivedOptions
 	tls          bool
-	addr         string
+	certificate  *tls.Certificate
+	addrs        Addrs
+	onePort      bool
+	host         string
 	logf         func(format string, args ...any)
-	console      http.Handler             // served at / and /console/ of the control plane (browser.go)
-	dataDir      string                   // where the store keeps everything; memory when empty (persist.go)
-	diskHook     func(*store.DiskOptions) // lets internal tests make disk writes fail
+	events       eventOptions
+	// putMediaCapture is how many bytes of each PutMedia body are kept (WithPutMediaCapture).
+	putMediaCapture int
+	console         http.Handler             // served at / and /console/ of the control plane (browser.go)
+	dataDir         string                   // where the store keeps everything; memory when empty (persist.go)
+	diskHook        func(*store.DiskOptions) // lets internal tests make disk writes fail
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example
@@ -82,6 +91,15 @@ func (o *options) check() error {
 	}
 	if err := o.signaling.check(); err != nil {
 		errs = append(errs, err)
+	}
+	if o.onePort && (o.addrs.Data != "" || o.addrs.Signaling != "" || o.addrs.SignalingWebSocket != "") {
+		errs = append(errs, errors.New("with WithOnePort every endpoint listens on the control-plane address: set no other address"))
+	}
+	if strings.ContainsAny(o.host, "/:@?#[] ") && net.ParseIP(o.host) == nil {
+		errs = append(errs, fmt.Errorf("host %q is not a host name or an IP address", o.host))
+	}
+	if c := o.certificate; c != nil && (len(c.Certificate) == 0 || c.PrivateKey == nil) {
+		errs = append(errs, errors.New("the TLS certificate must have a certificate chain and a private key"))
 	}
 	return errors.Join(errs...)
 }
@@ -182,11 +200,58 @@ func WithTLS() Option {
 	return func(o *options) { o.tls = true }
 }
 
-// WithAddr sets the address the control plane listens on, e.g. "127.0.0.1:4567"; a port of 0
-// picks a free one. By default every endpoint listens on a free port of 127.0.0.1; the data and
-// signaling endpoints always do.
+// WithTLSCertificate serves every endpoint over TLS, as WithTLS does, with cert instead of
+// httptest's certificate: the certificate clients outside the test process can be made to
+// trust, such as one issued by a local certificate authority (kvslocal's -tls makes one). Its
+// leaf must name the host clients connect to (127.0.0.1 by default). Server.Client trusts the
+// leaf itself.
+func WithTLSCertificate(cert tls.Certificate) Option {
+	return func(o *options) { o.tls, o.certificate = true, &cert }
+}
+
+// Addrs are the addresses the endpoints of a Server listen on, e.g. "127.0.0.1:4567". An empty
+// address is a free port of 127.0.0.1, and so is a port of 0 on the host given.
+type Addrs struct {
+	// Control is the control-plane endpoint, Server.URL.
+	Control string
+	// Data is the data-plane endpoint (media and archived media), Server.DataURL.
+	Data string
+	// Signaling is the HTTPS signaling API, Server.SignalingURL.
+	Signaling string
+	// SignalingWebSocket is the WebSocket signaling endpoint, Server.SignalingWebSocketURL.
+	SignalingWebSocket string
+}
+
+// WithAddrs sets the addresses the endpoints listen on, so that they can be named in a firewall
+// rule, a container's port mapping or a proxy. By default each listens on a free port of
+// 127.0.0.1.
+func WithAddrs(a Addrs) Option {
+	return func(o *options) { o.addrs = a }
+}
+
+// WithAddr sets the address the control plane listens on, as WithAddrs does for Addrs.Control.
 func WithAddr(addr string) Option {
-	return func(o *options) { o.addr = addr }
+	return func(o *options) { o.addrs.Control = addr }
+}
+
+// WithHost sets the host name or IP address the endpoint URLs name, and so what GetDataEndpoint
+// and GetSignalingChannelEndpoint return: the name clients reach the server by when it is not
+// the listen address, such as "localhost", a container's name or a proxy's. The ports stay
+// those the endpoints listen on. By default the URLs name the listen address, and 127.0.0.1 for
+// a listener on every interface (0.0.0.0 or ::). With TLS the certificate must name the host:
+// httptest's (WithTLS) names 127.0.0.1, ::1 and example.com only.
+func WithHost(host string) Option {
+	return func(o *options) { o.host = host }
+}
+
+// WithOnePort serves every endpoint on the control-plane address (WithAddr), routed by path:
+// URL, DataURL and SignalingURL are then the same, and SignalingWebSocketURL is that address
+// with the ws:// or wss:// scheme. The paths of the four endpoints do not overlap, except that
+// of the WebSocket endpoint, "/": a GET of "/" asking for a WebSocket upgrade is a signaling
+// connection. What one port cannot show is the service's refusal of a data-plane operation sent
+// to the control-plane endpoint: with one port it succeeds.
+func WithOnePort() Option {
+	return func(o *options) { o.onePort = true }
 }
 
 // WithLogf logs every request the server answers, and why a request failed, with logf (for

@@ -4,6 +4,7 @@
 package kvstest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -49,11 +50,13 @@ func (s *Server) putMedia(c *call) {
 	// Acknowledgements are written while the body is still being read: HTTP/1.1 servers in Go
 	// stop reading a request body once the response starts unless told otherwise.
 	_ = rc.EnableFullDuplex()
+	sendContinue(c.w, c.r)
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
-	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval)}
-	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in}
+	record := s.addPutMediaConnection(req.stream.name, c, req.connectionAt)
+	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
+	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, mkv.ReaderOptions{Limits: mkv.Limits{MaxElementSize: lim.MaxFragmentSize}})
 	if abort := in.run(); abort {
 		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly
@@ -85,7 +88,7 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 	}
 	now := s.lockState()
 	st, e := s.findStream(name, arn)
-	if e == nil && st.status(now) != "ACTIVE" {
+	if e == nil && !st.servesMedia(now) {
 		e = errStreamNotFound()
 	}
 	s.mu.Unlock()
@@ -126,7 +129,11 @@ type ingest struct {
 	info      mkv.Info
 	tracks    []mkv.TrackEntry
 	metadata  []mkv.SimpleTag // for the next fragment
+	events    fragmentEvents  // for the next fragment
+	eventTags int             // the event tags and pairs in events
+	metaErr   media.AckErrorID
 	cur       *storedFragment
+	curEvents fragmentEvents
 	seen      map[uint64]bool // tracks with frames in cur
 	last      int64           // the timecode of the previous fragment
 	haveLast  bool
@@ -168,7 +175,7 @@ func (in *ingest) end(err error) (abort bool) {
 	var se *mkv.SyntaxError
 	switch {
 	case err == io.EOF:
-		if id := in.finish(); id != 0 {
+		if id := cmp.Or(in.finish(), in.metaErr); id != 0 {
 			in.fail(id)
 			return false
 		}
@@ -228,22 +235,28 @@ func (in *ingest) apply(ev mkv.Event) media.AckErrorID {
 	return 0
 }
 
-// addMetadata records the producer's metadata for the next fragment; the end-of-fragment tag
-// only ends the current one.
+// addMetadata records the producer's metadata and event tags for the next fragment; the
+// end-of-fragment tag only ends the current one. Metadata that breaks a rule fails the fragment
+// it comes with, when that fragment starts, so that the ERROR acknowledgement names it.
 func (in *ingest) addMetadata(tags []mkv.Tag) media.AckErrorID {
+	fail := func(id media.AckErrorID) { in.metaErr = cmp.Or(in.metaErr, id) }
 	for _, tag := range tags {
+		if event, id := in.events.add(tag, &in.eventTags); event {
+			fail(id)
+			continue
+		}
 		for _, st := range tag.SimpleTags {
 			switch {
 			case st.Name == mkv.EndOfFragmentTagName:
 			case strings.HasPrefix(strings.ToUpper(st.Name), "AWS"):
-				return media.AckErrInvalidFragmentMetadata
+				fail(media.AckErrInvalidFragmentMetadata)
 			default:
 				in.metadata = append(in.metadata, st)
 			}
 		}
 	}
-	if len(in.metadata) > in.lim.MaxFragmentMetadata {
-		return media.AckErrFragmentMetadataLimitReached
+	if len(in.metadata)+in.eventTags > in.lim.MaxFragmentMetadata {
+		fail(media.AckErrFragmentMetadataLimitReached)
 	}
 	return 0
 }
@@ -275,6 +288,11 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	}}
 	in.metadata = nil
 	in.cur, in.seen = f, map[uint64]bool{}
+	in.curEvents, in.events, in.eventTags = in.events, fragmentEvents{}, 0
+	if id := in.metaErr; id != 0 {
+		in.metaErr = 0
+		return id
+	}
 	m := in.req.stream.media
 	m.mu.Lock()
 	m.live = f
@@ -370,11 +388,12 @@ func (in *ingest) finish() media.AckErrorID {
 	in.acks.send(ack, time.Time{})
 	if keep {
 		ack.EventType = media.AckEventPersisted
-		in.acks.send(ack, time.Now().Add(in.lim.PersistDelay))
+		in.acks.sendAfter(ack, time.Now().Add(in.lim.PersistDelay), in.deliverEvents(f, in.curEvents))
 	}
+	in.curEvents = fragmentEvents{}
 	if in.fault.Stall && in.received == in.fault.StallAfterFragments {
 		in.acks.close() // written so far; nothing after
-		in.acks = newAckStream(discardWriter{}, in.lim.IdleAckInterval)
+		in.acks = newAckStream(discardWriter{}, in.lim.IdleAckInterval, nil)
 	}
 	return 0
 }
@@ -429,7 +448,8 @@ type ingestBody struct {
 	rc   *http.ResponseController
 	in   *ingest
 	read int64
-	pace pacer // MediaLimits.IngestRate
+	pace pacer        // MediaLimits.IngestRate
+	note func([]byte) // records the bytes read (PutMediaConnections)
 }
 
 func (b *ingestBody) Read(p []byte) (int, error) {
@@ -452,6 +472,7 @@ func (b *ingestBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.read += int64(n)
 	if n > 0 {
+		b.note(p[:n])
 		now := time.Now()
 		in.acks.lastData.Store(now.UnixNano())
 		if rate > 0 {

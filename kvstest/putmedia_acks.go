@@ -20,15 +20,17 @@ type ackStream struct {
 	done     chan struct{}
 	lastData atomic.Int64 // Unix nanoseconds of the last body bytes read
 	idle     time.Duration
+	note     func(media.Ack) // records each acknowledgement written, when set
 }
 
 type queuedAck struct {
 	ack       media.Ack
 	notBefore time.Time
+	before    func() // run before the acknowledgement is written, when set
 }
 
-func newAckStream(w http.ResponseWriter, idle time.Duration) *ackStream {
-	a := &ackStream{w: w, rc: http.NewResponseController(w), queue: make(chan queuedAck, 256), done: make(chan struct{}), idle: idle}
+func newAckStream(w http.ResponseWriter, idle time.Duration, note func(media.Ack)) *ackStream {
+	a := &ackStream{w: w, rc: http.NewResponseController(w), queue: make(chan queuedAck, 256), done: make(chan struct{}), idle: idle, note: note}
 	a.lastData.Store(time.Now().UnixNano())
 	go a.run()
 	return a
@@ -36,7 +38,13 @@ func newAckStream(w http.ResponseWriter, idle time.Duration) *ackStream {
 
 // send queues an acknowledgement, to be written no earlier than notBefore.
 func (a *ackStream) send(ack media.Ack, notBefore time.Time) {
-	a.queue <- queuedAck{ack, notBefore}
+	a.sendAfter(ack, notBefore, nil)
+}
+
+// sendAfter queues an acknowledgement, to be written no earlier than notBefore and after before
+// (when not nil) has run.
+func (a *ackStream) sendAfter(ack media.Ack, notBefore time.Time, before func()) {
+	a.queue <- queuedAck{ack, notBefore, before}
 }
 
 // close writes the queued acknowledgements and stops; the handler may return afterwards.
@@ -58,6 +66,9 @@ func (a *ackStream) run() {
 			}
 			if d := time.Until(q.notBefore); d > 0 {
 				time.Sleep(d)
+			}
+			if q.before != nil {
+				q.before()
 			}
 			a.write(q.ack)
 		case now := <-tick.C:
@@ -95,5 +106,8 @@ func (a *ackStream) write(ack media.Ack) {
 	b = append(b, "}\n"...)
 	if _, err := a.w.Write(b); err == nil {
 		_ = a.rc.Flush()
+		if a.note != nil {
+			a.note(ack)
+		}
 	}
 }

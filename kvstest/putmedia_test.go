@@ -39,7 +39,7 @@ type body struct {
 	b []byte
 }
 
-func newBody(t *testing.T, tracks ...mkv.TrackEntry) *body {
+func newBody(t testing.TB, tracks ...mkv.TrackEntry) *body {
 	b, err := mkv.AppendHeader(nil, mkv.Info{}, tracks)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"reflect"
@@ -136,7 +137,9 @@ type call struct {
 	body      []byte // the body of a JSON operation; nil for streaming ones, which read c.r.Body
 	requestID string
 	accessKey string // the access key ID that signed the request
-	detail    string // why the call failed, for the log
+	// payloadHash is the payload hash a streaming request was signed with.
+	payloadHash string
+	detail      string // why the call failed, for the log
 }
 
 // fail answers the call with e.
@@ -173,12 +176,34 @@ func (c *call) reply(out any) {
 
 // handler returns the HTTP handler of one endpoint.
 func (s *Server) handler(p plane) http.Handler {
+	return s.planeHandler(func(*http.Request) plane { return p })
+}
+
+// onePortHandler returns the HTTP handler of WithOnePort, which serves every endpoint.
+func (s *Server) onePortHandler() http.Handler { return s.planeHandler(planeOf) }
+
+// planeOf returns the endpoint a request of WithOnePort is for, by its path: the endpoint with
+// an operation at the path (the WebSocket endpoint only for a WebSocket upgrade), and the control
+// plane for a path that is no operation at all.
+func planeOf(r *http.Request) plane {
+	upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+	for p := range numPlanes {
+		if _, ok := routes[p][r.URL.Path]; ok && (p != signalingWSPlane || upgrade) {
+			return p
+		}
+	}
+	return controlPlane
+}
+
+// planeHandler returns an HTTP handler serving each request as one of the endpoint pick names.
+func (s *Server) planeHandler(pick func(*http.Request) plane) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := pick(r)
 		s.inflight.Add(1)
 		defer s.inflight.Done()
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
-		w.Header().Set("X-Amzn-Requestid", c.requestID)
+		w.Header()[requestIDHeader] = []string{c.requestID}
 		if !s.answerBrowser(p, c) {
 			s.serve(p, c)
 		}
@@ -216,6 +241,10 @@ func (s *Server) serve(p plane, c *call) {
 		hashes, e := streamingPayloadHashes(r)
 		if e == nil {
 			c.accessKey, e = s.auth.verify(r, hashes)
+			c.payloadHash = hashes[0] // which one the client signed with, for the record
+			if _, miss := s.auth.verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
+				c.payloadHash = hashes[1]
+			}
 		}
 		if e != nil {
 			// Answer at once and drop the connection, rather than drain a stream first.
@@ -326,6 +355,32 @@ func (b *hashingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// The response headers are written as the service spells them: HTTP header names are
+// case-insensitive, but some clients are not (the C producer finds the request ID by a
+// case-sensitive comparison with "x-amzn-RequestId"). Header.Set would rewrite them into Go's
+// canonical form, so they are set by map key.
+const (
+	requestIDHeader = "x-amzn-RequestId"
+	errorTypeHeader = "x-amzn-ErrorType"
+)
+
+// sendContinue answers a request that asked for "Expect: 100-continue" with a bare
+// "100 Continue" before a handler writes its response ahead of reading the body. Go's server sends
+// 100 Continue by itself only when the body is read before anything is written; a streaming
+// operation (PutMedia) starts its response first, and without this the client would wait for its
+// expect timeout (a second, for libcurl) before sending the body.
+func sendContinue(w http.ResponseWriter, r *http.Request) {
+	if !r.ProtoAtLeast(1, 1) || !strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		return
+	}
+	// An informational response carries the headers set so far; the service's carries none.
+	h := w.Header()
+	saved := maps.Clone(h)
+	clear(h)
+	w.WriteHeader(http.StatusContinue)
+	maps.Copy(h, saved)
+}
+
 // newRequestID returns a random UUID, the form of the service's request IDs.
 func newRequestID() string {
 	var u [16]byte
@@ -344,7 +399,7 @@ type recorder struct {
 }
 
 func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
+	if r.status == 0 && (code < 100 || code > 199 || code == http.StatusSwitchingProtocols) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)

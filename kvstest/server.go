@@ -2,6 +2,7 @@ package kvstest
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -28,7 +29,7 @@ type Server struct {
 	// SignalingURL is the endpoint GetSignalingChannelEndpoint returns for HTTPS (and WEBRTC).
 	SignalingURL string
 	// SignalingWebSocketURL is the endpoint GetSignalingChannelEndpoint returns for WSS: ws://…
-	// without TLS (the service's is always wss://), wss://… with WithTLS.
+	// without TLS (the service's is always wss://), wss://… with WithTLS or WithTLSCertificate.
 	SignalingWebSocketURL string
 	// Region is the region the server answers for.
 	Region string
@@ -46,7 +47,9 @@ type Server struct {
 
 	faults      faults
 	mediaFaults mediaFaults
-	dur         durability // the store: memory or a data directory (persist.go)
+	dur         durability          // the store: memory or a data directory (persist.go)
+	events      eventRecords        // what marked fragments produced
+	putConns    putMediaConnections // the PutMedia connections accepted
 
 	mu       sync.Mutex // guards the state below; see state.go
 	streams  registry[*stream]
@@ -87,17 +90,15 @@ func Start(opts ...Option) (*Server, error) {
 	s.faults.reset()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 
-	var control net.Listener
-	if o.addr != "" {
-		l, err := net.Listen("tcp", o.addr)
-		if err != nil {
-			return nil, fmt.Errorf("listening on %s: %w", o.addr, err)
-		}
-		control = l
+	listeners, err := o.listen()
+	if err != nil {
+		return nil, err
 	}
 	if err := s.openStore(); err != nil {
-		if control != nil {
-			control.Close()
+		for _, l := range listeners {
+			if l != nil {
+				l.Close()
+			}
 		}
 		return nil, err
 	}
@@ -105,27 +106,85 @@ func Start(opts ...Option) (*Server, error) {
 	if o.logf != nil {
 		errorLog = log.New(logWriter(o.logf), "kvstest: ", 0)
 	}
-	for p := range numPlanes {
-		ts := httptest.NewUnstartedServer(s.handler(p))
-		if p == controlPlane && control != nil {
-			ts.Listener.Close()
-			ts.Listener = control
+	for p, l := range listeners {
+		if l == nil {
+			continue // served by the control plane's listener
 		}
-		ts.Config.BaseContext = func(net.Listener) context.Context { return s.ctx }
-		ts.Config.ErrorLog = errorLog
+		h := s.handler(plane(p))
+		if o.onePort {
+			h = s.onePortHandler()
+		}
+		ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: h, ErrorLog: errorLog,
+			BaseContext: func(net.Listener) context.Context { return s.ctx }}}
 		if o.tls {
+			if o.certificate != nil {
+				ts.TLS = &tls.Config{Certificates: []tls.Certificate{*o.certificate}}
+			}
 			ts.StartTLS()
 		} else {
 			ts.Start()
 		}
 		s.servers[p] = ts
 	}
-	s.URL = s.servers[controlPlane].URL
-	s.DataURL = s.servers[dataPlane].URL
-	s.SignalingURL = s.servers[signalingPlane].URL
-	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(s.servers[signalingWSPlane].URL, "http")
+	url := func(p plane) string {
+		ts := s.servers[p]
+		if ts == nil {
+			ts = s.servers[controlPlane]
+		}
+		return o.endpointURL(ts)
+	}
+	s.URL = url(controlPlane)
+	s.DataURL = url(dataPlane)
+	s.SignalingURL = url(signalingPlane)
+	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(url(signalingWSPlane), "http")
 	s.client = s.servers[controlPlane].Client()
 	return s, nil
+}
+
+// endpointURL returns the URL clients reach ts at: http:// or https://, the host of WithHost
+// (127.0.0.1 for a listener on every interface, the listener's own address otherwise) and the
+// listener's port.
+func (o *options) endpointURL(ts *httptest.Server) string {
+	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
+	if err != nil {
+		return ts.URL
+	}
+	if o.host != "" {
+		host = o.host
+	} else if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	scheme := "http://"
+	if o.tls {
+		scheme = "https://"
+	}
+	return scheme + net.JoinHostPort(host, port)
+}
+
+// listen opens the listeners of the endpoints, by plane: nil for the planes the control plane's
+// listener serves (all of them with WithOnePort).
+func (o *options) listen() ([numPlanes]net.Listener, error) {
+	var ls [numPlanes]net.Listener
+	addrs := [numPlanes]string{o.addrs.Control, o.addrs.Data, o.addrs.Signaling, o.addrs.SignalingWebSocket}
+	for p, addr := range addrs {
+		if o.onePort && plane(p) != controlPlane {
+			continue
+		}
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, open := range ls {
+				if open != nil {
+					open.Close()
+				}
+			}
+			return ls, fmt.Errorf("listening on %s for the %s endpoint: %w", addr, planeNames[p], err)
+		}
+		ls[p] = l
+	}
+	return ls, nil
 }
 
 // Close stops the server: it stops accepting connections, ends the requests in progress
@@ -135,7 +194,9 @@ func (s *Server) Close() {
 	s.close.Do(func() {
 		s.cancel()
 		for _, ts := range s.servers {
-			ts.Close()
+			if ts != nil {
+				ts.Close()
+			}
 		}
 		s.inflight.Wait()
 		s.closeStore()

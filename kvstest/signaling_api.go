@@ -101,13 +101,12 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 		c.fail(errInternal(err))
 		return
 	}
-	offer, err := signaling.DecodeOutgoing(raw)
-	if err != nil {
+	if _, err := signaling.DecodeOutgoing(raw); err != nil {
 		c.fail(errInvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
 		return
 	}
-	frame, err := signaling.EncodeMessage(&signaling.Message{Type: signaling.MessageTypeSDPOffer,
-		SenderClientID: in.SenderClientId, SessionDescription: offer.SessionDescription})
+	frame, err := jsonwire.Marshal(&relayedFrame{SenderClientID: in.SenderClientId, MessageType: signaling.MessageTypeSDPOffer,
+		MessagePayload: in.MessagePayload})
 	if err != nil {
 		c.fail(errInvalidArgument("The offer cannot be delivered: %v", err))
 		return

@@ -2,6 +2,7 @@ package kvstest_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -148,5 +149,31 @@ func TestSendAlexaOfferWaitsForTheMaster(t *testing.T) {
 	var ia *signaling.InvalidArgumentException
 	if !errors.As(err, &ia) || !strings.Contains(ia.Message, "not a base64-encoded SDP offer") {
 		t.Errorf("bad offer: %v", err)
+	}
+}
+
+// TestSendAlexaOfferPassesPayloadsAsSent checks that the offer reaches the master, and the
+// master's answer reaches the caller, exactly as they were written.
+func TestSendAlexaOfferPassesPayloadsAsSent(t *testing.T) {
+	e := newSignalingEnv(t, kvs.SingleMasterConfiguration{}, kvstest.WithSignalingLimits(kvstest.SignalingLimits{AlexaAnswerWait: waitLimit}))
+	master := e.dial(t, "")
+	offer := base64.StdEncoding.EncodeToString([]byte(`{"type":"offer","sdp":"v=0\r\n","x-alexa":{"n":null}}`))
+	answer := base64.StdEncoding.EncodeToString([]byte(`{ "type": "answer", "sdp": "v=0\r\n", "extra": [] }`))
+	done := make(chan *signaling.SendAlexaOfferToMasterOutput, 1)
+	go func() {
+		out, err := e.client.SendAlexaOfferToMaster(ctx, &signaling.SendAlexaOfferToMasterInput{ChannelARN: e.arn,
+			SenderClientId: "alexa-2", MessagePayload: offer})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- out
+	}()
+	var got map[string]string
+	if f := master.nextFrame(t); json.Unmarshal(f, &got) != nil || got["messagePayload"] != offer || got["senderClientId"] != "alexa-2" {
+		t.Fatalf("the master received %s, want the offer as sent", f)
+	}
+	master.send(t, `{"action":"SDP_ANSWER","recipientClientId":"alexa-2","messagePayload":"`+answer+`"}`)
+	if out := <-done; out == nil || out.Answer != answer {
+		t.Errorf("SendAlexaOfferToMaster returned %+v, want the answer as sent %q", out, answer)
 	}
 }

@@ -142,19 +142,12 @@ func (p *rawPeer) sendMessage(t *testing.T, m *signaling.OutgoingMessage) {
 // next returns the next message the relay sent.
 func (p *rawPeer) next(t *testing.T) *signaling.Message {
 	t.Helper()
-	select {
-	case f := <-p.frames:
-		m, err := signaling.DecodeMessage(f)
-		if err != nil {
-			t.Fatalf("the relay sent %s: %v", f, err)
-		}
-		return m
-	case <-p.done:
-		t.Fatalf("connection ended: %v", p.err)
-	case <-time.After(waitLimit):
-		t.Fatal("no message from the relay")
+	f := p.nextFrame(t)
+	m, err := signaling.DecodeMessage(f)
+	if err != nil {
+		t.Fatalf("the relay sent %s: %v", f, err)
 	}
-	return nil
+	return m
 }
 
 // quiet fails the test if a frame arrives within d.
@@ -237,4 +230,18 @@ func sdpPayload(t *testing.T, typ signaling.MessageType, sd signaling.SessionDes
 		t.Fatal(err)
 	}
 	return f.MessagePayload
+}
+
+// nextFrame returns the next frame the relay sent, as it was sent.
+func (p *rawPeer) nextFrame(t *testing.T) []byte {
+	t.Helper()
+	select {
+	case f := <-p.frames:
+		return f
+	case <-p.done:
+		t.Fatalf("connection ended: %v", p.err)
+	case <-time.After(waitLimit):
+		t.Fatal("no message from the relay")
+	}
+	return nil
 }

@@ -14,6 +14,8 @@
 package kvstest
 
 import (
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -182,14 +184,20 @@ func (r *relay) handle(from *peer, frame []byte) {
 		r.refuse(from, lenientFields(frame).CorrelationID, "The message cannot be read: "+err.Error())
 		return
 	}
-	ev := &signaling.Message{Type: m.Type, SessionDescription: m.SessionDescription, ICECandidate: m.ICECandidate}
+	// The payload goes on as the sender wrote it: members the relay does not know, and nulls,
+	// reach the recipient.
+	ev := relayedFrame{MessageType: m.Type, MessagePayload: lenientFields(frame).MessagePayload}
+	if n := base64.StdEncoding.EncodedLen(signaling.MaxPayloadSize); len(ev.MessagePayload) > n {
+		r.refuse(from, m.CorrelationID, fmt.Sprintf("The messagePayload of %d characters exceeds %d.", len(ev.MessagePayload), n))
+		return
+	}
 	if from.id != "" {
 		ev.SenderClientID = from.id // whatever the viewer named as recipient, the master gets it
 	} else if m.RecipientClientID == "" {
 		r.refuse(from, m.CorrelationID, "A message from the MASTER must name its recipient (recipientClientId).")
 		return
 	}
-	out, err := signaling.EncodeMessage(ev)
+	out, err := jsonwire.Marshal(&ev)
 	if err != nil {
 		r.refuse(from, m.CorrelationID, "The message cannot be delivered: "+err.Error())
 		return
@@ -259,6 +267,14 @@ func (r *relay) refuseLocked(from *peer, correlationID, description string) {
 	if err == nil {
 		from.enqueue(frame)
 	}
+}
+
+// relayedFrame is the frame that delivers a client's message: its payload exactly as the client
+// sent it, so that the recipient decodes what the sender encoded.
+type relayedFrame struct {
+	SenderClientID string                `json:"senderClientId,omitzero"`
+	MessageType    signaling.MessageType `json:"messageType"`
+	MessagePayload string                `json:"messagePayload"`
 }
 
 // rawFields are the members of a client frame the relay reads without decoding the message:

@@ -2,8 +2,10 @@ package kvstest_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -391,5 +393,42 @@ func TestSignalingOverTLS(t *testing.T) {
 	}
 	if m := recv(t, master); m.Type != signaling.MessageTypeSDPOffer || m.SenderClientID != "v1" {
 		t.Errorf("master received %+v", m)
+	}
+}
+
+// TestSignalingRelaysPayloadsAsSent checks that the relay passes messagePayload on exactly as the
+// sender wrote it: members it does not know, nulls, and the sender's own JSON spacing survive.
+func TestSignalingRelaysPayloadsAsSent(t *testing.T) {
+	e := newSignalingEnv(t, kvs.SingleMasterConfiguration{})
+	master := e.dial(t, "")
+	viewer := e.dial(t, "v1")
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	candidate := b64(`{"candidate":"candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":null,"x-vendor":{"a":[1,2]}}`)
+	offer := b64(`{ "type" : "offer", "sdp" : "v=0\r\n", "x-extra": true }`)
+	answer := b64(`{"type":"answer","sdp":"v=0\r\n","extra":null}`)
+
+	for _, tc := range []struct {
+		from, to *rawPeer
+		frame    string
+		want     map[string]string
+	}{
+		{viewer, master, `{"action":"SDP_OFFER","messagePayload":"` + offer + `"}`,
+			map[string]string{"senderClientId": "v1", "messageType": "SDP_OFFER", "messagePayload": offer}},
+		{viewer, master, `{"action":"ICE_CANDIDATE","recipientClientId":"ignored","messagePayload":"` + candidate + `"}`,
+			map[string]string{"senderClientId": "v1", "messageType": "ICE_CANDIDATE", "messagePayload": candidate}},
+		{master, viewer, `{"action":"SDP_ANSWER","recipientClientId":"v1","messagePayload":"` + answer + `","correlationId":"c"}`,
+			map[string]string{"messageType": "SDP_ANSWER", "messagePayload": answer}},
+		{master, viewer, `{"action":"ICE_CANDIDATE","recipientClientId":"v1","messagePayload":"` + candidate + `"}`,
+			map[string]string{"messageType": "ICE_CANDIDATE", "messagePayload": candidate}},
+	} {
+		tc.from.send(t, tc.frame)
+		var got map[string]string
+		f := tc.to.nextFrame(t)
+		if err := json.Unmarshal(f, &got); err != nil {
+			t.Fatalf("%s: the relay sent %s: %v", tc.frame, f, err)
+		}
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("%s: the relay sent %s, want %v", tc.frame, f, tc.want)
+		}
 	}
 }

@@ -56,6 +56,19 @@ func (s *Server) createStream(now time.Time, in *kvs.CreateStreamInput) (*kvs.Cr
 	return &kvs.CreateStreamOutput{StreamARN: arn}, nil
 }
 
+// servesMedia reports whether the stream has a data endpoint and takes media: from CreateStream
+// on (CREATING included) until it is DELETING.
+//
+// The official C producer decides this: after CreateStream it goes straight to GetDataEndpoint
+// and PutMedia without waiting for ACTIVE, treats ResourceNotFoundException from GetDataEndpoint
+// as fatal (the stream is never created), and retries a PutMedia answered 404 with no backoff.
+// It works against the service, so the service serves a new stream's data plane at once. A
+// stream being deleted has no data endpoint and takes no media: ResourceNotFoundException, "The
+// requested stream is not found or not active.", and an open PutMedia gets STREAM_NOT_ACTIVE.
+func (st *stream) servesMedia(now time.Time) bool {
+	return st.status(now) != kvs.StatusDeleting
+}
+
 // info describes the stream as DescribeStream and ListStreams do.
 func (st *stream) info(now time.Time) kvs.StreamInfo {
 	return kvs.StreamInfo{

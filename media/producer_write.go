@@ -87,6 +87,14 @@ type writeState struct {
 	preroll   []heldFrame // other tracks' frames waiting for the first key frame
 	lastWrite time.Time
 	lastSize  int // the size of the last sealed fragment, to size the next one's buffer
+	eventMetadata
+}
+
+// eventMetadata is the event metadata pending for the next fragment (PutEventMetadata).
+type eventMetadata struct {
+	events     FragmentEvent
+	eventItems int    // metadata items the events count for
+	eventTags  []byte // their Tags elements, written before the fragment's cluster
 }
 
 func (w *writeState) init(tracks []*track, cfg ProducerConfig) {
@@ -134,7 +142,7 @@ func (w *writeState) timecode(f Frame) (int64, error) {
 
 // putMetadata records fragment metadata.
 func (w *writeState) putMetadata(tag mkv.SimpleTag, persistent bool) error {
-	if len(w.meta)+len(w.persist) >= maxFragmentMetadata {
+	if len(w.meta)+len(w.persist)+w.eventItems >= maxFragmentMetadata {
 		return fmt.Errorf("media: a fragment can carry at most %d metadata pairs", maxFragmentMetadata)
 	}
 	if persistent {
@@ -345,6 +353,7 @@ func (p *Producer) openFragment(tc int64) {
 		f.data, _ = mkv.AppendTags(f.data, []mkv.Tag{{SimpleTags: tags}})
 		w.meta = nil
 	}
+	f.data = append(f.data, w.takeEventMetadata()...)
 	f.data, _ = mkv.AppendClusterStart(f.data, tc, mkv.UnknownSize)
 	p.buf.bytes += int64(len(f.data))
 	p.buf.frags = append(p.buf.frags, f)

@@ -15,12 +15,21 @@ func (r *Reader) readTags(h elemHeader) (Event, bool, error) {
 	d := tagDecoder{lim: &r.lim}
 	var tags []Tag
 	err = walk(e, func(ch child) error {
-		if ch.id != idTag {
-			return nil
+		switch {
+		case ch.id == idTag:
+			t, err := d.tag(ch)
+			tags = append(tags, t)
+			return err
+		case ch.id == idSimpleTag && len(tags) > 0:
+			// A SimpleTag directly in Tags belongs to the Tag before it: the KVS producer SDK
+			// writes the user's pairs of event metadata so (it grows the Tags element, not the
+			// Tag, around them).
+			st, err := d.simpleTag(ch, 1)
+			last := &tags[len(tags)-1]
+			last.SimpleTags = append(last.SimpleTags, st)
+			return err
 		}
-		t, err := d.tag(ch)
-		tags = append(tags, t)
-		return err
+		return nil
 	})
 	if err != nil {
 		return Event{}, false, err

@@ -54,13 +54,18 @@ func banner(t *testing.T, r io.Reader) map[string]string {
 	}
 }
 
-// checkServes sends requests signed with the printed credentials to the printed endpoint.
+// checkServes sends requests signed with the printed credentials to the printed endpoint,
+// trusting only the printed certificate authority when one is printed.
 func checkServes(t *testing.T, f map[string]string) {
 	t.Helper()
-	client := kvs.New(kvs.Options{Region: f["region"], BaseEndpoint: f["endpoint"], RetryMaxAttempts: 1,
+	opts := kvs.Options{Region: f["region"], BaseEndpoint: f["endpoint"], RetryMaxAttempts: 1,
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"]}, nil
-		})})
+			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"], SessionToken: f["session token"]}, nil
+		})}
+	if f["ca file"] != "" {
+		opts.HTTPClient = trusting(t, f["ca file"])
+	}
+	client := kvs.New(opts)
 	ctx := context.Background()
 	if _, err := client.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "s"}); err != nil {
 		t.Fatal(err)
@@ -148,6 +153,13 @@ func TestRunRefusesBadArguments(t *testing.T) {
 		{[]string{"-addr", "127.0.0.1:0", "-region", "moon"}, 1, "region"},
 		{[]string{"-addr", "127.0.0.1:0", "-account-id", "12"}, 1, "12 digits"},
 		{[]string{"-addr", "not an address"}, 1, "listening"},
+		{[]string{"-addr", "127.0.0.1:0", "-one-port", "-data-addr", "127.0.0.1:0"}, 1, "set no other address"},
+		{[]string{"-addr", "127.0.0.1:0", "-tls", "-tls-cert", "c.pem", "-tls-key", "k.pem"}, 1, "one or the other"},
+		{[]string{"-addr", "127.0.0.1:0", "-tls-cert", "c.pem"}, 1, "go together"},
+		{[]string{"-addr", "127.0.0.1:0", "-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}, 1, "loading -tls-cert"},
+		{[]string{"-addr", "127.0.0.1:0", "-tls", "-tls-ca-file", "/nonexistent/ca.pem"}, 1, "-tls-ca-file"},
+		{[]string{"-addr", "127.0.0.1:0", "-tls", "-tls-ca-file", ""}, 1, "must name a file"},
+		{[]string{"-addr", "127.0.0.1:0", "-host", "http://x"}, 1, "not a host name"},
 	} {
 		var stderr strings.Builder
 		if got := run(tc.args, io.Discard, &stderr, make(chan os.Signal)); got != tc.status || !strings.Contains(stderr.String(), tc.says) {

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/kvsgo/sdk/internal/dataplane"
+	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/kvs"
 )
@@ -50,7 +51,16 @@ func fields(o *Options) (*kvs.Options, **kvs.Client, *string) {
 
 // NewFromConfig returns a client configured from an aws.Config, changed by optFns.
 func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
-	return New(Options{Options: kvs.OptionsFromConfig(cfg)}, optFns...)
+	return New(OptionsFromConfig(cfg), optFns...)
+}
+
+// OptionsFromConfig returns the Options an aws.Config describes: the control-plane settings of
+// [kvs.OptionsFromConfig], and as Endpoint the archived-media service's own endpoint setting
+// when there is one (AWS_ENDPOINT_URL_KINESIS_VIDEO_ARCHIVED_MEDIA, or
+// kinesis_video_archived_media in a shared config file's services section), where the AWS SDK's
+// kinesisvideoarchivedmedia client would send its requests.
+func OptionsFromConfig(cfg aws.Config) Options {
+	return Options{Options: kvs.OptionsFromConfig(cfg), Endpoint: endpoints.FromConfig(cfg, endpoints.SDKIDArchivedMedia, false)}
 }
 
 // Options returns a copy of the client's options.

@@ -141,7 +141,7 @@ func TestDataEndpointsPerAPI(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var apis []string
-	srv.OnCall(func(op string, r *http.Request) error {
+	srv.OnCall(func(op kvstest.Operation, r *http.Request) error {
 		if op == "GetDataEndpoint" {
 			var in struct{ APIName string }
 			_ = json.NewDecoder(r.Body).Decode(&in)

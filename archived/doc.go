@@ -4,7 +4,7 @@
 //
 // # The client
 //
-// Create a Client from an aws.Config, as for the control plane:
+// Create a [Client] from an aws.Config, as for the control plane:
 //
 //	client := archived.NewFromConfig(cfg)
 //
@@ -20,14 +20,14 @@
 // session range ends after it starts and within 24 hours, a LIVE session takes no range, an
 // ON_DEMAND one needs both ends and a LIVE_REPLAY one a start, a GetImages range spans at most
 // 300 seconds with a sampling interval of at least 200 ms. Errors are *smithy.OperationError
-// values wrapping the modeled errors (ResourceNotFoundException, NoDataRetentionException,
-// MissingCodecPrivateDataException, …), found with errors.As; the errors shared with the
+// values wrapping the modeled errors ([ResourceNotFoundException], [NoDataRetentionException],
+// [MissingCodecPrivateDataException], …), found with errors.As; the errors shared with the
 // control plane are the kvs types.
 //
 // # Fragments
 //
 // ListFragments returns one page of the fragments that start in a time range, in no particular
-// order. NewListFragmentsPaginator walks the pages; FragmentsInRange returns the whole range
+// order. [NewListFragmentsPaginator] walks the pages; FragmentsInRange returns the whole range
 // sorted by producer or server timestamp, optionally with one fragment per producer timestamp
 // (a producer that resends after a reconnection leaves duplicates). GetMediaForFragmentList
 // streams the media of listed fragments as MKV documents in the GetMedia format; its output's
@@ -36,11 +36,11 @@
 //
 // # Clips, sessions and images
 //
-// GetClip streams an MP4 file of a range (the first 200 fragments or 100 MB); ParseClip reads
+// GetClip streams an MP4 file of a range (the first 200 fragments or 100 MB); [ParseClip] reads
 // one into its tracks and samples. GetHLSStreamingSessionURL and GetDASHStreamingSessionURL
 // return a URL, carrying a session token, that a player (or ffmpeg) opens; it stays valid for
 // Expires seconds. GetImages returns a page of images at every sampling interval of a range;
-// NewGetImagesPaginator walks the pages and Images yields each image decoded, with
+// [NewGetImagesPaginator] walks the pages and Images yields each image decoded, with
 // NO_MEDIA or MEDIA_ERROR where there is none.
 //
 // The package kvstest emulates all of this in process, from media written with the media

@@ -68,18 +68,28 @@ type Fragment struct {
 	FragmentLengthInMilliseconds int64 `json:"FragmentLengthInMilliseconds,omitzero"`
 }
 
-// FragmentList is what the ListFragments paginator walks.
-type FragmentList = kvs.Paginator[ListFragmentsOutput, Fragment]
+// ListFragmentsAPIClient is the client that a ListFragmentsPaginator calls; *Client implements it, and
+// so does a fake in a test.
+type ListFragmentsAPIClient interface {
+	ListFragments(context.Context, *ListFragmentsInput, ...func(*Options)) (*ListFragmentsOutput, error)
+}
 
-// NewListFragmentsPaginator pages through ListFragments, starting at in.NextToken. Its Items
-// method yields every fragment of every page.
-func NewListFragmentsPaginator(c *Client, in *ListFragmentsInput, optFns ...func(*Options)) *FragmentList {
+// ListFragmentsPaginatorOptions configure a ListFragmentsPaginator.
+type ListFragmentsPaginatorOptions = kvs.PaginatorOptions[int64]
+
+// ListFragmentsPaginator walks the pages of ListFragments.
+type ListFragmentsPaginator = kvs.Paginator[Options, ListFragmentsOutput, Fragment]
+
+// NewListFragmentsPaginator pages through ListFragments, starting at in.NextToken. Its Items method yields
+// every fragment of every page.
+func NewListFragmentsPaginator(client ListFragmentsAPIClient, in *ListFragmentsInput, optFns ...func(*ListFragmentsPaginatorOptions)) *ListFragmentsPaginator {
 	req := copyInput(in)
-	return kvs.NewPaginator(req.NextToken, func(ctx context.Context, token string) (*ListFragmentsOutput, error) {
-		req.NextToken = token
-		return c.ListFragments(ctx, &req, optFns...)
-	}, func(o *ListFragmentsOutput) string { return o.NextToken },
-		func(o *ListFragmentsOutput) []Fragment { return o.Fragments })
+	o := kvs.ResolvePaginatorOptions(req.MaxResults, optFns...)
+	if o.Limit > 0 {
+		req.MaxResults = &o.Limit
+	}
+	return kvs.NewPaginator(&req, o.StopOnDuplicateToken, client.ListFragments, func(in *ListFragmentsInput) *string { return &in.NextToken },
+		func(out *ListFragmentsOutput) string { return out.NextToken }, func(out *ListFragmentsOutput) []Fragment { return out.Fragments })
 }
 
 // FragmentRange asks FragmentsInRange for the fragments of a time range.
@@ -108,9 +118,9 @@ func (c *Client) FragmentsInRange(ctx context.Context, r FragmentRange, optFns .
 		size = 1000
 	}
 	p := NewListFragmentsPaginator(c, &ListFragmentsInput{StreamName: r.StreamName, StreamARN: r.StreamARN,
-		MaxResults: &size, FragmentSelector: r.Selector}, optFns...)
+		MaxResults: &size, FragmentSelector: r.Selector})
 	var all []Fragment
-	for f, err := range p.Items(ctx) {
+	for f, err := range p.Items(ctx, optFns...) {
 		if err != nil {
 			return nil, err
 		}

@@ -135,18 +135,28 @@ const (
 // Values returns every value of ImageError the service model defines.
 func (ImageError) Values() []ImageError { return []ImageError{ImageErrorNoMedia, ImageErrorMediaError} }
 
-// ImageList is what the GetImages paginator walks.
-type ImageList = kvs.Paginator[GetImagesOutput, Image]
+// GetImagesAPIClient is the client that a GetImagesPaginator calls; *Client implements it, and
+// so does a fake in a test.
+type GetImagesAPIClient interface {
+	GetImages(context.Context, *GetImagesInput, ...func(*Options)) (*GetImagesOutput, error)
+}
 
-// NewGetImagesPaginator pages through GetImages, starting at in.NextToken. Its Items method
-// yields every image of every page.
-func NewGetImagesPaginator(c *Client, in *GetImagesInput, optFns ...func(*Options)) *ImageList {
+// GetImagesPaginatorOptions configure a GetImagesPaginator.
+type GetImagesPaginatorOptions = kvs.PaginatorOptions[int64]
+
+// GetImagesPaginator walks the pages of GetImages.
+type GetImagesPaginator = kvs.Paginator[Options, GetImagesOutput, Image]
+
+// NewGetImagesPaginator pages through GetImages, starting at in.NextToken. Its Items method yields
+// every image of every page.
+func NewGetImagesPaginator(client GetImagesAPIClient, in *GetImagesInput, optFns ...func(*GetImagesPaginatorOptions)) *GetImagesPaginator {
 	req := copyInput(in)
-	return kvs.NewPaginator(req.NextToken, func(ctx context.Context, token string) (*GetImagesOutput, error) {
-		req.NextToken = token
-		return c.GetImages(ctx, &req, optFns...)
-	}, func(o *GetImagesOutput) string { return o.NextToken },
-		func(o *GetImagesOutput) []Image { return o.Images })
+	o := kvs.ResolvePaginatorOptions(req.MaxResults, optFns...)
+	if o.Limit > 0 {
+		req.MaxResults = &o.Limit
+	}
+	return kvs.NewPaginator(&req, o.StopOnDuplicateToken, client.GetImages, func(in *GetImagesInput) *string { return &in.NextToken },
+		func(out *GetImagesOutput) string { return out.NextToken }, func(out *GetImagesOutput) []Image { return out.Images })
 }
 
 // DecodedImage is an image of GetImages with its content decoded.
@@ -164,7 +174,7 @@ type DecodedImage struct {
 // call, or content that is not base64, ends it with an error.
 func (c *Client) Images(ctx context.Context, in *GetImagesInput, optFns ...func(*Options)) iter.Seq2[DecodedImage, error] {
 	return func(yield func(DecodedImage, error) bool) {
-		for img, err := range NewGetImagesPaginator(c, in, optFns...).Items(ctx) {
+		for img, err := range NewGetImagesPaginator(c, in).Items(ctx, optFns...) {
 			if err != nil {
 				yield(DecodedImage{}, err)
 				return

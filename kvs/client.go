@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/internal/rpc"
 )
 
@@ -34,7 +35,9 @@ type Options struct {
 	// is not an *aws.CredentialsCache is wrapped in one.
 	Credentials aws.CredentialsProvider
 
-	// HTTPClient sends the requests; the AWS SDK's default client when nil.
+	// HTTPClient sends the requests. When nil, the client makes its own as aws-sdk-go-v2's
+	// clients do (awshttp.NewBuildableClient): clients share a transport only when given the
+	// same HTTPClient (or the same Control client).
 	HTTPClient HTTPClient
 
 	// Retryer decides which failures are retried and how long to wait. When nil, the AWS SDK's
@@ -78,6 +81,7 @@ func New(options Options, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&options)
 	}
+	options.HTTPClient = rpc.DefaultHTTPClient(options.HTTPClient)
 	c := &Client{options: options}
 	c.rpc, c.rpcErr = options.rpcConfig()
 	c.endpoints = newEndpointCache(options.EndpointCacheTTL)
@@ -90,14 +94,18 @@ func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
 	return New(OptionsFromConfig(cfg), optFns...)
 }
 
-// OptionsFromConfig returns the Options an aws.Config describes: region, custom endpoint,
-// credentials, HTTP client, retry settings, logger and application ID, and the FIPS and
-// dual-stack settings of its configuration sources (AWS_USE_FIPS_ENDPOINT,
-// AWS_USE_DUALSTACK_ENDPOINT and the shared config file).
+// OptionsFromConfig returns the Options an aws.Config describes: region, credentials, HTTP
+// client, retry settings, logger and application ID, the FIPS and dual-stack settings of its
+// configuration sources (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT and the shared config
+// file), and the endpoint exactly as the AWS SDK's kinesisvideo client resolves it: the
+// service-specific setting (AWS_ENDPOINT_URL_KINESIS_VIDEO, or kinesis_video in a shared config
+// file's services section), else cfg.BaseEndpoint (config.WithBaseEndpoint, AWS_ENDPOINT_URL, a
+// profile's endpoint_url), none of them when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or
+// ignore_configured_endpoint_urls is true.
 func OptionsFromConfig(cfg aws.Config) Options {
 	o := Options{
 		Region:           cfg.Region,
-		BaseEndpoint:     aws.ToString(cfg.BaseEndpoint),
+		BaseEndpoint:     endpoints.FromConfig(cfg, endpoints.SDKIDControlPlane, true),
 		Credentials:      cfg.Credentials,
 		HTTPClient:       cfg.HTTPClient,
 		RetryMaxAttempts: cfg.RetryMaxAttempts,

@@ -8,7 +8,7 @@
 //	client := kvs.NewFromConfig(cfg)
 //	out, err := client.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "camera-1", DataRetentionInHours: 24})
 //
-// or from Options, e.g. against the kvslocal emulator:
+// or from [Options], e.g. against the kvslocal emulator:
 //
 //	client := kvs.New(kvs.Options{Region: "us-east-1", BaseEndpoint: "http://127.0.0.1:4567", Credentials: creds})
 //
@@ -27,15 +27,15 @@
 // Every error is a *smithy.OperationError naming the operation. Service errors are found with
 // errors.As: the modeled ones as their own types (*kvs.ResourceNotFoundException, …), the others
 // as *smithy.GenericAPIError, any of them as smithy.APIError; the HTTP status and request ID come
-// with *awshttp.ResponseError. Throttling (ClientLimitExceededException and
+// with *awshttp.ResponseError. Throttling ([ClientLimitExceededException] and
 // ConnectionLimitExceededException, which the service returns with HTTP 400) and server errors
 // are retried with exponential backoff and jitter; a canceled context stops at once, also
 // during a backoff.
 //
 // # Helpers
 //
-// NewListStreamsPaginator and its siblings walk list operations page by page or item by item
-// (Paginator.Items returns an iter.Seq2). NewStreamActiveWaiter and its siblings poll until a
+// [NewListStreamsPaginator] and its siblings walk list operations page by page or item by item
+// ([Paginator.Items] returns an iter.Seq2). [NewStreamActiveWaiter] and its siblings poll until a
 // stream or channel reaches a state. DataEndpoint and SignalingChannelEndpoints cache the
 // endpoint lookups that every media, archived-media and signaling request needs.
 package kvs

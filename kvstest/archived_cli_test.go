@@ -83,7 +83,7 @@ func TestAWSCLIArchivedMedia(t *testing.T) {
 	}
 	r := media.NewFragmentReader(bytes.NewReader(data))
 	for _, want := range listed.Fragments[:2] {
-		if f, err := r.Next(); err != nil || f.Number != want.FragmentNumber {
+		if f, err := r.Next(); err != nil || f.FragmentNumber != want.FragmentNumber {
 			t.Fatalf("get-media-for-fragment-list: %v, want fragment %s", err, want.FragmentNumber)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -140,7 +141,8 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if !errors.As(err, &nf) {
 		t.Fatalf("official ListFragments of a missing stream: %v", err)
 	}
-	for _, op := range []string{"ListFragments", "GetMediaForFragmentList", "GetClip", "GetHLSStreamingSessionURL", "GetDASHStreamingSessionURL", "GetImages"} {
+	for _, op := range []kvstest.Operation{kvstest.OpListFragments, kvstest.OpGetMediaForFragmentList, kvstest.OpGetClip,
+		kvstest.OpGetHLSStreamingSessionURL, kvstest.OpGetDASHStreamingSessionURL, kvstest.OpGetImages} {
 		if n := env.srv.Calls(op); n < 2 {
 			t.Errorf("%s was called %d times", op, n)
 		}

@@ -45,7 +45,7 @@ func loadAV(t testing.TB, times int) avSample {
 	if err != nil {
 		wiretest.Skip(t, "samples: %v", err)
 	}
-	r := mkv.NewReader(bytes.NewReader(data), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(data))
 	var one avSample
 	for {
 		ev, err := r.Next()

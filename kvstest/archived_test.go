@@ -160,13 +160,13 @@ func TestGetMediaForFragmentList(t *testing.T) {
 	switch {
 	case len(got) != 3:
 		t.Fatalf("%d documents", len(got))
-	case got[0].Number != first[3].FragmentNumber || errs[0] != nil || stored(got[:1])["video"] != 60 ||
+	case got[0].FragmentNumber != first[3].FragmentNumber || errs[0] != nil || stored(got[:1])["video"] != 60 ||
 		got[0].ServiceTags[media.TagServerSideTimestamp] == "" || !got[0].ProducerTimestamp.Equal(first[3].ProducerTimestamp):
 		t.Fatalf("first document: %+v, %v", got[0].ServiceTags, errs[0])
 	case !errors.As(errs[1], &se) || se.FragmentNumber != "12345" || se.ID != 4000:
 		t.Fatalf("missing fragment: %v", errs[1])
-	case got[2].Number != first[0].FragmentNumber || errs[2] != nil:
-		t.Fatalf("third document: %s, %v", got[2].Number, errs[2])
+	case got[2].FragmentNumber != first[0].FragmentNumber || errs[2] != nil:
+		t.Fatalf("third document: %s, %v", got[2].FragmentNumber, errs[2])
 	}
 	_, err = env.client.GetMediaForFragmentList(ctx, &archived.GetMediaForFragmentListInput{StreamName: "nope", Fragments: []string{"1"}})
 	wantCode(t, err, "ResourceNotFoundException")

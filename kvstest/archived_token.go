@@ -15,9 +15,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/kvsgo/sdk/media"
 )
 
 const (
@@ -86,8 +87,6 @@ type playbackQuery struct {
 	sequence int    // SequenceNumber; -1 when absent
 }
 
-var fragmentNumberPattern = regexp.MustCompile(`^[0-9]{1,128}$`)
-
 // parsePlaybackQuery reads the query of a playback URL: SessionToken (required), TrackNumber,
 // FragmentNumber and SequenceNumber.
 func parsePlaybackQuery(q url.Values) (playbackQuery, *Error) {
@@ -103,7 +102,7 @@ func parsePlaybackQuery(q url.Values) (playbackQuery, *Error) {
 		pq.track = n
 	}
 	if v := q.Get("FragmentNumber"); v != "" {
-		if !fragmentNumberPattern.MatchString(v) {
+		if !media.ValidFragmentNumber(v) {
 			return pq, errInvalidArgument("FragmentNumber %q is not a fragment number.", v)
 		}
 		pq.fragment = v

@@ -127,7 +127,7 @@ func TestEveryOperationThroughBothClients(t *testing.T) {
 			continue
 		}
 		ops++
-		if n := s.Calls(m.Name); n < 2 {
+		if n := s.Calls(kvstest.Operation(m.Name)); n < 2 {
 			t.Errorf("%s was called %d times", m.Name, n)
 		}
 	}

@@ -31,7 +31,7 @@ type mkvLayout struct {
 func layoutOf(t *testing.T, body []byte) mkvLayout {
 	t.Helper()
 	var l mkvLayout
-	r := mkv.NewReader(bytes.NewReader(body), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(body))
 	cur := -1
 	for {
 		ev, err := r.Next()

@@ -126,7 +126,7 @@ func parseSent(t *testing.T, conns []kvstest.PutMediaConnection, stream string) 
 		if int64(len(c.Body)) != c.Bytes {
 			t.Fatalf("captured %d of the %d bytes of a PutMedia body", len(c.Body), c.Bytes)
 		}
-		r := mkv.NewReader(bytes.NewReader(c.Body), mkv.ReaderOptions{})
+		r := mkv.NewReader(bytes.NewReader(c.Body))
 		for {
 			ev, err := r.Next()
 			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -210,13 +210,13 @@ func (p *cpeer) checkStream(t *testing.T, stream string) sampleFigures {
 	}
 
 	client := media.NewFromConfig(p.srv.Config())
-	cons, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: stream, Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cons, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: stream, Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cons.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var back []sentFrame
 	for n := 0; n < fig.fragments; n++ {
 		f, err := cons.Next(ctx)
@@ -405,7 +405,7 @@ func checkEventTagsCapture(t *testing.T, conns []kvstest.PutMediaConnection, str
 		if c.StreamName != stream {
 			continue
 		}
-		r := mkv.NewReader(bytes.NewReader(c.Body), mkv.ReaderOptions{})
+		r := mkv.NewReader(bytes.NewReader(c.Body))
 		start := int64(-1)
 		for {
 			ev, err := r.Next()

@@ -77,7 +77,7 @@ func TestDASHManifest(t *testing.T) {
 	var next int64
 	// The fragments last 2 s, the first 21 ms more: it starts with the audio before the key frame.
 	for i, s := range video.Timeline {
-		if s.T != next || s.D < 179000 || s.D > 182000 || s.FN != frags[i].Number ||
+		if s.T != next || s.D < 179000 || s.D > 182000 || s.FN != frags[i].FragmentNumber ||
 			s.TS != strconv.FormatInt(frags[i].ProducerTimestamp.UnixMilli(), 10) {
 			t.Fatalf("S %d: %+v (next t %d)", i, s, next)
 		}

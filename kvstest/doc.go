@@ -1,6 +1,6 @@
 // Package kvstest is an in-process emulator of Amazon Kinesis Video Streams, for testing code
 // that uses the service without an AWS account or a network. It is shaped like
-// net/http/httptest: start a Server, point clients at it, Close it.
+// net/http/httptest: start a [Server], point clients at it, Close it.
 //
 //	s := kvstest.NewServer()
 //	defer s.Close()
@@ -15,12 +15,12 @@
 // A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
 // DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
-// for HTTPS and WSS). WithAddrs fixes the four addresses; WithOnePort serves all four on one,
+// for HTTPS and WSS). [WithAddrs] fixes the four addresses; [WithOnePort] serves all four on one,
 // routed by path. Without TLS the WebSocket URL is ws://, where the service's is always wss://;
-// WithTLS serves every endpoint over TLS with httptest's certificate, making the URLs https://
+// [WithTLS] serves every endpoint over TLS with httptest's certificate, making the URLs https://
 // and wss://, and Client and Config carry an HTTP client that trusts it. For clients outside the
-// test process, WithTLSCertificate serves a certificate of NewLocalCertificate, whose authority
-// they can be told to trust.
+// test process, [WithTLSCertificate] serves a certificate of [NewLocalCertificate], whose
+// authority they can be told to trust.
 //
 // Config returns an aws.Config with the server's region, credentials and URL, which both the
 // kvs client and the AWS SDK's own kinesisvideo client accept unchanged.
@@ -28,7 +28,7 @@
 // # Authentication
 //
 // Every request on every endpoint must be signed with Signature Version 4, in the Authorization
-// header or in the query of a presigned URL, with the server's key pair (WithCredentials; the
+// header or in the query of a presigned URL, with the server's key pair ([WithCredentials]; the
 // access key ID "test" and the secret "test" by default), for its region and the service name
 // "kinesisvideo". The signature is recomputed from the request, so a request whose signed
 // headers, query, path or body were changed after signing fails. Refusals take the service's
@@ -42,7 +42,7 @@
 //     clock, an expired presigned URL: InvalidSignatureException, whose message says which. For a
 //     mismatch it also gives the canonical request and string to sign the server computed.
 //
-// WithAnyCredentials accepts any access key ID but still verifies signatures with the server's
+// [WithAnyCredentials] accepts any access key ID but still verifies signatures with the server's
 // secret. The signature of a streaming request (PutMedia) is verified without reading its body,
 // with the payload hash producers sign a stream with: UNSIGNED-PAYLOAD or the hash of an empty
 // body.
@@ -54,16 +54,16 @@
 // are unique (ResourceInUseException), every update of a stream or channel gives it a new
 // Version and an update naming an older one fails (VersionMismatchException), a resource that is
 // not ACTIVE cannot be changed (ResourceInUseException), a resource has at most 50 tags
-// (TagsPerResourceExceededLimitException), and the account quotas of WithLimits apply. Inputs
+// (TagsPerResourceExceededLimitException), and the account quotas of [WithLimits] apply. Inputs
 // are checked against the constraints of the service model and refused with
 // InvalidArgumentException; a body that is not JSON is refused with SerializationException, one
 // over 1 MiB with RequestEntityTooLargeException (HTTP 413). ARNs have the service's format,
-// with the server's region and 12-digit account (WithAccountID). List operations page with
+// with the server's region and 12-digit account ([WithAccountID]). List operations page with
 // opaque tokens that stay valid while items are added or removed.
 //
 // New streams and channels are CREATING, updated ones UPDATING, deleted ones DELETING, each for
-// as long as WithDelays says, on the server's clock; by default every change completes at once.
-// WithClock replaces that clock, so a test can step time instead of sleeping, and can also
+// as long as [WithDelays] says, on the server's clock; by default every change completes at once.
+// [WithClock] replaces that clock, so a test can step time instead of sleeping, and can also
 // check how clients handle clock skew.
 //
 // # Errors
@@ -82,7 +82,7 @@
 // # Fault injection
 //
 // FailNext, Throttle, SetLatency and OnCall change how the next calls of an operation, or of
-// every operation (AnyOperation), are answered, and Calls counts them. They apply to
+// every operation ([AnyOperation]), are answered, and Calls counts them. They apply to
 // authenticated calls that reached an operation, in this order: the call is counted, the
 // latency passes, the hook runs, then a queued failure, if any, is answered instead of the
 // operation. They work for every operation, including the data-plane and signaling ones.
@@ -115,7 +115,7 @@
 // written. PutMediaConnections records every PutMedia connection: headers, the wait between the
 // headers and the first body byte, the acknowledgements, and the body's start
 // (WithPutMediaCapture). A stream takes one PutMedia connection at a time (ConnectionLimitExceededException) and
-// five calls per second of each API (ClientLimitExceededException); MediaLimits changes both.
+// five calls per second of each API (ClientLimitExceededException); [MediaLimits] changes both.
 //
 // GetMedia streams the fragments after its start selector (NOW: the fragment being received,
 // else the next; EARLIEST; FRAGMENT_NUMBER: after that fragment; SERVER_TIMESTAMP and
@@ -129,7 +129,7 @@
 // AddGetMediaFaults cut connections after a number of bytes or fragments, stall
 // acknowledgements, or answer a fragment with an error acknowledgement.
 //
-// Media moves as fast as the machine allows unless MediaLimits.ServiceMediaRates (kvslocal
+// Media moves as fast as the machine allows unless [MediaLimits.ServiceMediaRates] (kvslocal
 // -service-rates) paces it like the service: PutMedia sessions read at 12.5 MB/s, 5 new
 // fragments per second and stream, GetMedia sessions sent at 25 MB/s. The pace holds the
 // client back through TCP flow control; nothing is refused.
@@ -160,7 +160,7 @@
 // Messages for the master sent while none is connected wait for one for the channel's
 // MessageTtlSeconds (on the server's clock); a newer SDP offer or answer from the same viewer
 // replaces a waiting one. The relay closes a connection after an hour, after ten minutes in
-// which the client sent nothing (pings count), and a minute after GO_AWAY; SignalingLimits
+// which the client sent nothing (pings count), and a minute after GO_AWAY; [SignalingLimits]
 // shortens these for tests. SendGoAway, SendReconnectICEServer and DropSignalingConnection act
 // on a client's connection, and SignalingPeers tells who is connected.
 //

@@ -111,10 +111,10 @@ func TestOnCall(t *testing.T) {
 	cl := client(s)
 	var mu sync.Mutex
 	var seen []string
-	s.OnCall(func(op string, r *http.Request) error {
+	s.OnCall(func(op kvstest.Operation, r *http.Request) error {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		seen = append(seen, op)
+		seen = append(seen, string(op))
 		mu.Unlock()
 		switch {
 		case strings.Contains(string(body), `"forbidden"`):
@@ -153,5 +153,31 @@ func TestOnCall(t *testing.T) {
 	mu.Lock()
 	if len(seen) != 4 || s.Calls("CreateStream") != 1 {
 		t.Errorf("after reset: hook saw %d, Calls %d", len(seen), s.Calls("CreateStream"))
+	}
+}
+
+// TestUnknownOperationsAreRefused checks that a misspelt operation is an error, not a fault that
+// silently never happens, and that every Op constant names an operation the server serves.
+func TestUnknownOperationsAreRefused(t *testing.T) {
+	s := start(t)
+	e := kvstest.Error{Status: 500, Code: "InternalFailure"}
+	for name, err := range map[string]error{
+		"FailNext":   s.FailNext("DescribeStreams", 1, e),
+		"Throttle":   s.Throttle("putMedia", 1),
+		"SetLatency": s.SetLatency("", time.Second),
+	} {
+		if !errors.Is(err, kvstest.ErrUnknownOperation) {
+			t.Errorf("%s of an unknown operation: %v, want ErrUnknownOperation", name, err)
+		}
+	}
+	if _, err := client(s).ListStreams(ctx, nil); err != nil {
+		t.Errorf("a refused fault was injected: %v", err)
+	}
+	for _, op := range []kvstest.Operation{kvstest.AnyOperation, kvstest.OpCreateStream, kvstest.OpUpdateStreamStorageConfiguration,
+		kvstest.OpPutMedia, kvstest.OpGetTSFragment, kvstest.OpGetMP4MediaFragment, kvstest.OpGetIceServerConfig,
+		kvstest.OpConnectAsMaster, kvstest.OpConnectAsViewer} {
+		if err := s.FailNext(op, 0, e); err != nil {
+			t.Errorf("FailNext(%s): %v", op, err)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/store"
@@ -68,13 +67,11 @@ func (m *mediaStore) signal() {
 	m.changed = make(chan struct{})
 }
 
-// fragmentCounter numbers fragments across the server, so that numbers grow along every stream.
-var fragmentCounter atomic.Uint64
-
 // newFragmentNumber returns a fragment number shaped like the service's: 47 decimal digits,
-// growing with time.
-func newFragmentNumber(now time.Time) string {
-	return fmt.Sprintf("91343852333%018d%018d", now.UnixMilli(), fragmentCounter.Add(1))
+// growing with time and, within a Server, with every fragment it stores (the Server's own
+// counter, so that numbers in one test do not depend on what other Servers did).
+func (s *Server) newFragmentNumber(now time.Time) string {
+	return fmt.Sprintf("91343852333%018d%018d", now.UnixMilli(), s.fragmentCounter.Add(1))
 }
 
 // snapshot returns the kept fragments. The slice is a copy; the fragments themselves are never

@@ -118,7 +118,7 @@ func (s *Server) restore() error {
 		}
 	}
 	if counter > 0 {
-		raiseFragmentCounter(counter + fragmentNumberGap)
+		s.raiseFragmentCounter(counter + fragmentNumberGap)
 	}
 	return nil
 }
@@ -134,10 +134,10 @@ func parseFragmentNumber(number string) (ms int64, counter uint64, ok bool) {
 }
 
 // raiseFragmentCounter makes the next fragment numbers count from above n.
-func raiseFragmentCounter(n uint64) {
+func (s *Server) raiseFragmentCounter(n uint64) {
 	for {
-		cur := fragmentCounter.Load()
-		if cur >= n || fragmentCounter.CompareAndSwap(cur, n) {
+		cur := s.fragmentCounter.Load()
+		if cur >= n || s.fragmentCounter.CompareAndSwap(cur, n) {
 			return
 		}
 	}
@@ -153,7 +153,7 @@ func (s *Server) fragmentNumber(now time.Time) string {
 	}
 	at := time.UnixMilli(d.floorMs)
 	d.floorMu.Unlock()
-	return newFragmentNumber(at)
+	return s.newFragmentNumber(at)
 }
 
 // persist keeps a complete fragment of st in the store; with a data directory it returns once the

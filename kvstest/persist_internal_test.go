@@ -165,7 +165,7 @@ func TestRetentionSweep(t *testing.T) {
 	}
 	f, err := media.NewFragmentReader(gm.Payload).Next()
 	gm.Payload.Close()
-	if err != nil || f.Number != young[0] {
+	if err != nil || f.FragmentNumber != young[0] {
 		t.Fatalf("GetMedia EARLIEST starts at %v (%v), want %s", f, err, young[0])
 	}
 

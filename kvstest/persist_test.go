@@ -116,7 +116,7 @@ func digest(f *media.Fragment) string {
 	h := sha256.New()
 	tags := maps.Clone(f.ServiceTags)
 	delete(tags, media.TagMillisBehindNow)
-	fmt.Fprintf(h, "%s %v %v %s %d %d %+v %+v %v\n", f.Number, f.ServerTimestamp, f.ProducerTimestamp, f.ContinuationToken,
+	fmt.Fprintf(h, "%s %v %v %s %d %d %+v %+v %v\n", f.FragmentNumber, f.ServerTimestamp, f.ProducerTimestamp, f.ContinuationToken,
 		f.TimecodeScale, f.Timecode, f.Tracks, f.Tags, tags)
 	for _, fr := range f.Frames {
 		fmt.Fprintf(h, "%d %v %v %x\n", fr.Track, fr.Timestamp, fr.Keyframe, fr.Data)

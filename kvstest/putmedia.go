@@ -57,7 +57,7 @@ func (s *Server) putMedia(c *call) {
 	record := s.addPutMediaConnection(req.stream.name, c, req.connectionAt)
 	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
 	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
-	in.reader = mkv.NewReader(in.body, mkv.ReaderOptions{Limits: mkv.Limits{MaxElementSize: lim.MaxFragmentSize}})
+	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
 	if abort := in.run(); abort {
 		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly
 	}

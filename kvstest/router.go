@@ -21,7 +21,6 @@ package kvstest
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -37,6 +36,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/internal/rpc"
 )
 
 // plane is one of the endpoints a Server serves.
@@ -382,14 +382,7 @@ func sendContinue(w http.ResponseWriter, r *http.Request) {
 }
 
 // newRequestID returns a random UUID, the form of the service's request IDs.
-func newRequestID() string {
-	var u [16]byte
-	_, _ = rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	h := hex.EncodeToString(u[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
+func newRequestID() string { return rpc.NewUUID() }
 
 // recorder remembers the status of a response for the log. It passes Flush and Hijack through,
 // so that streaming and WebSocket handlers work behind it.

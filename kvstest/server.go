@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -50,6 +51,8 @@ type Server struct {
 	dur         durability          // the store: memory or a data directory (persist.go)
 	events      eventRecords        // what marked fragments produced
 	putConns    putMediaConnections // the PutMedia connections accepted
+
+	fragmentCounter atomic.Uint64 // numbers the fragments stored, see newFragmentNumber
 
 	mu       sync.Mutex // guards the state below; see state.go
 	streams  registry[*stream]

@@ -226,7 +226,7 @@ func BenchmarkLiveLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: names[0]})
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: names[0]})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func BenchmarkLiveLatency(b *testing.B) {
 			}
 			now := time.Now()
 			mu.Lock()
-			at := ch.Frame.Time.Sub(start)
+			at := ch.Fragment.FrameTime(ch.Frame).Sub(start)
 			if w, ok := written[at.Truncate(time.Millisecond)]; ok {
 				lat = append(lat, now.Sub(w))
 			}

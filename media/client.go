@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/kvsgo/sdk/internal/dataplane"
+	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/internal/validate"
 	"github.com/kvsgo/sdk/kvs"
@@ -49,7 +50,15 @@ func fields(o *Options) (*kvs.Options, **kvs.Client, *string) {
 
 // NewFromConfig returns a client configured from an aws.Config, changed by optFns.
 func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
-	return New(Options{Options: kvs.OptionsFromConfig(cfg)}, optFns...)
+	return New(OptionsFromConfig(cfg), optFns...)
+}
+
+// OptionsFromConfig returns the Options an aws.Config describes: the control-plane settings of
+// [kvs.OptionsFromConfig], and as Endpoint the media service's own endpoint setting when there is
+// one (AWS_ENDPOINT_URL_KINESIS_VIDEO_MEDIA, or kinesis_video_media in a shared config file's
+// services section), where the AWS SDK's kinesisvideomedia client would send its requests.
+func OptionsFromConfig(cfg aws.Config) Options {
+	return Options{Options: kvs.OptionsFromConfig(cfg), Endpoint: endpoints.FromConfig(cfg, endpoints.SDKIDMedia, false)}
 }
 
 // Options returns a copy of the client's options.
@@ -67,4 +76,14 @@ func validateInput(op string, in any) error {
 		return rpc.OperationError(ServiceID, op, err)
 	}
 	return nil
+}
+
+// eventLog returns the log of a long-lived object (a Producer or Consumer) of the stream.
+func (c *Client) eventLog(object, name, arn string) rpc.EventLog {
+	o := c.Options()
+	stream := name
+	if stream == "" {
+		stream = arn
+	}
+	return rpc.NewEventLog(o.Logger, o.ClientLogMode, "media "+object+" "+stream+": ")
 }

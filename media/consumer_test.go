@@ -52,7 +52,7 @@ func followLive(t *testing.T, client *media.Client, name string) media.ConsumerS
 	frames, _ := loadSamples(t, 10)
 	frames = loop(frames, 6)
 	ctx := context.Background()
-	consumer, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
+	consumer, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 3 * time.Second,
 		MinCallInterval: time.Millisecond, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 20 * time.Millisecond})
 	if err != nil {
@@ -96,8 +96,8 @@ func followLive(t *testing.T, client *media.Client, name string) media.ConsumerS
 		t.Fatalf("consumed %d fragments, %d stored, want 30", len(frags), len(stored))
 	}
 	for i := range stored {
-		if frags[i].Number != stored[i].Number || len(frags[i].Frames) != len(stored[i].Frames) {
-			t.Fatalf("fragment %d: %s with %d frames, stored %s with %d", i, frags[i].Number, len(frags[i].Frames), stored[i].Number, len(stored[i].Frames))
+		if frags[i].FragmentNumber != stored[i].FragmentNumber || len(frags[i].Frames) != len(stored[i].Frames) {
+			t.Fatalf("fragment %d: %s with %d frames, stored %s with %d", i, frags[i].FragmentNumber, len(frags[i].Frames), stored[i].FragmentNumber, len(stored[i].Frames))
 		}
 	}
 	checkFrames(t, start, frames, frags)
@@ -117,7 +117,7 @@ func TestStartSelectors(t *testing.T) {
 		t.Fatalf("%d fragments", len(all))
 	}
 	read := func(sel media.StartSelector) ([]string, error) {
-		c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name, Start: sel, IdleTimeout: 600 * time.Millisecond})
+		c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name, Start: sel, IdleTimeout: 600 * time.Millisecond})
 		if err != nil {
 			return nil, err
 		}
@@ -131,13 +131,13 @@ func TestStartSelectors(t *testing.T) {
 			if err != nil {
 				return nums, err
 			}
-			nums = append(nums, f.Number)
+			nums = append(nums, f.FragmentNumber)
 		}
 	}
 	numbers := func(frags []*media.Fragment) []string {
 		var n []string
 		for _, f := range frags {
-			n = append(n, f.Number)
+			n = append(n, f.FragmentNumber)
 		}
 		return n
 	}
@@ -147,7 +147,7 @@ func TestStartSelectors(t *testing.T) {
 		want []string
 	}{
 		{"EARLIEST", media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, numbers(all)},
-		{"FRAGMENT_NUMBER starts after it", media.StartSelector{StartSelectorType: media.StartSelectorTypeFragmentNumber, AfterFragmentNumber: all[1].Number}, numbers(all[2:])},
+		{"FRAGMENT_NUMBER starts after it", media.StartSelector{StartSelectorType: media.StartSelectorTypeFragmentNumber, AfterFragmentNumber: all[1].FragmentNumber}, numbers(all[2:])},
 		{"CONTINUATION_TOKEN", media.StartSelector{StartSelectorType: media.StartSelectorTypeContinuationToken, ContinuationToken: all[0].ContinuationToken}, numbers(all[1:])},
 		// The media was written faster than real time: the fragments arrived within milliseconds of
 		// each other, so by server time the first one spans them all.
@@ -195,7 +195,7 @@ func TestNowFollowsNewFragments(t *testing.T) {
 	_, client, name := emulator(t, 24, liveLimits)
 	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
 	produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start}, frames)
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name, IdleTimeout: 2 * time.Second})
+	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name, IdleTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestChunksResumeWithoutRepeatingFrames(t *testing.T) {
 	for i := range 8 {
 		srv.AddGetMediaFaults(kvstest.GetMediaFault{CutAfterBytes: int64(20_000 + 7_001*i)})
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name, IdleTimeout: time.Second,
+	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name, IdleTimeout: time.Second,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, MinCallInterval: time.Millisecond, RetryBaseDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +251,8 @@ func TestChunksResumeWithoutRepeatingFrames(t *testing.T) {
 		}
 		switch ch.Kind {
 		case media.ChunkFragmentStart:
-			cur = &media.Fragment{Number: ch.Fragment.Number, ProducerTimestamp: ch.Fragment.ProducerTimestamp}
+			cur = &media.Fragment{FragmentNumber: ch.Fragment.FragmentNumber, ProducerTimestamp: ch.Fragment.ProducerTimestamp,
+				Timecode: ch.Fragment.Timecode, TimecodeScale: ch.Fragment.TimecodeScale}
 		case media.ChunkFrame:
 			fr := ch.Frame
 			fr.Data = append([]byte(nil), fr.Data...)
@@ -266,23 +267,18 @@ func TestChunksResumeWithoutRepeatingFrames(t *testing.T) {
 	checkFrames(t, start, frames, got)
 }
 
-// TestConsumerStopsOnFatalErrors fails at once on a stream that does not exist.
+// TestConsumerStopsOnFatalErrors fails at once on a stream that does not exist: the
+// constructor's first call reports it.
 func TestConsumerStopsOnFatalErrors(t *testing.T) {
 	_, client, _ := emulator(t, 24)
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: "no-such-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	ctx := context.Background()
 	var nf *media.ResourceNotFoundException
-	if _, err := c.Next(context.Background()); !errors.As(err, &nf) {
+	if c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: "no-such-stream"}); !errors.As(err, &nf) || c != nil {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := media.NewConsumer(client, media.ConsumerConfig{}); err == nil {
-		t.Error("no stream accepted")
-	}
-	c.Close()
-	if _, err := c.Next(context.Background()); !errors.Is(err, media.ErrConsumerClosed) {
-		t.Errorf("after Close: %v", err)
+	for _, cfg := range []media.ConsumerConfig{{}, {StreamName: "a", StreamARN: "b"}, {StreamName: "a", IdleTimeout: -1}} {
+		if _, err := media.NewConsumer(ctx, client, cfg); err == nil {
+			t.Errorf("%+v accepted", cfg)
+		}
 	}
 }

@@ -3,7 +3,7 @@
 //
 // # Producing
 //
-// A Producer turns frames into the MKV stream PutMedia takes and keeps the stream flowing:
+// A [Producer] turns frames into the MKV stream PutMedia takes and keeps the stream flowing:
 //
 //	p, err := media.NewProducer(ctx, client, media.ProducerConfig{
 //		StreamName: "camera-1",
@@ -13,7 +13,7 @@
 //	...
 //	err = p.Close(ctx) // nil once every fragment is PERSISTED
 //
-// It takes H.264/H.265 access units (Annex-B or length-prefixed; AccessUnitReader splits an
+// It takes H.264/H.265 access units (Annex-B or length-prefixed; [AccessUnitReader] splits an
 // Annex-B elementary stream into them), AAC (raw or ADTS), G.711 and PCM, and builds each
 // track's decoder configuration from the stream when it is not given. It interleaves tracks by
 // timestamp, starts a fragment at the first key frame after FragmentDuration (2 s), and keeps
@@ -23,27 +23,45 @@
 // endpoint, and sends again, on the new connection, every fragment the service did not receive:
 // no frame is lost. Fragments the service rejects for good are reported (EventFragmentFailed),
 // never dropped silently, and a bounded buffer either blocks WriteFrame or drops the oldest
-// fragments (reported too). NextEvent and Stats tell what happened.
+// fragments (reported too). NextEvent and [Stats] tell what happened.
 //
 // # Consuming
 //
-// A Consumer reads a stream from any starting point and keeps reading across the ends of
+// A [Consumer] reads a stream from any starting point and keeps reading across the ends of
 // GetMedia responses and across failures, resuming from the last complete fragment's
 // continuation token, so that each fragment comes once:
 //
-//	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: "camera-1",
+//	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: "camera-1",
 //		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
 //	for f, err := range c.Fragments(ctx) {
-//		// f.Number, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
+//		// f.FragmentNumber, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
 //		// f.ContinuationToken, f.Frames, f.Tags
 //	}
 //
-// NextChunk returns frames as they arrive, before their fragment's trailing tags, for the
-// lowest latency. FragmentReader decodes any GetMedia-format stream (a response, a file, the
-// service's captures) on its own; in-band errors come as *StreamError.
+// A fragment is handed over as soon as its trailing tags (continuation token, millis behind
+// now) have arrived. The loop ends cleanly at IdleTimeout, at the end of ctx and after Close;
+// [Consumer.Err] says which. NextChunk returns frames as they arrive, before their fragment's
+// trailing tags, for the lowest latency. [FragmentReader] decodes any GetMedia-format stream (a
+// response, a file, the service's captures) on its own; in-band errors come as *[StreamError].
+//
+// # Lifecycle of long-lived objects
+//
+// Every long-lived object of this package follows one rule, the shape of net.Dialer.DialContext
+// and http.Server: the constructor's context bounds the setup only, never the object's life;
+// each blocking call's context bounds that call alone, is honoured promptly, and its end does not
+// lose the object's place; Close is safe from any goroutine, idempotent, makes every pending call
+// return promptly with a documented error, and reports what it could not finish.
+//
+// For the Consumer: NewConsumer's ctx bounds the first GetMedia call (errors no retry can fix
+// are returned there). Next and NextChunk return their ctx's error when it ends while they wait,
+// and the next call goes on in the same response, from the same place: a short context per
+// call costs no extra GetMedia call. Close ends the response, makes a waiting Next or NextChunk
+// return ErrConsumerClosed, and waits for the consumer's goroutine; it returns nil (a consumer
+// has nothing left to finish). Reading ends for good with io.EOF at a quiet IdleTimeout, an
+// *IdleError when calls failed during the quiet, ErrConsumerClosed, or an error no retry can fix.
 //
 // # Low level
 //
-// Client.PutMedia and Client.GetMedia are the bare operations: a caller-supplied MKV body with
-// its acknowledgements read through AckReader, and the raw media stream.
+// [Client.PutMedia] and [Client.GetMedia] are the bare operations: a caller-supplied MKV body with
+// its acknowledgements read through [AckReader], and the raw media stream.
 package media

@@ -121,7 +121,7 @@ func produce(t testing.TB, client *media.Client, cfg media.ProducerConfig, frame
 // consumeAll reads a stream from its start until it stays quiet.
 func consumeAll(t testing.TB, client *media.Client, name string) []*media.Fragment {
 	t.Helper()
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
+	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -144,10 +144,14 @@ func consumeAll(t testing.TB, client *media.Client, name string) []*media.Fragme
 // same bytes, same key flag, same time to the millisecond.
 func checkFrames(t testing.TB, start time.Time, want []sampleFrame, frags []*media.Fragment) {
 	t.Helper()
-	got := map[uint64][]media.Frame{}
+	type timedFrame struct {
+		media.Frame
+		Time time.Time
+	}
+	got := map[uint64][]timedFrame{}
 	for _, f := range frags {
 		for _, fr := range f.Frames {
-			got[fr.Track] = append(got[fr.Track], fr)
+			got[fr.Track] = append(got[fr.Track], timedFrame{fr, f.FrameTime(fr)})
 		}
 	}
 	byTrack := map[uint64][]sampleFrame{}

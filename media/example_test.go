@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
@@ -71,7 +70,7 @@ func ExampleConsumer() {
 	ctx := context.Background()
 	writeExampleStream(ctx, client)
 
-	c, err := media.NewConsumer(client, media.ConsumerConfig{
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{
 		StreamName:  "camera-1",
 		Start:       media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest},
 		IdleTimeout: time.Second, // stop once the stream is quiet
@@ -81,15 +80,12 @@ func ExampleConsumer() {
 		return
 	}
 	defer c.Close()
-	for f, err := range c.Fragments(ctx) {
-		if err == io.EOF {
-			break
-		}
+	for f, err := range c.Fragments(ctx) { // ends cleanly at IdleTimeout
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		fmt.Println(f.ProducerTimestamp.Format(time.RFC3339), len(f.Frames), "frames, token", f.ContinuationToken == f.Number)
+		fmt.Println(f.ProducerTimestamp.Format(time.RFC3339), len(f.Frames), "frames, token", f.ContinuationToken == f.FragmentNumber)
 	}
 	// Output:
 	// 2026-01-01T00:00:00Z 60 frames, token true
@@ -125,7 +121,7 @@ func ExampleFragmentReader() {
 		if err != nil {
 			break
 		}
-		fmt.Println(f.Number, f.ProducerTimestamp.UTC().Format(time.RFC3339), len(f.Frames))
+		fmt.Println(f.FragmentNumber, f.ProducerTimestamp.UTC().Format(time.RFC3339), len(f.Frames))
 	}
 	// Output:
 	// 91343852333181432392682062607743920146159169392 2023-11-14T22:13:20Z 1

@@ -33,11 +33,12 @@ func framesByTime(frags []*media.Fragment) (map[uint64]map[time.Time]media.Frame
 			if out[fr.Track] == nil {
 				out[fr.Track] = map[time.Time]media.Frame{}
 			}
-			if _, seen := out[fr.Track][fr.Time]; seen {
+			at := f.FrameTime(fr)
+			if _, seen := out[fr.Track][at]; seen {
 				dups++
 				continue
 			}
-			out[fr.Track][fr.Time] = fr
+			out[fr.Track][at] = fr
 		}
 	}
 	return out, dups

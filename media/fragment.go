@@ -30,9 +30,9 @@ const (
 // Fragment is one fragment of a stream as GetMedia returns it: its media, the service's
 // metadata and the producer's tags.
 type Fragment struct {
-	// Number is the fragment number the service assigned (a decimal string of up to about 47
+	// FragmentNumber is the fragment number the service assigned (a decimal string of up to about 47
 	// digits; order numbers with CompareFragmentNumbers).
-	Number string
+	FragmentNumber string
 	// ServerTimestamp is when the service started receiving the fragment; ProducerTimestamp is
 	// the producer's time of its first frame. Millisecond precision; zero when absent.
 	ServerTimestamp   time.Time
@@ -58,6 +58,10 @@ type Fragment struct {
 	ServiceTags map[string]string
 	// Err is the in-band error the service reported in this document, if any.
 	Err *StreamError
+
+	// endedAtEOF is set when the input ended the fragment's document without the service's
+	// trailing tags or another document: a GetMedia response cut there may have lost its end.
+	endedAtEOF bool
 }
 
 // Tag returns the string value of the first producer tag named name.
@@ -112,7 +116,7 @@ func (f *Fragment) applyTag(t mkv.SimpleTag) {
 	f.ServiceTags[t.Name] = t.String
 	switch t.Name {
 	case TagFragmentNumber:
-		f.Number = t.String
+		f.FragmentNumber = t.String
 	case TagServerTimestamp, TagServerSideTimestamp:
 		f.ServerTimestamp = parseTimestamp(t.String)
 	case TagProducerTimestamp, TagProducerSideTimestamp:
@@ -158,12 +162,14 @@ func parseTimestamp(s string) time.Time {
 	return t.Round(time.Millisecond)
 }
 
-// frameTime converts a frame timecode to the frame's time.
-func (f *Fragment) frameTime(timecode int64) time.Time {
+// FrameTime returns the time of day of one of the fragment's frames: the fragment's producer
+// timestamp plus the frame's distance from the start of the cluster, or, without a producer
+// timestamp, the frame's Timestamp since the Unix epoch (as ABSOLUTE timecodes count).
+func (f *Fragment) FrameTime(fr Frame) time.Time {
 	if !f.ProducerTimestamp.IsZero() && f.Timecode >= 0 {
-		return f.ProducerTimestamp.Add(mkv.Timestamp(timecode-f.Timecode, f.TimecodeScale))
+		return f.ProducerTimestamp.Add(fr.Timestamp - mkv.Timestamp(f.Timecode, f.TimecodeScale))
 	}
-	return time.Unix(0, 0).Add(mkv.Timestamp(timecode, f.TimecodeScale)).UTC()
+	return time.Unix(0, 0).Add(fr.Timestamp).UTC()
 }
 
 // FragmentSummary is a compact, JSON-friendly description of a fragment: what `kvs dump`
@@ -177,6 +183,9 @@ type FragmentSummary struct {
 	Frames            map[string]int    `json:"frames"`         // track number → frame count
 	Tags              map[string]string `json:"tags,omitempty"` // producer tags (the last value of a repeated name)
 	Error             *SummaryError     `json:"error,omitempty"`
+	// Incomplete says why the fragment's document was cut short (the end of the input, or
+	// malformed data), for a fragment of which only the readable part is summarized.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // SummaryError is the in-band error of a FragmentSummary.
@@ -191,7 +200,7 @@ const RFC3339Milli = "2006-01-02T15:04:05.000Z07:00"
 // Summary describes the fragment compactly. Frame counts come from Frames, so summarize
 // fragments read with Next, or fill Frames yourself.
 func (f *Fragment) Summary() FragmentSummary {
-	s := FragmentSummary{FragmentNumber: f.Number, ContinuationToken: f.ContinuationToken, Frames: map[string]int{}}
+	s := FragmentSummary{FragmentNumber: f.FragmentNumber, ContinuationToken: f.ContinuationToken, Frames: map[string]int{}}
 	if !f.ServerTimestamp.IsZero() {
 		s.ServerTimestamp = f.ServerTimestamp.UTC().Format(RFC3339Milli)
 	}

@@ -102,7 +102,7 @@ func TestGetMediaCapture(t *testing.T) {
 		behind            int64
 		frames, timecode  int64
 		firstKey, lastKey bool
-	}{f.Number, f.ContinuationToken, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
+	}{f.FragmentNumber, f.ContinuationToken, f.ServerTimestamp, f.ProducerTimestamp, f.MillisBehindNow,
 		int64(len(f.Frames)), f.Timecode, f.Frames[0].Keyframe, f.Frames[59].Keyframe}
 	if got != want {
 		t.Errorf("fragment 0 = %+v\nwant         %+v", got, want)
@@ -113,17 +113,17 @@ func TestGetMediaCapture(t *testing.T) {
 	if v, ok := f.Tag("ENCODER"); !ok || v != "Lavf57.71.100" {
 		t.Errorf("producer tag ENCODER = %q, %v", v, ok)
 	}
-	if frags[1].Number != "91343852333181432397633822764885441725874549018" || frags[1].Timecode != 2000 || frags[1].MillisBehindNow != 14155 {
-		t.Errorf("fragment 1 = %s at %d, %d ms behind", frags[1].Number, frags[1].Timecode, frags[1].MillisBehindNow)
+	if frags[1].FragmentNumber != "91343852333181432397633822764885441725874549018" || frags[1].Timecode != 2000 || frags[1].MillisBehindNow != 14155 {
+		t.Errorf("fragment 1 = %s at %d, %d ms behind", frags[1].FragmentNumber, frags[1].Timecode, frags[1].MillisBehindNow)
 	}
 	// Frame times follow the producer timestamp and the block offsets.
 	for i, fr := range f.Frames {
-		if wantTS := f.ProducerTimestamp.Add(fr.Timestamp); !fr.Time.Equal(wantTS) {
-			t.Fatalf("frame %d at %v, want %v", i, fr.Time, wantTS)
+		if wantTS := f.ProducerTimestamp.Add(fr.Timestamp); !f.FrameTime(fr).Equal(wantTS) {
+			t.Fatalf("frame %d at %v, want %v", i, f.FrameTime(fr), wantTS)
 		}
 	}
 	for i := 1; i < 5; i++ {
-		if CompareFragmentNumbers(frags[i-1].Number, frags[i].Number) >= 0 {
+		if CompareFragmentNumbers(frags[i-1].FragmentNumber, frags[i].FragmentNumber) >= 0 {
 			t.Errorf("fragment numbers out of order at %d", i)
 		}
 	}
@@ -149,13 +149,13 @@ func TestChunksMatchFragments(t *testing.T) {
 				frame = 0
 			case ChunkFrame:
 				w := whole[n].Frames[frame]
-				if c.Frame.Track != w.Track || c.Frame.Timestamp != w.Timestamp || !c.Frame.Time.Equal(w.Time) || !bytes.Equal(c.Frame.Data, w.Data) || c.Frame.Keyframe != w.Keyframe {
+				if c.Frame.Track != w.Track || c.Frame.Timestamp != w.Timestamp || !c.Fragment.FrameTime(c.Frame).Equal(whole[n].FrameTime(w)) || !bytes.Equal(c.Frame.Data, w.Data) || c.Frame.Keyframe != w.Keyframe {
 					t.Fatalf("%s: fragment %d frame %d differs", name, n, frame)
 				}
 				frame++
 			case ChunkFragmentEnd:
-				if frame != len(whole[n].Frames) || c.Fragment.Number != whole[n].Number || c.Fragment.ContinuationToken != whole[n].ContinuationToken {
-					t.Fatalf("%s: fragment %d: %d frames, %s", name, n, frame, c.Fragment.Number)
+				if frame != len(whole[n].Frames) || c.Fragment.FragmentNumber != whole[n].FragmentNumber || c.Fragment.ContinuationToken != whole[n].ContinuationToken {
+					t.Fatalf("%s: fragment %d: %d frames, %s", name, n, frame, c.Fragment.FragmentNumber)
 				}
 				n++
 			}
@@ -218,7 +218,7 @@ func TestInBandErrors(t *testing.T) {
 	if !errors.As(err, &se) || se.ID != 4000 || se.Message != "Requested fragment is not found" {
 		t.Fatalf("second: %v", err)
 	}
-	if f.Number != "42" || !f.ServerTimestamp.Equal(time.UnixMilli(1700000000250)) || !f.ProducerTimestamp.Equal(time.UnixMilli(1700000000125)) {
+	if f.FragmentNumber != "42" || !f.ServerTimestamp.Equal(time.UnixMilli(1700000000250)) || !f.ProducerTimestamp.Equal(time.UnixMilli(1700000000125)) {
 		t.Errorf("fragment-list names: %+v", f)
 	}
 	if !strings.Contains(se.Error(), "4000") || !strings.Contains(se.Error(), "fragment 42") {
@@ -229,19 +229,73 @@ func TestInBandErrors(t *testing.T) {
 	}
 }
 
+// TestTruncatedStream cuts a capture inside its third fragment: Next returns the readable part
+// of that fragment (whole frames) with the SyntaxError, which is sticky.
 func TestTruncatedStream(t *testing.T) {
 	data := readCapture(t, "output_get_media.mkv")
+	whole := readAll(t, bytes.NewReader(data))
 	fr := NewFragmentReader(bytes.NewReader(data[:len(data)/2]))
+	var f *Fragment
 	var err error
-	for err == nil {
-		_, err = fr.Next()
+	n := 0
+	for ; err == nil; n++ {
+		f, err = fr.Next()
 	}
 	var se *mkv.SyntaxError
-	if !errors.As(err, &se) {
-		t.Fatalf("err = %v, want a SyntaxError", err)
+	if !errors.As(err, &se) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("err = %v, want a SyntaxError of unexpected EOF", err)
 	}
-	if _, again := fr.Next(); again != err {
-		t.Errorf("error not sticky: %v", again)
+	w := whole[n-1]
+	if f == nil || f.FragmentNumber != w.FragmentNumber || len(f.Frames) == 0 || len(f.Frames) >= len(w.Frames) {
+		t.Fatalf("fragment %d cut short: %+v, want part of %s", n-1, f, w.FragmentNumber)
+	}
+	for i, fr := range f.Frames {
+		if !bytes.Equal(fr.Data, w.Frames[i].Data) {
+			t.Fatalf("frame %d differs", i)
+		}
+	}
+	if again, errAgain := fr.Next(); errAgain != err || again != nil {
+		t.Errorf("error not sticky: %v, %v", again, errAgain)
+	}
+}
+
+// TestReuseBuffers reads a capture with ReuseBuffers: each fragment is the same as without,
+// until the next call.
+func TestReuseBuffers(t *testing.T) {
+	data := readCapture(t, "output_get_media.mkv")
+	whole := readAll(t, bytes.NewReader(data))
+	fr := NewFragmentReader(bytes.NewReader(data), func(o *FragmentReaderOptions) { o.ReuseBuffers = true })
+	for i := range 2 * len(whole) {
+		if i == len(whole) {
+			fr.Reset(bytes.NewReader(data)) // the buffers serve the second pass too
+		}
+		f, err := fr.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := whole[i%len(whole)]
+		if f.FragmentNumber != w.FragmentNumber || len(f.Frames) != len(w.Frames) {
+			t.Fatalf("fragment %d: %s with %d frames", i, f.FragmentNumber, len(f.Frames))
+		}
+		for j := range w.Frames {
+			if !bytes.Equal(f.Frames[j].Data, w.Frames[j].Data) || f.Frames[j].Timestamp != w.Frames[j].Timestamp {
+				t.Fatalf("fragment %d frame %d differs", i, j)
+			}
+		}
+	}
+	if _, err := fr.Next(); err != io.EOF {
+		t.Errorf("end: %v", err)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		fr.Reset(bytes.NewReader(data))
+		for {
+			if _, err := fr.Next(); err != nil {
+				break
+			}
+		}
+	})
+	if perFragment := allocs / float64(len(whole)); perFragment > 60 {
+		t.Errorf("%.0f allocations per fragment with ReuseBuffers, want only its metadata's", perFragment)
 	}
 }
 
@@ -254,7 +308,9 @@ func FuzzFragmentReader(f *testing.F) {
 	f.Add([]byte{0x1a, 0x45, 0xdf, 0xa3, 0x80})
 	f.Add(tinyFrames(f, 200)) // many tiny frames: over MaxFragmentFrames below
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr := NewFragmentReader(bytes.NewReader(data), FragmentReaderOptions{Limits: mkv.Limits{MaxElementSize: 1 << 20}, MaxFragmentFrames: 100})
+		fr := NewFragmentReader(bytes.NewReader(data), func(o *FragmentReaderOptions) {
+			o.Limits.MaxElementSize, o.MaxFragmentFrames = 1<<20, 100
+		})
 		for range 10000 {
 			f, err := fr.Next()
 			if err != nil {
@@ -308,7 +364,7 @@ func TestFragmentBounds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := NewFragmentReader(bytes.NewReader(tinyFrames(t, tt.frames)), tt.opts).Next()
+			f, err := NewFragmentReader(bytes.NewReader(tinyFrames(t, tt.frames)), func(o *FragmentReaderOptions) { *o = tt.opts }).Next()
 			if tt.tooMany {
 				var se *mkv.SyntaxError
 				if !errors.As(err, &se) || !errors.Is(err, mkv.ErrTooLarge) || !strings.Contains(err.Error(), `fragment "7"`) {
@@ -343,5 +399,24 @@ func TestFragmentMemoryFollowsInput(t *testing.T) {
 	}
 	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(len(data))+uint64(5*FrameOverhead*DefaultMaxFragmentFrames/2); got > limit {
 		t.Errorf("allocated %d bytes for %d bytes of input, want at most %d", got, len(data), limit)
+	}
+}
+
+// TestFragmentEndsAtItsTrailingTags feeds the first document of a capture, up to the end of its
+// trailing tags, through a pipe that stays open: Next must return the fragment without waiting
+// for the next document.
+func TestFragmentEndsAtItsTrailingTags(t *testing.T) {
+	data := readCapture(t, "output_get_media.mkv")
+	ebml := []byte{0x1a, 0x45, 0xdf, 0xa3}
+	second := bytes.Index(data[4:], ebml) + 4
+	pr, pw := io.Pipe()
+	go func() { _, _ = pw.Write(data[:second]) }()
+	defer pw.Close()
+	f, err := NewFragmentReader(pr).Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ContinuationToken == "" || len(f.Frames) != 60 {
+		t.Errorf("fragment %s: token %q, %d frames", f.FragmentNumber, f.ContinuationToken, len(f.Frames))
 	}
 }

@@ -14,3 +14,20 @@ func CompareFragmentNumbers(a, b string) int {
 	}
 	return strings.Compare(a, b)
 }
+
+// MaxFragmentNumberLength is the longest fragment number the service's models accept.
+const MaxFragmentNumberLength = 128
+
+// ValidFragmentNumber reports whether s has the form of a fragment number: 1 to 128 decimal
+// digits, as the service's models define it.
+func ValidFragmentNumber(s string) bool {
+	if len(s) == 0 || len(s) > MaxFragmentNumberLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

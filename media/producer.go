@@ -126,12 +126,10 @@ func (c *ProducerConfig) applyDefaults() {
 type Frame struct {
 	// Track is the number of the frame's track.
 	Track uint64
-	// Time is the frame's presentation time. A Producer uses Timestamp instead when it is zero;
-	// a FragmentReader sets it from the fragment's producer timestamp.
-	Time time.Time
-	// Timestamp is the frame's position on the stream's timeline: for a Producer, the time since
-	// its StartTime; for a FragmentReader, the frame's timecode (Unix time for ABSOLUTE streams,
-	// time since the producer's start for RELATIVE ones).
+	// Timestamp is the frame's presentation time on the stream's timeline: for a Producer, the
+	// time since its StartTime; for a FragmentReader, the frame's timecode (Unix time for
+	// ABSOLUTE streams, time since the producer's start for RELATIVE ones). Fragment.FrameTime
+	// turns it into a time of day.
 	Timestamp time.Duration
 	// Keyframe marks a frame that decodes on its own. A Producer also recognizes H.264/H.265 key
 	// frames by their NAL unit types, so it may be left false there.
@@ -207,7 +205,7 @@ func newProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Prod
 	p := &Producer{
 		client: client, cfg: cfg, ctx: pctx, cancel: cancel, done: make(chan struct{}),
 		kick: make(chan struct{}, 1), changed: make(chan struct{}),
-		events: newEventRing(cfg.EventBuffer),
+		events: newEventRing(cfg.EventBuffer, client.eventLog("producer", cfg.StreamName, cfg.StreamARN)),
 	}
 	p.w.init(tracks, cfg)
 	p.lat.init(1024)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/kvsgo/sdk/internal/rpc"
 )
 
 // EventType is the kind of a ProducerEvent.
@@ -67,16 +69,18 @@ type eventRing struct {
 	n      int
 	missed int
 	wake   chan struct{} // capacity 1
+	log    rpc.EventLog  // where events are also logged
 }
 
-func newEventRing(size int) eventRing {
-	return eventRing{events: make([]ProducerEvent, size), wake: make(chan struct{}, 1)}
+func newEventRing(size int, log rpc.EventLog) eventRing {
+	return eventRing{events: make([]ProducerEvent, size), wake: make(chan struct{}, 1), log: log}
 }
 
 func (r *eventRing) push(e ProducerEvent) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
+	logEvent(r.log, e)
 	if r.n == len(r.events) {
 		r.head = (r.head + 1) % len(r.events)
 		r.n--
@@ -206,4 +210,22 @@ func (l *latencies) percentiles() LatencyPercentiles {
 	slices.Sort(s)
 	at := func(q float64) time.Duration { return s[min(n-1, int(q*float64(n)))] }
 	return LatencyPercentiles{Count: n, P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: s[n-1]}
+}
+
+// logEvent logs an event through the client's logger: connections at Debug (with LogRetries),
+// failures and drops as warnings. Acknowledgements are not logged; failed ones come as
+// EventFragmentFailed.
+func logEvent(log rpc.EventLog, e ProducerEvent) {
+	switch e.Type {
+	case EventConnected:
+		log.Debugf("connected")
+	case EventReconnect:
+		log.Debugf("reconnecting, resending %d fragments: %v", e.Resent, e.Err)
+	case EventFragmentFailed:
+		log.Warnf("fragment %d failed (%d frames): %v", e.FragmentTimecode, e.Frames, e.Err)
+	case EventFragmentDropped, EventFramesDropped:
+		log.Warnf("%v: %d frames of fragment %d: %v", e.Type, e.Frames, e.FragmentTimecode, e.Err)
+	case EventFatal:
+		log.Warnf("stopped: %v", e.Err)
+	}
 }

@@ -48,7 +48,7 @@ func TestEventMetadataLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc = append(doc, b...)
-	r := mkv.NewReader(bytes.NewReader(doc), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(doc))
 	for {
 		ev, err := r.Next()
 		if err != nil {

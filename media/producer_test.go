@@ -41,12 +41,12 @@ func TestFragmentsFollowKeyFramesAndEveryTrack(t *testing.T) {
 		tracks := map[uint64]int{}
 		for _, fr := range f.Frames {
 			tracks[fr.Track]++
-			if !fr.Time.After(lastEnd) && !lastEnd.IsZero() {
-				t.Errorf("fragment %d has a frame at %v, not after the previous fragment's %v", i, fr.Time, lastEnd)
+			if !f.FrameTime(fr).After(lastEnd) && !lastEnd.IsZero() {
+				t.Errorf("fragment %d has a frame at %v, not after the previous fragment's %v", i, f.FrameTime(fr), lastEnd)
 			}
 		}
 		for _, fr := range f.Frames {
-			lastEnd = maxTime(lastEnd, fr.Time)
+			lastEnd = maxTime(lastEnd, f.FrameTime(fr))
 		}
 		if tracks[1] == 0 || tracks[2] == 0 {
 			t.Errorf("fragment %d frames per track %v", i, tracks)
@@ -401,13 +401,13 @@ func TestAudioBeforeTheFirstKeyFrame(t *testing.T) {
 				firstAt = minTime(firstAt, start.Add(f.at).Truncate(time.Millisecond))
 			}
 			first := frags[0]
-			if f := first.Frames[0]; f.Track != 2 || !f.Time.Equal(first.ProducerTimestamp) || !f.Time.Equal(firstAt) {
-				t.Errorf("first fragment at %v starts with track %d at %v, want track 2 at %v", first.ProducerTimestamp, f.Track, f.Time, firstAt)
+			if f := first.Frames[0]; f.Track != 2 || !first.FrameTime(f).Equal(first.ProducerTimestamp) || !first.FrameTime(f).Equal(firstAt) {
+				t.Errorf("first fragment at %v starts with track %d at %v, want track 2 at %v", first.ProducerTimestamp, f.Track, first.FrameTime(f), firstAt)
 			}
 			for _, f := range first.Frames {
 				if f.Track == 1 {
-					if !f.Keyframe || !f.Time.Equal(start.Add(lead)) {
-						t.Errorf("first video frame at %v, key %v; want the key frame at %v", f.Time, f.Keyframe, start.Add(lead))
+					if !f.Keyframe || !first.FrameTime(f).Equal(start.Add(lead)) {
+						t.Errorf("first video frame at %v, key %v; want the key frame at %v", first.FrameTime(f), f.Keyframe, start.Add(lead))
 					}
 					break
 				}

@@ -126,10 +126,7 @@ func (w *writeState) index(t *track) int {
 
 // timecode converts a frame's time to a timecode in milliseconds.
 func (w *writeState) timecode(f Frame) (int64, error) {
-	at := f.Time
-	if at.IsZero() {
-		at = w.cfg.StartTime.Add(f.Timestamp)
-	}
+	at := w.cfg.StartTime.Add(f.Timestamp)
 	if w.cfg.FragmentTimecodeType == FragmentTimecodeAbsolute {
 		return at.UnixMilli(), nil
 	}

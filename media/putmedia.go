@@ -74,7 +74,7 @@ func (c *Client) PutMedia(ctx context.Context, in *PutMediaInput, optFns ...func
 	}
 	resp, err := cfg.Do(ctx, &rpc.Request{
 		Operation: op, Path: "/putMedia", Header: putMediaHeader(in, time.Now()),
-		Stream: bodyOrEmpty(in.Body), PayloadHash: rpc.UnsignedPayload,
+		Stream: bodyOrEmpty(in.Body), PayloadHash: rpc.UnsignedPayload, StreamingResponse: true,
 	})
 	done(err)
 	if err != nil {

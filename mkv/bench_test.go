@@ -134,7 +134,7 @@ func BenchmarkRead(b *testing.B) {
 	data, docs, frames := benchCapture(b)
 	b.Run("kvsgo/Reader", func(b *testing.B) {
 		src := bytes.NewReader(data)
-		r := NewReader(src, ReaderOptions{})
+		r := NewReader(src)
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -195,7 +195,7 @@ func BenchmarkReadFrame(b *testing.B) {
 		stream, _ = AppendSimpleBlock(stream, 0, Frame{Track: 1, Timecode: int64(i % 30000), Data: payload})
 	}
 	src := bytes.NewReader(stream)
-	r := NewReader(src, ReaderOptions{})
+	r := NewReader(src)
 	b.SetBytes(int64(len(payload)))
 	b.ReportAllocs()
 	b.ResetTimer()

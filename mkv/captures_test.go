@@ -47,7 +47,7 @@ func TestCaptures(t *testing.T) {
 			}
 			// The same events come out when the bytes trickle in one at a
 			// time, as from a slow connection.
-			slow, err := decodeFrom(NewReader(iotest.OneByteReader(bytes.NewReader(data)), ReaderOptions{}))
+			slow, err := decodeFrom(NewReader(iotest.OneByteReader(bytes.NewReader(data))))
 			if err != nil || !equalJSON(slow, evs) {
 				t.Errorf("one byte at a time: err %v, %d events vs %d", err, len(slow), len(evs))
 			}

@@ -29,7 +29,7 @@ func TestSimpleTagsDirectlyInTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := mkv.NewReader(bytes.NewReader(append(doc, tags...)), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(append(doc, tags...)))
 	for {
 		ev, err := r.Next()
 		if err != nil {

@@ -65,7 +65,7 @@ func ExampleAppendSimpleBlock() {
 // and after each cluster.
 func ExampleReader() {
 	stream := getMediaLikeStream()
-	r := mkv.NewReader(bytes.NewReader(stream), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(stream))
 	for {
 		ev, err := r.Next()
 		if err == io.EOF {

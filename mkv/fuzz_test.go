@@ -54,7 +54,7 @@ func FuzzReader(f *testing.F) {
 	seedStreams(f)
 	seedFiles(f, "*.mkv", "golden/*.mkv", "kvs-captures:*.mkv")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := NewReader(bytes.NewReader(data), ReaderOptions{Limits: fuzzLimits})
+		r := NewReader(bytes.NewReader(data), func(o *ReaderOptions) { o.Limits = fuzzLimits })
 		var inDoc, inCluster bool
 		last := int64(0)
 		for {

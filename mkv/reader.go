@@ -60,8 +60,14 @@ func (h elemHeader) end() int64 {
 	return h.off + int64(h.hlen) + h.size
 }
 
-// NewReader returns a Reader that decodes r.
-func NewReader(r io.Reader, opts ReaderOptions) *Reader {
+// NewReader returns a Reader that decodes r, with the default options changed by optFns:
+//
+//	r := mkv.NewReader(src, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = 8 << 20 })
+func NewReader(r io.Reader, optFns ...func(*ReaderOptions)) *Reader {
+	var opts ReaderOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
 	rd := &Reader{}
 	rd.lim = opts.Limits.withDefaults()
 	rd.Reset(r)

@@ -283,7 +283,7 @@ func TestReaderLive(t *testing.T) {
 	}
 	want := []string{"Doc", "", "Info(1000000)", "", "C(500)", "F1@500k:010203", "F1@540:04"}
 	src := &stingyReader{t: t, data: join(parts...)}
-	r := NewReader(src, ReaderOptions{})
+	r := NewReader(src)
 	for i, p := range parts {
 		src.avail += len(p)
 		if want[i] == "" {
@@ -344,7 +344,7 @@ func TestReaderAnyChunking(t *testing.T) {
 		"data+EOF": iotest.DataErrReader(bytes.NewReader(stream)),
 	}
 	for name, src := range readers {
-		got, err := decodeFrom(NewReader(src, ReaderOptions{}))
+		got, err := decodeFrom(NewReader(src))
 		if err != nil || !equalJSON(got, want) {
 			t.Errorf("%s: err %v, events differ: %v", name, err, summary(got))
 		}
@@ -354,7 +354,7 @@ func TestReaderAnyChunking(t *testing.T) {
 func TestReaderPassesIOErrors(t *testing.T) {
 	boom := errors.New("connection reset")
 	stream := goldenStream(t)
-	r := NewReader(io.MultiReader(bytes.NewReader(stream[:300]), iotest.ErrReader(boom)), ReaderOptions{})
+	r := NewReader(io.MultiReader(bytes.NewReader(stream[:300]), iotest.ErrReader(boom)))
 	var err error
 	for err == nil {
 		_, err = r.Next()
@@ -369,7 +369,7 @@ func TestReaderPassesIOErrors(t *testing.T) {
 
 func TestReaderReset(t *testing.T) {
 	stream := goldenStream(t)
-	r := NewReader(bytes.NewReader([]byte("junk")), ReaderOptions{})
+	r := NewReader(bytes.NewReader([]byte("junk")))
 	if _, err := r.Next(); err == nil {
 		t.Fatal("junk decoded")
 	}
@@ -382,7 +382,7 @@ func TestReaderReset(t *testing.T) {
 
 func TestReaderTimecodeScale(t *testing.T) {
 	in := join(ebmlHead, unk(idSegment, el(idInfo, u(idTimecodeScale, 100_000)), unk(idCluster, u(idTimecode, 20), sblock(5, 0, 1))))
-	r := NewReader(bytes.NewReader(in), ReaderOptions{})
+	r := NewReader(bytes.NewReader(in))
 	for {
 		ev, err := r.Next()
 		if err != nil {
@@ -407,7 +407,7 @@ func TestReaderSteadyStateDoesNotAllocate(t *testing.T) {
 	for i := range 2000 {
 		w, _ = AppendSimpleBlock(w, 0, Frame{Track: 1, Timecode: int64(i % 30000), Data: payload})
 	}
-	r := NewReader(bytes.NewReader(w), ReaderOptions{})
+	r := NewReader(bytes.NewReader(w))
 	for {
 		ev, err := r.Next()
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kvsgo/sdk/internal/dataplane"
+	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/internal/validate"
 	"github.com/kvsgo/sdk/kvs"
@@ -53,6 +54,11 @@ type Options struct {
 	// endpoints. When nil, one is built from Options. Share one between the kvs, media and
 	// signaling clients so that they share the endpoint cache.
 	Control *kvs.Client
+
+	// HTTPSEndpoint, when set, is the endpoint of the HTTPS operations (GetIceServerConfig,
+	// SendAlexaOfferToMaster) of every channel and role: nothing is looked up for them.
+	// WebSocket connections still go to the endpoint GetSignalingChannelEndpoint names.
+	HTTPSEndpoint string
 
 	// STUNURL chooses the STUN server that RTCIceServers lists first: the region's Kinesis Video
 	// STUN server when empty (see STUNURL), none when NoSTUN, otherwise this URL.
@@ -99,6 +105,7 @@ func New(options Options, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&options)
 	}
+	options.HTTPClient = rpc.DefaultHTTPClient(options.HTTPClient)
 	c := &Client{options: options, control: options.Control}
 	if c.control == nil {
 		c.control = kvs.New(options.Options)
@@ -110,7 +117,16 @@ func New(options Options, optFns ...func(*Options)) *Client {
 // NewFromConfig returns a client configured from an aws.Config (as loaded by
 // config.LoadDefaultConfig), changed by optFns.
 func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
-	return New(Options{Options: kvs.OptionsFromConfig(cfg)}, optFns...)
+	return New(OptionsFromConfig(cfg), optFns...)
+}
+
+// OptionsFromConfig returns the Options an aws.Config describes: the control-plane settings of
+// [kvs.OptionsFromConfig], and as HTTPSEndpoint the signaling service's own endpoint setting
+// when there is one (AWS_ENDPOINT_URL_KINESIS_VIDEO_SIGNALING, or kinesis_video_signaling in a
+// shared config file's services section), where the AWS SDK's kinesisvideosignaling client would
+// send its requests.
+func OptionsFromConfig(cfg aws.Config) Options {
+	return Options{Options: kvs.OptionsFromConfig(cfg), HTTPSEndpoint: endpoints.FromConfig(cfg, endpoints.SDKIDSignaling, false)}
 }
 
 // Options returns a copy of the client's options.
@@ -192,7 +208,7 @@ func invoke[Out any, In any, PIn interface {
 	*In
 	routedInput
 }](ctx context.Context, c *Client, op, path string, in PIn, optFns []func(*Options)) (*Out, error) {
-	_, cfg, err := c.with(optFns)
+	o, cfg, err := c.with(optFns)
 	if err != nil {
 		return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op, Err: err}
 	}
@@ -207,9 +223,11 @@ func invoke[Out any, In any, PIn interface {
 		// Role is not sent, so its json tag hides it from validate.Struct.
 		return nil, cfg.OperationError(op, validate.Errorf(reflect.TypeOf(in).Elem().Name(), "Role", "%q is not one of MASTER, VIEWER", role))
 	}
-	endpoint, err := c.endpoint(ctx, arn, role, kvs.ChannelProtocolHTTPS)
-	if err != nil {
-		return nil, cfg.OperationError(op, err)
+	endpoint := o.HTTPSEndpoint
+	if endpoint == "" {
+		if endpoint, err = c.endpoint(ctx, arn, role, kvs.ChannelProtocolHTTPS); err != nil {
+			return nil, cfg.OperationError(op, err)
+		}
 	}
 	out := new(Out)
 	if err := cfg.WithEndpoint(endpoint).Invoke(ctx, op, path, in, out); err != nil {

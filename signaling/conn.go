@@ -51,8 +51,15 @@ type Conn struct {
 	cancel  context.CancelFunc
 	closing chan struct{}
 	once    sync.Once
-	done    chan struct{} // closed once the Conn has stopped; err is set before
+	done    chan struct{} // closed once the Conn has stopped; err and closeErr are set before
 	err     error
+	// closeErr is what Close returns: what the Conn could not finish.
+	closeErr error
+
+	// sendMu makes the end of sending exact: enqueue holds it shared while it queues, the
+	// Conn's end takes it exclusively to set sendDone, after which nothing more is queued.
+	sendMu   sync.RWMutex
+	sendDone bool
 
 	sendq    chan *outgoing
 	inflight *outgoing // taken from sendq, not yet written; owned by the active writer
@@ -95,7 +102,8 @@ type Stats struct {
 // Connect opens a signaling connection to a channel as its master or as a viewer: it looks up the
 // channel's WSS endpoint for the role (through the control plane's endpoint cache), signs the URL
 // and opens the WebSocket. The first connection must succeed; after that, the Conn reconnects by
-// itself until Close. The context bounds only the first connection.
+// itself until Close. The context bounds only the first connection (the setup): its end later
+// does not touch the Conn.
 func (c *Client) Connect(ctx context.Context, in *ConnectInput, optFns ...func(*Options)) (*Conn, error) {
 	o, cfg, err := c.with(optFns)
 	if err != nil {
@@ -174,18 +182,30 @@ func (c *Conn) prepare(m *OutgoingMessage) (*outgoing, error) {
 }
 
 func (c *Conn) enqueue(ctx context.Context, o *outgoing) error {
-	select {
-	case <-c.done:
-		return c.err
-	default:
+	c.sendMu.RLock()
+	defer c.sendMu.RUnlock()
+	if c.sendDone {
+		return c.endErr()
 	}
 	select {
 	case c.sendq <- o:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-c.closing:
+		return ErrClosed
 	case <-c.done:
 		return c.err
+	}
+}
+
+// endErr is the error of calls after the Conn's end: ErrClosed, or the error that ended it.
+func (c *Conn) endErr() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return ErrClosed
 	}
 }
 
@@ -237,15 +257,43 @@ func (c *Conn) Stats() Stats {
 }
 
 // Close closes the connection with a normal closure (waiting up to a second for the service to
-// answer it), stops reconnecting and waits for every goroutine of the Conn to finish. Messages still queued for sending are discarded. Close is
-// idempotent and always returns nil.
+// answer it), stops reconnecting, makes every pending Send, SendAndWait, Receive and
+// RTCIceServers return ErrClosed promptly, and waits for every goroutine of the Conn to finish.
+// It may be called from any goroutine and more than once; every call returns the same value:
+// nil when the connection was closed cleanly with every queued message written, otherwise what
+// the Conn could not finish: an *UnsentError counting the queued messages never written, the
+// close handshake's failure, or the error that had already ended the Conn (see Receive).
 func (c *Conn) Close() error {
 	c.once.Do(func() {
 		close(c.closing)
 		c.cancel()
 	})
 	<-c.done
-	return nil
+	return c.closeErr
+}
+
+// UnsentError is returned by Close when messages queued by Send were never written.
+type UnsentError struct {
+	// Messages is the number of messages discarded.
+	Messages int
+}
+
+// Error says how many messages were not sent.
+func (e *UnsentError) Error() string {
+	return fmt.Sprintf("signaling: closed with %d queued messages not sent", e.Messages)
+}
+
+// endSending stops enqueue for good and counts the messages never written. Call it only once
+// the sessions' writers have stopped.
+func (c *Conn) endSending() int {
+	c.sendMu.Lock()
+	c.sendDone = true
+	c.sendMu.Unlock()
+	n := len(c.sendq)
+	if c.inflight != nil {
+		n++
+	}
+	return n
 }
 
 // RTCIceServers returns the ICE server list for a new peer connection, as Client.RTCIceServers
@@ -256,8 +304,13 @@ func (c *Conn) RTCIceServers(ctx context.Context) ([]RTCIceServer, error) {
 	case c.iceSem <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-c.closing:
+		return nil, ErrClosed
 	}
 	defer func() { <-c.iceSem }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.ctx, cancel)() // Close ends the fetch
 	c.mu.Lock()
 	list, expires, gen := c.ice, c.iceExpires, c.iceGen
 	c.mu.Unlock()
@@ -269,6 +322,9 @@ func (c *Conn) RTCIceServers(ctx context.Context) ([]RTCIceServer, error) {
 		ChannelARN: c.in.ChannelARN, ClientId: c.in.ClientID, Role: c.in.Role,
 	}, c.optFns...)
 	if err != nil {
+		if c.ctx.Err() != nil {
+			return nil, ErrClosed
+		}
 		return nil, err
 	}
 	c.mu.Lock()

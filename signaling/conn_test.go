@@ -371,9 +371,93 @@ func TestCloseDoesNotWaitLongForAnUnresponsiveService(t *testing.T) {
 	}
 	sc.recv(t) // the service has read its last frame: the close frame goes unanswered
 	start := time.Now()
-	viewer.Close()
+	err := viewer.Close()
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("Close took %v", d)
 	}
+	if err == nil || !strings.Contains(err.Error(), "close handshake") {
+		t.Errorf("Close = %v, want the unanswered handshake reported", err)
+	}
 	close(sc.resume)
+}
+
+// TestConnectContextBoundsSetupOnly cancels Connect's context once it returned: the Conn goes on
+// sending and receiving.
+func TestConnectContextBoundsSetupOnly(t *testing.T) {
+	fs := newFakeService(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	viewer, err := fs.client().Connect(ctx, &signaling.ConnectInput{ChannelARN: testChannelARN, Role: signaling.RoleViewer, ClientID: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viewer.Close()
+	cancel()
+	sc := fs.next(t)
+	if err := viewer.SendSDPOffer(context.Background(), "", offer); err != nil {
+		t.Fatal(err)
+	}
+	sc.recv(t)
+	sc.send(t, &signaling.Message{Type: signaling.MessageTypeSDPAnswer, SessionDescription: answer})
+	if got := recvMessage(t, viewer); got.Type != signaling.MessageTypeSDPAnswer {
+		t.Errorf("Receive = %+v", got)
+	}
+	if st := viewer.Stats(); st.Connects != 1 {
+		t.Errorf("%d connections, want 1", st.Connects)
+	}
+}
+
+// TestCloseUnblocksPendingCalls closes a Conn from another goroutine while Receive and a Send on
+// a full queue wait: both return ErrClosed promptly, and Close reports the messages it discarded.
+func TestCloseUnblocksPendingCalls(t *testing.T) {
+	fs := newFakeService(t)
+	viewer := connect(t, fs.client(), signaling.RoleViewer, "v1")
+	sc := fs.next(t)
+	sc.stall.Store(true) // the service stops reading: the queue fills
+	returned := make(chan error, 2)
+	go func() {
+		_, err := viewer.Receive(context.Background())
+		returned <- err
+	}()
+	big := signaling.SessionDescription{Type: "offer", SDP: strings.Repeat("a=x\r\n", 1200)} // 7 KB
+	// Fill the queue: once the socket buffers are full too, a Send waits, and its context ends.
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		err := viewer.SendSDPOffer(ctx, "", big)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	go func() { // sends until one waits on the full queue and Close ends it
+		for {
+			if err := viewer.SendSDPOffer(context.Background(), "", big); err != nil {
+				returned <- err
+				return
+			}
+		}
+	}()
+	closed := make(chan error, 1)
+	go func() { closed <- viewer.Close() }()
+	for range 2 {
+		select {
+		case err := <-returned:
+			if !errors.Is(err, signaling.ErrClosed) {
+				t.Errorf("pending call returned %v, want ErrClosed", err)
+			}
+		case <-time.After(waitLimit):
+			t.Fatal("a pending call did not return after Close")
+		}
+	}
+	close(sc.resume)
+	err := <-closed
+	var unsent *signaling.UnsentError
+	if !errors.As(err, &unsent) || unsent.Messages == 0 {
+		t.Errorf("Close = %v, want an *UnsentError", err)
+	}
+	if again := viewer.Close(); again != err {
+		t.Errorf("second Close = %v, want %v", again, err)
+	}
 }

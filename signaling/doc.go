@@ -3,7 +3,7 @@
 // connection over which a channel's master and viewers exchange SDP offers, answers and ICE
 // candidates.
 //
-// A Client is built like the other kvsgo clients, from an aws.Config or from Options, which embed
+// A [Client] is built like the other kvsgo clients, from an aws.Config or from [Options], which embed
 // the control plane's kvs.Options:
 //
 //	cfg, err := config.LoadDefaultConfig(ctx)
@@ -16,14 +16,14 @@
 //
 // # ICE servers
 //
-// RTCIceServers returns what a peer connection needs: the region's STUN server (STUNURL: the
+// RTCIceServers returns what a peer connection needs: the region's STUN server ([STUNURL]: the
 // FIPS and dual-stack variants follow Options.UseFIPSEndpoint and UseDualStackEndpoint) followed
-// by the channel's TURN servers with their short-lived credentials and TTL. Conn.RTCIceServers
+// by the channel's TURN servers with their short-lived credentials and TTL. [Conn.RTCIceServers]
 // caches the list for a connection and fetches it again when the service asks for it.
 //
 // # Connections
 //
-// Connect opens a Conn as the master or as a viewer (a viewer has a client ID, unique on the
+// Connect opens a [Conn] as the master or as a viewer (a viewer has a client ID, unique on the
 // channel). A Conn is pull-based:
 //
 //	conn, err := client.Connect(ctx, &signaling.ConnectInput{ChannelARN: arn, Role: signaling.RoleViewer, ClientID: "phone-1"})
@@ -70,8 +70,27 @@
 // channel or denied access; Send and Receive then return it.
 //
 // Frames that cannot be decoded (not JSON, an unknown message type, a payload that is not
-// base64 of what its type needs) are skipped and counted in Stats, never fatal. Frames larger
-// than MaxFrameSize are refused by the WebSocket layer before they are read.
+// base64 of what its type needs) are skipped and counted in [Stats], never fatal. Frames larger
+// than [MaxFrameSize] are refused by the WebSocket layer before they are read.
+//
+// # Lifecycle
+//
+// A Conn follows the rule every long-lived object of this SDK follows: the constructor's context
+// bounds the setup only; each blocking call's context bounds that call alone and its end loses
+// nothing; Close is safe from any goroutine, idempotent, unblocks every pending call promptly
+// with a documented error, and reports what it could not finish.
+//
+// Connect's ctx bounds looking up the endpoint, signing and the first handshake; cancelling it
+// afterwards does not touch the Conn, which reconnects on its own until Close. Send (and its
+// SendSDPOffer, SendSDPAnswer, SendICECandidate forms) waits only while the send queue is full,
+// SendAndWait until the message is written and its status comes or its wait passes, Receive
+// until a message arrives, RTCIceServers for the fetch: each returns its ctx's error when ctx
+// ends first, with the Conn unchanged (a message is either queued whole or not at all). Close
+// makes each of them return ErrClosed at once (Receive first returns the messages already
+// received), waits for the Conn's goroutines, and returns nil after a clean close with every
+// queued message written; otherwise an *UnsentError counting the messages discarded, the
+// close handshake's failure, or the error that had ended the Conn. Every call of Close returns
+// that same value.
 //
 // # Testing
 //
@@ -83,7 +102,7 @@
 //
 // # The wire format
 //
-// EncodeOutgoing, DecodeOutgoing, EncodeMessage and DecodeMessage are the frame codec of both
-// directions, and PresignURL the URL signing, for use with other WebSocket libraries and for
+// [EncodeOutgoing], [DecodeOutgoing], [EncodeMessage] and [DecodeMessage] are the frame codec of both
+// directions, and [PresignURL] the URL signing, for use with other WebSocket libraries and for
 // servers that speak the protocol, such as an emulator.
 package signaling

@@ -41,7 +41,7 @@ func newEmulator(t *testing.T) *emulator {
 		t.Fatal(err)
 	}
 	e.arn = out.ChannelARN
-	e.OnCall(func(op string, r *http.Request) error {
+	e.OnCall(func(op kvstest.Operation, r *http.Request) error {
 		if op == "ConnectAsMaster" || op == "ConnectAsViewer" {
 			q := r.URL.Query()
 			e.mu.Lock()
@@ -49,7 +49,7 @@ func newEmulator(t *testing.T) *emulator {
 			hook := e.onConnect
 			e.mu.Unlock()
 			if hook != nil {
-				hook(op)
+				hook(string(op))
 			}
 		}
 		return nil

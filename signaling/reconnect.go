@@ -6,9 +6,8 @@ package signaling
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
-
-	"github.com/aws/smithy-go/logging"
 
 	"github.com/kvsgo/sdk/internal/backoff"
 	"github.com/kvsgo/sdk/internal/dataplane"
@@ -18,6 +17,7 @@ import (
 // run supervises the Conn's connections, starting with s, until Close or a fatal error.
 func (c *Conn) run(s *session) {
 	attempt := 0
+	c.logf("connected")
 	for {
 		age := time.NewTimer(c.opts.MaxConnectionAge)
 		select {
@@ -28,8 +28,16 @@ func (c *Conn) run(s *session) {
 			s.end(endClosed, nil)
 		}
 		age.Stop()
-		s.stop()
+		handshake := s.stop()
 		if s.reason == endClosed {
+			var errs []error
+			if handshake != nil {
+				errs = append(errs, fmt.Errorf("signaling: close handshake: %w", handshake))
+			}
+			if n := c.endSending(); n > 0 {
+				errs = append(errs, &UnsentError{Messages: n})
+			}
+			c.closeErr = errors.Join(errs...)
 			c.stop(ErrClosed)
 			return
 		}
@@ -49,9 +57,15 @@ func (c *Conn) run(s *session) {
 		}
 		next, used, err := c.reconnect(attempt, s.reason.planned())
 		if err != nil {
+			c.endSending()
+			if !errors.Is(err, ErrClosed) {
+				c.warnf("stopped: reconnecting failed: %v", err)
+				c.closeErr = err
+			}
 			c.stop(err)
 			return
 		}
+		c.logf("reconnected at attempt %d", used+1)
 		s, attempt = next, used+1
 	}
 }
@@ -95,7 +109,7 @@ func (c *Conn) refetchICE() {
 	ctx, cancel := context.WithTimeout(c.ctx, iceRefetchTimeout)
 	defer cancel()
 	if _, err := c.RTCIceServers(ctx); err != nil {
-		c.logf("fetching ICE servers after RECONNECT_ICE_SERVER: %v", err)
+		c.warnf("fetching ICE servers after RECONNECT_ICE_SERVER: %v", err)
 	}
 }
 
@@ -106,8 +120,12 @@ func (c *Conn) stop(err error) {
 	close(c.done)
 }
 
-func (c *Conn) logf(format string, args ...any) {
-	if c.opts.Logger != nil && c.opts.ClientLogMode.IsRetries() {
-		c.opts.Logger.Logf(logging.Debug, "signaling %s %s: "+format, append([]any{c.in.Role, c.in.ChannelARN}, args...)...)
-	}
+// logf logs a connection event at Debug, when ClientLogMode has LogRetries.
+func (c *Conn) logf(format string, args ...any) { c.log().Debugf(format, args...) }
+
+// warnf logs a warning: something was lost or the Conn stopped.
+func (c *Conn) warnf(format string, args ...any) { c.log().Warnf(format, args...) }
+
+func (c *Conn) log() rpc.EventLog {
+	return rpc.NewEventLog(c.opts.Logger, c.opts.ClientLogMode, fmt.Sprintf("signaling %s %s: ", c.in.Role, c.in.ChannelARN))
 }

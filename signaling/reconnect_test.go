@@ -177,8 +177,8 @@ func TestFatalHandshakeErrorEndsTheConn(t *testing.T) {
 	if _, _, h := fs.counts(); h != 2 {
 		t.Errorf("%d handshakes, want 2 (no retry after a fatal error)", h)
 	}
-	if err := viewer.Close(); err != nil {
-		t.Errorf("Close = %v", err)
+	if err := viewer.Close(); !errors.As(err, &nf) {
+		t.Errorf("Close = %v, want the error that ended the Conn", err)
 	}
 }
 
@@ -199,10 +199,10 @@ func TestReconnectsAndSkippedFramesAreLogged(t *testing.T) {
 	fs := newFakeService(t)
 	var mu sync.Mutex
 	var lines []string
-	logger := logging.LoggerFunc(func(_ logging.Classification, format string, args ...any) {
+	logger := logging.LoggerFunc(func(c logging.Classification, format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(format, args...))
+		lines = append(lines, string(c)+" "+fmt.Sprintf(format, args...))
 	})
 	viewer := connect(t, fs.client(func(o *signaling.Options) { o.Logger, o.ClientLogMode = logger, aws.LogRetries }), signaling.RoleViewer, "v1")
 	sc := fs.next(t)
@@ -213,7 +213,9 @@ func TestReconnectsAndSkippedFramesAreLogged(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	all := strings.Join(lines, "\n")
-	for _, want := range []string{"signaling VIEWER " + testChannelARN + ": skipped a frame: signaling: malformed frame", "reconnecting after GO_AWAY"} {
+	prefix := "signaling VIEWER " + testChannelARN + ": "
+	for _, want := range []string{"DEBUG " + prefix + "connected", "WARN " + prefix + "skipped a frame: signaling: malformed frame",
+		"DEBUG " + prefix + "reconnecting after GO_AWAY", "DEBUG " + prefix + "reconnected at attempt 1"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("log lacks %q:\n%s", want, all)
 		}

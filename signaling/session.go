@@ -102,26 +102,36 @@ func (s *session) end(r endReason, err error) {
 // closeHandshakeTimeout bounds the wait for the service to answer a close frame.
 const closeHandshakeTimeout = time.Second
 
+// errCloseUnanswered reports a close handshake the service did not answer in time.
+var errCloseUnanswered = fmt.Errorf("the service did not answer within %v", closeHandshakeTimeout)
+
 // stop closes the connection (with a close handshake, for at most closeHandshakeTimeout, unless
-// it was lost) and waits for the session's goroutines.
-func (s *session) stop() {
+// it was lost) and waits for the session's goroutines. It returns the handshake's failure.
+func (s *session) stop() error {
 	handshake := make(chan struct{})
+	var err error
 	if s.reason == endLost {
 		close(handshake)
 	} else {
 		go func() {
 			defer close(handshake)
-			_ = s.ws.Close(websocket.StatusNormalClosure, "")
+			err = s.ws.Close(websocket.StatusNormalClosure, "")
 		}()
 	}
+	timedOut := false
 	select {
 	case <-handshake:
 	case <-time.After(closeHandshakeTimeout):
+		timedOut = true
 	}
 	s.cancel()
 	_ = s.ws.CloseNow()
 	<-handshake
 	s.wg.Wait()
+	if timedOut {
+		return errCloseUnanswered
+	}
+	return err
 }
 
 // read passes every received frame to the Conn until the connection fails.
@@ -240,7 +250,7 @@ func (c *Conn) malformed(err error) {
 	c.stats.MalformedFrames++
 	c.stats.LastMalformed = err
 	c.mu.Unlock()
-	c.logf("skipped a frame: %v", err)
+	c.warnf("skipped a frame: %v", err)
 }
 
 // fatal reports the errors that reconnecting cannot fix: the service's 4xx answers other than

@@ -46,7 +46,7 @@ func TestFragments(t *testing.T) {
 	var total time.Duration
 	for i, line := range lines[1:] {
 		f := strings.Fields(line)
-		want := []string{frags[i].Number, formatTime(frags[i].ProducerTimestamp), formatTime(frags[i].ServerTimestamp)}
+		want := []string{frags[i].FragmentNumber, formatTime(frags[i].ProducerTimestamp), formatTime(frags[i].ServerTimestamp)}
 		if len(f) != 6 || !slices.Equal(f[:3], want) || f[5] != "kB" {
 			t.Errorf("row %d: %q, want %q, a length and a size in kB", i+1, line, want)
 			continue
@@ -77,9 +77,9 @@ func TestFragments(t *testing.T) {
 	}
 	for i, f := range listed {
 		want := frags[i+1]
-		if f.FragmentNumber != want.Number || !f.ProducerTimestamp.Equal(want.ProducerTimestamp) || !f.ServerTimestamp.Equal(want.ServerTimestamp) ||
+		if f.FragmentNumber != want.FragmentNumber || !f.ProducerTimestamp.Equal(want.ProducerTimestamp) || !f.ServerTimestamp.Equal(want.ServerTimestamp) ||
 			f.FragmentLengthInMilliseconds != 2000 || f.FragmentSizeInBytes < 10000 {
-			t.Errorf("fragment %d: %+v, want number %s, producer time %v, server time %v, 2000 ms", i+1, f, want.Number,
+			t.Errorf("fragment %d: %+v, want number %s, producer time %v, server time %v, 2000 ms", i+1, f, want.FragmentNumber,
 				want.ProducerTimestamp, want.ServerTimestamp)
 		}
 	}
@@ -87,7 +87,7 @@ func TestFragments(t *testing.T) {
 	// The range ends are inclusive: a range that ends where the last fragment starts has it.
 	last := frags[4].ProducerTimestamp
 	r = kvsRun(t, inv, "fragments", "--stream", "s", "--clock", "producer", "--from", flagTime(last.Add(-time.Second)), "--to", flagTime(last)).mustSucceed(t)
-	if n := strings.Count(r.stdout, "\n"); n != 2 || !strings.Contains(r.stdout, frags[4].Number) {
+	if n := strings.Count(r.stdout, "\n"); n != 2 || !strings.Contains(r.stdout, frags[4].FragmentNumber) {
 		t.Errorf("the range up to the last fragment's start printed:\n%s", r.stdout)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -20,7 +20,7 @@ import (
 var getCommand = &command{
 	name:    "get",
 	group:   groupMedia,
-	usage:   "kvs get --stream NAME [--start SELECTOR] [--idle DURATION] [-o FILE|-]",
+	usage:   "kvs get --stream NAME [--start SELECTOR] [--idle DURATION] [-o FILE|- | --split DIR]",
 	summary: "download a stream as MKV (GetMedia, resuming after disconnects)",
 	doc: `Reads a stream with GetMedia from the point --start names and writes it as MKV to -o (standard
 output by default): one MKV document per fragment, as GetMedia returns them, with the service's
@@ -32,8 +32,11 @@ server:TIME or producer:TIME (RFC 3339, by the service's or the producer's clock
 (a continuation token). It ends after --idle without a new fragment: by default never for now,
 5s for the other selectors. On an interrupt (Ctrl-C) it ends cleanly, with status 0, and prints on
 standard error the --start token:TOKEN that resumes after the last complete fragment written (a
-fragment cut short by the interrupt is read again in full).`,
+fragment cut short by the interrupt is read again in full). With --split DIR it writes each
+fragment as its own playable MKV file in DIR instead, named SEQUENCE-FRAGMENTNUMBER.mkv (a file
+appears once its fragment is complete; documents without media, such as error reports, get none).`,
 	example: `kvs get --stream camera-1 --start earliest -o camera-1.mkv
+kvs get --stream camera-1 --start earliest --split camera-1/
 kvs get --stream camera-1 --start producer:2024-05-01T12:00:00Z --idle 10s | kvs dump`,
 	aws: true,
 	setup: func(fs *flag.FlagSet) runFunc {
@@ -42,11 +45,15 @@ kvs get --stream camera-1 --start producer:2024-05-01T12:00:00Z --idle 10s | kvs
 		fs.StringVar(&o.start, "start", "now", "start at `SELECTOR`: now, earliest, fragment:N, server:TIME, producer:TIME or token:T")
 		fs.Var(&o.idle, "idle", "end after `DURATION` without a new fragment (default: never for --start now, 5s otherwise; 0: never)")
 		fs.StringVar(&o.output, "o", "-", "write the MKV to `FILE` (- for standard output)")
+		fs.StringVar(&o.split, "split", "", "write one MKV file per fragment into `DIR` (created if missing) instead of -o")
 		fs.BoolVar(&o.verbose, "v", false, "print a line per fragment on standard error")
 		fs.BoolVar(&o.quiet, "q", false, "print no progress or summary (an interrupt still prints the resume token)")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q (the output goes to -o FILE)", args)
+			}
+			if o.split != "" && o.output != "-" {
+				return usagef("-o and --split exclude each other")
 			}
 			return get(ctx, e, &o)
 		}
@@ -56,6 +63,7 @@ kvs get --stream camera-1 --start producer:2024-05-01T12:00:00Z --idle 10s | kvs
 // getOptions are the flags of kvs get.
 type getOptions struct {
 	stream, start, output string
+	split                 string
 	idle                  idleFlag
 	verbose, quiet        bool
 }
@@ -96,8 +104,6 @@ func (f *idleFlag) timeout(start media.StartSelectorType) time.Duration {
 	return defaultIdle
 }
 
-var fragmentNumberPattern = regexp.MustCompile(`^[0-9]{1,128}$`)
-
 // parseStart reads a --start selector.
 func parseStart(s string) (media.StartSelector, error) {
 	kind, value, hasValue := strings.Cut(s, ":")
@@ -114,7 +120,7 @@ func parseStart(s string) (media.StartSelector, error) {
 		}
 	case "fragment":
 		sel = media.StartSelector{StartSelectorType: media.StartSelectorTypeFragmentNumber, AfterFragmentNumber: value}
-		if !fragmentNumberPattern.MatchString(value) {
+		if !media.ValidFragmentNumber(value) {
 			problem = "a fragment number is up to 128 decimal digits"
 		}
 	case "server", "producer":
@@ -169,16 +175,29 @@ func get(ctx context.Context, e *env, o *getOptions) error {
 		return err
 	}
 	r := &getRun{o: o, con: newConsole(e), idle: o.idle.timeout(start.StartSelectorType)}
-	r.consumer, err = media.NewConsumer(client, media.ConsumerConfig{StreamName: o.stream, Start: start, IdleTimeout: r.idle})
+	r.consumer, err = media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: o.stream, Start: start, IdleTimeout: r.idle})
+	if isNotFound(err) {
+		return fmt.Errorf("stream %q does not exist: %w", o.stream, err)
+	}
 	if err != nil {
 		return err
 	}
 	defer r.consumer.Close()
-	out, finish, err := createOutput(e, o.output)
-	if err != nil {
-		return err
+	var out chunkWriter
+	if o.split != "" {
+		sp, err := newSplitOutput(o.split)
+		if err != nil {
+			return err
+		}
+		out, r.finish = sp, sp.finish
+	} else {
+		w, finish, err := createOutput(e, o.output)
+		if err != nil {
+			return err
+		}
+		out, r.finish = streamOutput{w: w, name: outputName(o.output)}, finish
 	}
-	r.finish = finish
+	finish := r.finish
 
 	stopProgress := startProgress(r.con, o.quiet, func() (string, int64) {
 		return "kvs get: " + r.counts(), r.bytes.Load()
@@ -195,8 +214,8 @@ func get(ctx context.Context, e *env, o *getOptions) error {
 		if err != nil {
 			return finish(err)
 		}
-		if _, err := out.Write(doc); err != nil {
-			return finish(fmt.Errorf("writing %s: %w", outputName(o.output), err))
+		if err := out.write(c, doc); err != nil {
+			return finish(err)
 		}
 		r.count(c)
 	}
@@ -217,7 +236,7 @@ func (r *getRun) count(c media.Chunk) {
 			r.con.Printf("kvs get: %v", f.Err)
 		}
 		if r.o.verbose {
-			r.con.Printf("kvs get: fragment %s, producer time %s, %d frames", orDash(f.Number), formatTime(f.ProducerTimestamp), r.fragmentFrames)
+			r.con.Printf("kvs get: fragment %s, producer time %s, %d frames", orDash(f.FragmentNumber), formatTime(f.ProducerTimestamp), r.fragmentFrames)
 		}
 		r.fragmentFrames = 0
 	}
@@ -255,6 +274,80 @@ func (r *getRun) end(ctx context.Context, err error) error {
 		return fmt.Errorf("the service reported errors in %d fragments (kvs dump shows them as error members)", r.inBand)
 	}
 	return nil
+}
+
+// chunkWriter takes the encoded chunks of kvs get.
+type chunkWriter interface {
+	write(c media.Chunk, doc []byte) error
+}
+
+// streamOutput writes every document to one file or standard output.
+type streamOutput struct {
+	w    io.Writer
+	name string
+}
+
+func (o streamOutput) write(_ media.Chunk, doc []byte) error {
+	if _, err := o.w.Write(doc); err != nil {
+		return fmt.Errorf("writing %s: %w", o.name, err)
+	}
+	return nil
+}
+
+// splitOutput writes each fragment's document to a file of its own in a directory: to a
+// ".part" file while it arrives, renamed once the fragment is complete.
+type splitOutput struct {
+	dir  string
+	seq  int
+	cur  *os.File
+	name string // the final name of cur
+}
+
+func newSplitOutput(dir string) (*splitOutput, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &splitOutput{dir: dir}, nil
+}
+
+func (o *splitOutput) write(c media.Chunk, doc []byte) error {
+	if c.Kind == media.ChunkFragmentStart {
+		if c.Fragment.Timecode < 0 {
+			return nil // no media: no file
+		}
+		o.seq++
+		o.name = filepath.Join(o.dir, fmt.Sprintf("%06d-%s.mkv", o.seq, orDash(c.Fragment.FragmentNumber)))
+		f, err := os.Create(o.name + ".part")
+		if err != nil {
+			return err
+		}
+		o.cur = f
+	}
+	if o.cur == nil {
+		return nil
+	}
+	if _, err := o.cur.Write(doc); err != nil {
+		return fmt.Errorf("writing %s: %w", o.cur.Name(), err)
+	}
+	if c.Kind != media.ChunkFragmentEnd {
+		return nil
+	}
+	f := o.cur
+	o.cur = nil
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", f.Name(), err)
+	}
+	return os.Rename(f.Name(), o.name)
+}
+
+// finish removes the file of a fragment cut short and returns the command's error.
+func (o *splitOutput) finish(err error) error {
+	if o.cur != nil {
+		_ = o.cur.Close()
+		_ = os.Remove(o.cur.Name())
+		o.cur = nil
+	}
+	return err
 }
 
 // createOutput opens the output of kvs get or kvs clip: a new file, or standard output for
@@ -323,7 +416,7 @@ func (w *docWriter) chunk(c media.Chunk) ([]byte, error) {
 		err = w.tags(f, true)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("encoding fragment %s: %w", orDash(f.Number), err)
+		return nil, fmt.Errorf("encoding fragment %s: %w", orDash(f.FragmentNumber), err)
 	}
 	return w.buf, nil
 }

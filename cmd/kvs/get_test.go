@@ -79,7 +79,7 @@ func TestGetSelectors(t *testing.T) {
 	numbers := func(frags []*media.Fragment) []string {
 		var n []string
 		for _, f := range frags {
-			n = append(n, f.Number)
+			n = append(n, f.FragmentNumber)
 		}
 		return n
 	}
@@ -87,7 +87,7 @@ func TestGetSelectors(t *testing.T) {
 		start string
 		want  []*media.Fragment
 	}{
-		{"fragment:" + all[1].Number, all[2:]},
+		{"fragment:" + all[1].FragmentNumber, all[2:]},
 		{"token:" + all[3].ContinuationToken, all[4:]},
 		{"producer:" + all[2].ProducerTimestamp.Format(time.RFC3339Nano), all[2:]},
 		{"server:" + all[0].ServerTimestamp.Add(-time.Minute).Format(time.RFC3339Nano), all},
@@ -198,8 +198,8 @@ func TestGetResumesAfterCuts(t *testing.T) {
 		t.Fatalf("%d fragments after cuts, want %d", len(got), len(want))
 	}
 	for i := range want {
-		if got[i].Number != want[i].Number || len(got[i].Frames) != len(want[i].Frames) {
-			t.Errorf("fragment %d: %s with %d frames, want %s with %d", i, got[i].Number, len(got[i].Frames), want[i].Number, len(want[i].Frames))
+		if got[i].FragmentNumber != want[i].FragmentNumber || len(got[i].Frames) != len(want[i].Frames) {
+			t.Errorf("fragment %d: %s with %d frames, want %s with %d", i, got[i].FragmentNumber, len(got[i].Frames), want[i].FragmentNumber, len(want[i].Frames))
 		}
 		for j := range want[i].Frames {
 			if !bytes.Equal(got[i].Frames[j].Data, want[i].Frames[j].Data) {
@@ -232,7 +232,7 @@ func TestGetInterruptAndResume(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		first = append(first, f.Number)
+		first = append(first, f.FragmentNumber)
 	}
 	cancel()
 	// The first run may end inside a fragment; its complete fragments end with a token.
@@ -242,7 +242,7 @@ func TestGetInterruptAndResume(t *testing.T) {
 			break
 		}
 		if f.ContinuationToken != "" {
-			first = append(first, f.Number)
+			first = append(first, f.FragmentNumber)
 		}
 	}
 	_, _ = io.Copy(io.Discard, pr)
@@ -261,10 +261,10 @@ func TestGetInterruptAndResume(t *testing.T) {
 	var got, want []string
 	got = append(got, first...)
 	for _, f := range second {
-		got = append(got, f.Number)
+		got = append(got, f.FragmentNumber)
 	}
 	for _, f := range all {
-		want = append(want, f.Number)
+		want = append(want, f.FragmentNumber)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("fragments of the interrupted and the resumed runs (-want +got):\n%s", diff)
@@ -353,4 +353,53 @@ func TestDocWriterKeepsSummaries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGetSplit writes one file per fragment: each holds its fragment's frames, as ffprobe counts
+// them, mkvinfo reads it, and the files together hold the stream.
+func TestGetSplit(t *testing.T) {
+	_, cfg := emulator(t)
+	putSample(t, cfg, "s")
+	dir := filepath.Join(t.TempDir(), "frags")
+	kvsRun(t, invocation{cfg: cfg}, "get", "--stream", "s", "--start", "earliest", "--idle", "1s", "--split", dir).mustSucceed(t)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 5 {
+		t.Fatalf("%d files, want 5: %v", len(entries), entries)
+	}
+	totals := map[string]int{}
+	for i, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frags := readFragments(t, data)
+		if len(frags) != 1 || !strings.HasPrefix(e.Name(), fmt.Sprintf("%06d-%s", i+1, frags[0].FragmentNumber)) {
+			t.Fatalf("%s holds %d fragments", e.Name(), len(frags))
+		}
+		perTrack := map[uint64]int{}
+		for _, fr := range frags[0].Frames {
+			perTrack[fr.Track]++
+			totals[fmt.Sprint(fr.Track)]++
+		}
+		for _, tool := range []string{"ffprobe", "mkvinfo"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				wiretest.Skip(t, "%s is not installed", tool)
+			}
+		}
+		out, err := exec.Command("ffprobe", "-v", "error", "-count_packets", "-show_entries", "stream=index,nb_read_packets", "-of", "csv=p=0", path).CombinedOutput()
+		if want := fmt.Sprintf("0,%d\n1,%d\n", perTrack[1], perTrack[2]); err != nil || string(out) != want {
+			t.Errorf("ffprobe %s: %v: %q, want %q", e.Name(), err, out, want)
+		}
+		if out, err := exec.Command("mkvinfo", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "Codec ID: V_MPEG4/ISO/AVC") {
+			t.Errorf("mkvinfo %s: %v\n%s", e.Name(), err, out)
+		}
+	}
+	if totals["1"] != 300 || totals["2"] != 470 {
+		t.Errorf("frames %v, want 300 video and 470 audio", totals)
+	}
+	kvsRun(t, invocation{cfg: cfg}, "get", "--stream", "s", "--split", dir, "-o", "x.mkv").mustFail(t, 2, "exclude each other")
 }

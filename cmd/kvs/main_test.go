@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -119,14 +117,11 @@ func createTestStream(t testing.TB, cfg *aws.Config, name string, retention int3
 	}
 }
 
-// sharedFile returns the path of a file of the shared reference material, or skips the test.
+// sharedFile returns the path of a file of the shared reference material (the tree's own copy
+// for media samples), or skips the test.
 func sharedFile(t testing.TB, rel string) string {
 	t.Helper()
-	path := filepath.Join(wiretest.SharedDir(t), rel)
-	if _, err := os.Stat(path); err != nil {
-		wiretest.Skip(t, "shared file: %v", err)
-	}
-	return path
+	return wiretest.SharedFile(t, rel)
 }
 
 // readFragments reads every fragment of an MKV stream.

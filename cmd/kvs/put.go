@@ -35,7 +35,7 @@ kvs put --stream camera-1 --format h264 --fps 30 recording.h264`,
 		var o putOptions
 		fs.StringVar(&o.stream, "stream", "", "`NAME` of the stream to write to (required)")
 		fs.BoolVar(&o.create, "create", false, "create the stream when it does not exist, and wait until it is ACTIVE")
-		fs.IntVar(&o.retention, "retention", defaultRetention, "with --create: how many `HOURS` a new stream keeps its media")
+		fs.StringVar(&o.retention, "retention", defaultRetention, "with --create: how long a new stream keeps its media, a `DURATION` in whole hours (48h, 7d, 48)")
 		fs.StringVar(&o.format, "format", formatAuto, "input `FORMAT`: auto (MKV, recognized by its header), mkv, h264 or h265 (raw Annex-B)")
 		fs.Float64Var(&o.fps, "fps", 0, "frame `RATE` of raw H.264/H.265 input (required with --format h264|h265)")
 		fs.DurationVar(&o.fragmentDuration, "fragment-duration", media.DefaultFragmentDuration, "target fragment `DURATION`: a fragment ends at the first key frame after it")
@@ -56,7 +56,8 @@ kvs put --stream camera-1 --format h264 --fps 30 recording.h264`,
 type putOptions struct {
 	stream, format         string
 	create                 bool
-	retention              int
+	retention              string
+	retentionHours         int32
 	fps                    float64
 	fragmentDuration, wait time.Duration
 	realtime               bool
@@ -68,9 +69,11 @@ func put(ctx context.Context, e *env, o *putOptions, path string) error {
 	if err := requireStream(o.stream); err != nil {
 		return err
 	}
-	if o.retention < 0 {
-		return usagef("--retention %d: want 0 or more hours", o.retention)
+	hours, err := parseRetention(o.retention)
+	if err != nil {
+		return usagef("--retention %s: %v", o.retention, err)
 	}
+	o.retentionHours = hours
 	if o.fps < 0 || (o.fps > 0 && o.format != formatH264 && o.format != formatH265) {
 		return usagef("--fps goes with --format h264 or h265, and must be positive")
 	}
@@ -111,7 +114,7 @@ func prepareStream(ctx context.Context, control *kvs.Client, o *putOptions) (med
 	var missing *streamNotFoundError
 	switch {
 	case errors.As(err, &missing) && o.create:
-		in := &kvs.CreateStreamInput{StreamName: o.stream, DataRetentionInHours: int32(o.retention)}
+		in := &kvs.CreateStreamInput{StreamName: o.stream, DataRetentionInHours: o.retentionHours}
 		if _, err := createStream(ctx, control, in, streamReadyTimeout); err != nil {
 			return "", err
 		}

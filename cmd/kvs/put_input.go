@@ -118,7 +118,7 @@ type mkvTrackState struct {
 
 // newMKVSource reads the input up to its Tracks element.
 func newMKVSource(r io.Reader) (*mkvSource, error) {
-	s := &mkvSource{r: mkv.NewReader(r, mkv.ReaderOptions{}), state: map[uint64]*mkvTrackState{}}
+	s := &mkvSource{r: mkv.NewReader(r), state: map[uint64]*mkvTrackState{}}
 	for {
 		ev, err := s.r.Next()
 		if err == io.EOF {

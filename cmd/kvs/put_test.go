@@ -30,7 +30,7 @@ const (
 // mkvFrames reads the frames of an MKV file by track, in order.
 func mkvFrames(t *testing.T, data []byte) map[uint64][][]byte {
 	t.Helper()
-	r := mkv.NewReader(bytes.NewReader(data), mkv.ReaderOptions{})
+	r := mkv.NewReader(bytes.NewReader(data))
 	frames := map[uint64][][]byte{}
 	for {
 		ev, err := r.Next()
@@ -102,18 +102,18 @@ func TestPutMKV(t *testing.T) {
 			}
 			got := map[uint64][][]byte{}
 			for i, f := range frags {
-				if f.Number == "" || f.ContinuationToken != f.Number || f.ProducerTimestamp.IsZero() || f.ServerTimestamp.IsZero() {
+				if f.FragmentNumber == "" || f.ContinuationToken != f.FragmentNumber || f.ProducerTimestamp.IsZero() || f.ServerTimestamp.IsZero() {
 					t.Errorf("fragment %d lacks the service's tags: %+v", i, f.Summary())
 				}
 				if v := firstVideo(f.Frames); v < 0 || !f.Frames[v].Keyframe {
 					t.Fatalf("fragment %d: its first video frame is not a key frame", i)
 				}
-				if len(f.Frames) > 0 && !f.Frames[0].Time.Equal(f.ProducerTimestamp) {
-					t.Errorf("fragment %d starts at %v, its first frame at %v", i, f.ProducerTimestamp, f.Frames[0].Time)
+				if len(f.Frames) > 0 && !f.FrameTime(f.Frames[0]).Equal(f.ProducerTimestamp) {
+					t.Errorf("fragment %d starts at %v, its first frame at %v", i, f.ProducerTimestamp, f.FrameTime(f.Frames[0]))
 				}
 				if i > 0 {
 					prev := frags[i-1]
-					if d := f.Frames[firstVideo(f.Frames)].Time.Sub(prev.Frames[firstVideo(prev.Frames)].Time); d != 2*time.Second {
+					if d := f.FrameTime(f.Frames[firstVideo(f.Frames)]).Sub(prev.FrameTime(prev.Frames[firstVideo(prev.Frames)])); d != 2*time.Second {
 						t.Errorf("fragment %d: its key frame comes %v after the previous one, want 2s", i, d)
 					}
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
@@ -101,7 +102,7 @@ const (
 func (o *sessionOptions) register(fs *flag.FlagSet) {
 	o.r.endInPast = true
 	fs.StringVar(&o.stream, "stream", "", "`NAME` of the stream (required)")
-	fs.StringVar(&o.mode, "mode", "", "play `MODE`: live, live-replay or on-demand (default: live, or on-demand with --from)")
+	fs.StringVar(&o.mode, "mode", "", "play `MODE`: live, live-replay or on-demand, or the API's LIVE, LIVE_REPLAY, ON_DEMAND (default: live, or on-demand with --from)")
 	o.r.register(fs, "start the session with the fragment that starts at or after `TIME` (on-demand and live-replay)",
 		"end the session with the last fragment that starts at or before `TIME` (default: now for on-demand, none for live-replay)")
 	fs.DurationVar(&o.expires, "expires", minSessionExpiry, "the session and its URL expire after `DURATION` (5m to 12h)")
@@ -125,7 +126,8 @@ func (o *sessionOptions) request(now time.Time) (session, error) {
 		return s, usagef("--expires %v: want %v to %v", o.expires, minSessionExpiry, maxSessionExpiry)
 	}
 	s.expires = int32(o.expires / time.Second)
-	mode := o.mode
+	// The API's spellings (LIVE, LIVE_REPLAY, ON_DEMAND) name the same modes.
+	mode := strings.ReplaceAll(strings.ToLower(o.mode), "_", "-")
 	if mode == "" {
 		mode = "live"
 		if o.r.from != "" {
@@ -147,7 +149,7 @@ func (o *sessionOptions) request(now time.Time) (session, error) {
 			r.to = "now"
 		}
 	default:
-		return s, usagef("--mode %q: want live, live-replay or on-demand", o.mode)
+		return s, usagef("--mode %q: want live, live-replay or on-demand (or LIVE, LIVE_REPLAY, ON_DEMAND)", o.mode)
 	}
 	if s.mode != archived.PlaybackModeLive && r.from == "" {
 		return s, usagef("--mode %s needs --from TIME: %s", mode, timeForms)

@@ -213,24 +213,24 @@ func checkCrashed(t *testing.T, c *crashChild, sent map[int64][][]byte, persiste
 			if err != nil {
 				t.Fatalf("fragment %s: %v", chunk[i], err)
 			}
-			if f.Number != chunk[i] {
-				t.Fatalf("fragment %d of the list is %s, want %s", i, f.Number, chunk[i])
+			if f.FragmentNumber != chunk[i] {
+				t.Fatalf("fragment %d of the list is %s, want %s", i, f.FragmentNumber, chunk[i])
 			}
 			// Numbers grow with the order fragments were sent in, across restarts.
 			if f.Timecode <= last {
-				t.Fatalf("fragment %s (timecode %d) numbers above a fragment sent after it (timecode %d)", f.Number, f.Timecode, last)
+				t.Fatalf("fragment %s (timecode %d) numbers above a fragment sent after it (timecode %d)", f.FragmentNumber, f.Timecode, last)
 			}
 			last = f.Timecode
 			want := sent[f.Timecode]
-			if at, ok := persisted[f.Number]; ok && at != f.Timecode {
-				t.Fatalf("fragment %s has timecode %d, it was acknowledged at %d", f.Number, f.Timecode, at)
+			if at, ok := persisted[f.FragmentNumber]; ok && at != f.Timecode {
+				t.Fatalf("fragment %s has timecode %d, it was acknowledged at %d", f.FragmentNumber, f.Timecode, at)
 			}
 			if len(f.Frames) != len(want) {
-				t.Fatalf("fragment %s (timecode %d) is served with %d frames, %d were sent: a torn fragment", f.Number, f.Timecode, len(f.Frames), len(want))
+				t.Fatalf("fragment %s (timecode %d) is served with %d frames, %d were sent: a torn fragment", f.FragmentNumber, f.Timecode, len(f.Frames), len(want))
 			}
 			for j, fr := range f.Frames {
 				if !bytes.Equal(fr.Data, want[j]) {
-					t.Fatalf("frame %d of fragment %s differs from what was sent", j, f.Number)
+					t.Fatalf("frame %d of fragment %s differs from what was sent", j, f.FragmentNumber)
 				}
 			}
 			i++

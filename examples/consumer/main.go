@@ -63,7 +63,7 @@ func run(ctx context.Context, out io.Writer, o options) error {
 	if o.start == "earliest" {
 		sel.StartSelectorType = media.StartSelectorTypeEarliest
 	}
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: o.stream, Start: sel, IdleTimeout: o.idle})
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: o.stream, Start: sel, IdleTimeout: o.idle})
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func printFragment(out io.Writer, f *media.Fragment) {
 	for _, fr := range f.Frames {
 		count[fr.Track]++
 	}
-	fmt.Fprintf(out, "fragment %s  producer %s  server %s  behind %dms  frames %v\n", f.Number,
+	fmt.Fprintf(out, "fragment %s  producer %s  server %s  behind %dms  frames %v\n", f.FragmentNumber,
 		f.ProducerTimestamp.Format(media.RFC3339Milli), f.ServerTimestamp.Format(media.RFC3339Milli), f.MillisBehindNow, count)
 	for _, t := range f.Tags {
 		fmt.Fprintf(out, "    tag %s = %s\n", t.Name, t.String)

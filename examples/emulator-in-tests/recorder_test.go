@@ -51,7 +51,7 @@ func TestRecorderMarksMotion(t *testing.T) {
 	// Read the stream back and check the marks.
 	control := kvs.NewFromConfig(srv.Config())
 	client := media.New(media.Options{Options: control.Options(), Control: control})
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: "front-door",
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: "front-door",
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)

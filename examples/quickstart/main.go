@@ -107,7 +107,7 @@ func produce(ctx context.Context, out io.Writer, client *media.Client, name stri
 
 // consume reads the stream from its first fragment and prints a table of what came back.
 func consume(ctx context.Context, out io.Writer, client *media.Client, name string) error {
-	c, err := media.NewConsumer(client, media.ConsumerConfig{StreamName: name,
+	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: name,
 		Start: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}, IdleTimeout: 3 * time.Second})
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func consume(ctx context.Context, out io.Writer, client *media.Client, name stri
 		for _, t := range f.Tags {
 			tags += t.Name + "=" + t.String + " "
 		}
-		fmt.Fprintf(out, "%-3d …%-13s %-24s %-24s %6d %6d %6dms  %s\n", n, f.Number[len(f.Number)-12:],
+		fmt.Fprintf(out, "%-3d …%-13s %-24s %-24s %6d %6d %6dms  %s\n", n, f.FragmentNumber[len(f.FragmentNumber)-12:],
 			f.ProducerTimestamp.Format(media.RFC3339Milli), f.ServerTimestamp.Format(media.RFC3339Milli), count[1], count[2], f.MillisBehindNow, tags)
 	}
 	fmt.Fprintf(out, "consumed %d fragments; resume later with continuation token %s\n", n, c.ContinuationToken())

@@ -78,6 +78,8 @@ type Core[O any] struct {
 // from the shared settings.
 func NewCore[O any](serviceID, api string, errs rpc.ErrorFactory, options O, fields Fields[O]) *Core[O] {
 	c := &Core[O]{serviceID: serviceID, api: api, errs: errs, fields: fields}
+	shared, _, _ := fields(&options)
+	shared.HTTPClient = rpc.DefaultHTTPClient(shared.HTTPClient)
 	c.options, c.endpoints, c.base, c.baseErr = c.build(options)
 	return c
 }

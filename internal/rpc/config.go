@@ -5,9 +5,11 @@ package rpc
 import (
 	"context"
 	"errors"
-	"github.com/kvsgo/sdk/internal/endpoints"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/kvsgo/sdk/internal/endpoints"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -37,7 +39,8 @@ type Config struct {
 	Credentials aws.CredentialsProvider
 	HTTPClient  HTTPClient
 	Retryer     aws.RetryerV2
-	Logger      logging.Logger // nil: no logging of retries
+	Logger      logging.Logger    // nil: no logging
+	LogMode     aws.ClientLogMode // what is logged, as in aws-sdk-go-v2
 	AppID       string
 	Errors      ErrorFactory
 	Signer      *v4.Signer
@@ -63,10 +66,21 @@ type ClientOptions struct {
 	EndpointCacheTTL     time.Duration
 }
 
-var defaultHTTPClient = awshttp.NewBuildableClient()
+// DefaultHTTPClient returns c, or when c is nil a new client of its own as aws-sdk-go-v2's clients
+// make one (awshttp.NewBuildableClient: its own transport and connection pool). Each client
+// constructor calls it once, so that the copies of its options made for single calls share the
+// client's transport, and no two clients share one unless the application passes the same
+// HTTPClient to both.
+func DefaultHTTPClient(c HTTPClient) HTTPClient {
+	if c == nil {
+		return awshttp.NewBuildableClient()
+	}
+	return c
+}
 
 // Build returns the Config of a service family: the control-plane endpoint resolved from the
-// region (or BaseEndpoint), the AWS SDK's default HTTP client when none is set, the retryer
+// region (or BaseEndpoint), a new default HTTP client when none is set (client constructors set
+// one first, see DefaultHTTPClient), the retryer
 // with the Kinesis Video throttling codes, and a caching credentials provider.
 func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config, error) {
 	endpoint, err := endpoints.Resolve(o.Region, endpoints.Options{
@@ -79,20 +93,21 @@ func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config,
 		ServiceID:   serviceID,
 		APIName:     api,
 		Region:      o.Region,
-		Endpoint:    trimSlash(endpoint),
+		Endpoint:    strings.TrimRight(endpoint, "/"),
 		Credentials: cacheCredentials(o.Credentials),
 		HTTPClient:  o.HTTPClient,
 		AppID:       o.AppID,
 		Errors:      errs,
-		Signer:      v4.NewSigner(),
-		Retryer:     buildRetryer(o.Retryer, o.RetryMode, o.RetryMaxAttempts),
-		userAgent:   userAgent(api, o.AppID),
+		Logger:      o.Logger,
+		LogMode:     o.ClientLogMode,
+		Signer: v4.NewSigner(func(so *v4.SignerOptions) {
+			so.Logger, so.LogSigning = o.Logger, o.Logger != nil && o.ClientLogMode.IsSigning()
+		}),
+		Retryer:   buildRetryer(o.Retryer, o.RetryMode, o.RetryMaxAttempts),
+		userAgent: userAgent(api, o.AppID),
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = defaultHTTPClient
-	}
-	if o.ClientLogMode.IsRetries() {
-		c.Logger = o.Logger
+		c.HTTPClient = DefaultHTTPClient(nil)
 	}
 	return c, nil
 }
@@ -100,15 +115,8 @@ func (o ClientOptions) Build(serviceID, api string, errs ErrorFactory) (*Config,
 // WithEndpoint returns a copy of c that sends to another base URL (a data endpoint).
 func (c *Config) WithEndpoint(endpoint string) *Config {
 	cp := *c
-	cp.Endpoint = trimSlash(endpoint)
+	cp.Endpoint = strings.TrimRight(endpoint, "/")
 	return &cp
-}
-
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // cacheCredentials wraps a provider in an aws.CredentialsCache, as the AWS SDK does, so that

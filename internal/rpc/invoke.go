@@ -21,7 +21,7 @@ var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 // Invoke calls a JSON operation: it validates in, sends it as the request body to path, and
 // decodes the response body into out.
 func (c *Config) Invoke(ctx context.Context, op, path string, in, out any) error {
-	resp, err := c.Send(ctx, op, path, in)
+	resp, err := c.sendJSON(ctx, op, path, in, false)
 	if err != nil {
 		return err
 	}
@@ -45,6 +45,10 @@ func (c *Config) Invoke(ctx context.Context, op, path string, in, out any) error
 // Send validates in and sends it as the JSON body of op, returning the 2xx response with its
 // body unread (for operations whose response is a media stream).
 func (c *Config) Send(ctx context.Context, op, path string, in any) (*http.Response, error) {
+	return c.sendJSON(ctx, op, path, in, true)
+}
+
+func (c *Config) sendJSON(ctx context.Context, op, path string, in any, streaming bool) (*http.Response, error) {
 	if err := validate.Struct(in); err != nil {
 		return nil, c.OperationError(op, err)
 	}
@@ -52,5 +56,5 @@ func (c *Config) Send(ctx context.Context, op, path string, in any) (*http.Respo
 	if err != nil {
 		return nil, c.OperationError(op, &smithy.SerializationError{Err: err})
 	}
-	return c.Do(ctx, &Request{Operation: op, Path: path, Header: jsonHeader, Body: body})
+	return c.Do(ctx, &Request{Operation: op, Path: path, Header: jsonHeader, Body: body, StreamingResponse: streaming})
 }

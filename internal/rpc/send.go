@@ -12,9 +12,10 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/logging"
+	smithyrand "github.com/aws/smithy-go/rand"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/kvsgo/sdk/internal/backoff"
@@ -43,6 +44,9 @@ type Request struct {
 	// PayloadHash is the SigV4 payload hash to sign a Stream with (UnsignedPayload or
 	// EmptyPayloadHash). The hash of a Body is computed.
 	PayloadHash string
+	// StreamingResponse marks a 2xx response body as a stream for the caller (media, acks):
+	// LogResponseWithBody leaves it unread.
+	StreamingResponse bool
 }
 
 // Do sends r and returns the response when its status is 2xx; the caller closes its body.
@@ -114,7 +118,7 @@ func (c *Config) send(ctx context.Context, r *Request) (*http.Response, error) {
 		if delayErr != nil {
 			return nil, errors.Join(err, delayErr)
 		}
-		c.logf(logging.Debug, "%s: attempt %d failed (%v), retrying in %v", r.Operation, attempt, err, delay)
+		c.logf(aws.LogRetries, "retrying request %s/%s, attempt %d (attempt %d failed: %v; waiting %v)", c.ServiceID, r.Operation, attempt+1, attempt, err, delay)
 		if err := backoff.Sleep(ctx, delay); err != nil {
 			return nil, &smithy.CanceledError{Err: err}
 		}
@@ -143,7 +147,11 @@ func (c *Config) attempt(ctx context.Context, r *Request, payloadHash, invocatio
 	if err := c.sign(ctx, req, payloadHash); err != nil {
 		return nil, err
 	}
+	c.logRequest(req, r.Stream != nil)
 	resp, err := c.HTTPClient.Do(req)
+	if err == nil {
+		c.logResponse(resp, r.StreamingResponse && resp.StatusCode/100 == 2)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &smithy.CanceledError{Err: ctx.Err()}
@@ -176,28 +184,15 @@ func (c *Config) sign(ctx context.Context, req *http.Request, payloadHash string
 	return nil
 }
 
-func (c *Config) logf(level logging.Classification, format string, args ...any) {
-	if c.Logger != nil {
-		c.Logger.Logf(level, format, args...)
-	}
-}
+// newInvocationID returns a random UUID identifying one operation call across its attempts, as
+// the AWS SDK's amz-sdk-invocation-id.
+func newInvocationID() string { return NewUUID() }
 
-// newInvocationID returns a random (version 4) UUID identifying one operation call across its
-// attempts.
-func newInvocationID() string {
-	var u [16]byte
-	_, _ = rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:])
+// NewUUID returns a random (version 4) UUID, made by smithy-go.
+func NewUUID() string {
+	id, err := smithyrand.NewUUID(rand.Reader).GetUUID()
+	if err != nil {
+		return "00000000-0000-4000-8000-000000000000" // crypto/rand does not fail on supported platforms
+	}
+	return id
 }

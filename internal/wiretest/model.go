@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kvsgo/sdk/internal/testmedia"
 	"github.com/kvsgo/sdk/internal/validate"
 )
 
@@ -81,8 +82,40 @@ func Skip(t testing.TB, format string, args ...any) {
 	t.Skipf(format, args...)
 }
 
+// SharedFile returns the path of a file of the shared reference material (rel relative to it),
+// or of the tree's own copy (internal/testmedia) for a media/ sample when the shared folder is
+// absent; it skips the test, naming the file, when neither exists.
+func SharedFile(t testing.TB, rel string) string {
+	t.Helper()
+	dir := os.Getenv("KVSGO_SHARED")
+	if dir == "" {
+		if root, err := repoRoot(); err == nil {
+			dir = filepath.Join(filepath.Dir(root), "shared")
+		}
+	}
+	path := filepath.Join(dir, rel)
+	if _, err := os.Stat(path); err == nil && dir != "" {
+		return path
+	}
+	if filepath.Dir(filepath.ToSlash(rel)) == "media" {
+		if own, err := testmedia.Dir(); err == nil {
+			if p := filepath.Join(own, filepath.Base(rel)); fileExists(p) {
+				return p
+			}
+		}
+	}
+	Skip(t, "%s is only in the shared reference folder, absent at %s (set KVSGO_SHARED)", rel, dir)
+	return ""
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // ReadShared reads a file of the shared reference material (path relative to it), for fuzz
-// seeds and other optional uses that must not skip.
+// seeds and other optional uses that must not skip. A sample of media/ comes from the tree's own
+// copy (internal/testmedia) when the shared folder is absent.
 func ReadShared(rel string) ([]byte, error) {
 	dir := os.Getenv("KVSGO_SHARED")
 	if dir == "" {
@@ -92,7 +125,13 @@ func ReadShared(rel string) ([]byte, error) {
 		}
 		dir = filepath.Join(filepath.Dir(root), "shared")
 	}
-	return os.ReadFile(filepath.Join(dir, rel))
+	data, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil && filepath.Dir(filepath.ToSlash(rel)) == "media" {
+		if own, ownErr := testmedia.Read(filepath.Base(rel)); ownErr == nil {
+			return own, nil
+		}
+	}
+	return data, err
 }
 
 // repoRoot finds the directory holding go.mod, upwards from the working directory.

@@ -5,20 +5,13 @@ package samples
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/kvsgo/sdk/internal/testmedia"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
-)
-
-var (
-	//go:embed h264-320x240-30fps-10s.h264
-	h264 []byte
-	//go:embed aac-48k-mono-10s.aac
-	aac []byte
 )
 
 // Duration is how long the bundled media lasts.
@@ -63,7 +56,7 @@ func Frames(loops int) ([]media.Frame, error) {
 }
 
 func videoFrames() ([]media.Frame, error) {
-	ar, err := media.NewAccessUnitReader(bytes.NewReader(h264), media.CodecH264)
+	ar, err := media.NewAccessUnitReader(bytes.NewReader(testmedia.H264()), media.CodecH264)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +76,7 @@ func videoFrames() ([]media.Frame, error) {
 func audioFrames() ([]media.Frame, error) {
 	var frames []media.Frame
 	var at time.Duration
-	for rest := aac; len(rest) > 0; {
+	for rest := testmedia.AAC(); len(rest) > 0; {
 		cfg, _, next, err := mkv.NextADTSFrame(rest)
 		if err != nil {
 			return nil, fmt.Errorf("samples: AAC: %w", err)

@@ -103,13 +103,21 @@ func (s *Server) restore() error {
 	}
 	var counter uint64
 	for _, stream := range s.streams.byName {
-		frags, err := store.Load(st, stream.arn)
+		index, err := st.Index(stream.arn)
 		if err != nil {
 			return err
 		}
 		m := stream.media
-		for _, f := range frags {
-			m.fragments = append(m.fragments, &storedFragment{Fragment: *f, complete: true})
+		for _, f := range index {
+			if err := store.LoadFrames(st, stream.arn, &f); err != nil {
+				// Damaged on disk after it was stored: it is not served, and forgotten.
+				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.name, err)
+				if err := st.Remove(stream.arn, f.Number); err != nil {
+					return err
+				}
+				continue
+			}
+			m.fragments = append(m.fragments, &storedFragment{Fragment: f, complete: true})
 			ms, n, ok := parseFragmentNumber(f.Number)
 			if ok {
 				s.dur.floorMs = max(s.dur.floorMs, ms)

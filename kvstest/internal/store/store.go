@@ -77,24 +77,17 @@ type MediaStore interface {
 // ErrClosed is the error of a MediaStore used after Close.
 var ErrClosed = errors.New("store: closed")
 
-// Load returns the fragments of stream with their frames, in number order.
-func Load(s MediaStore, stream string) ([]*Fragment, error) {
-	index, err := s.Index(stream)
-	if err != nil {
-		return nil, err
-	}
-	frags := make([]*Fragment, len(index))
-	for i := range index {
-		f := index[i]
-		for fr, err := range s.Frames(stream, f.Number) {
-			if err != nil {
-				return nil, err
-			}
-			f.Frames = append(f.Frames, fr)
+// LoadFrames reads the frames of f, a fragment of stream from s.Index, into f.Frames. On an
+// error (a fragment damaged on disk) f.Frames is left nil.
+func LoadFrames(s MediaStore, stream string, f *Fragment) error {
+	for fr, err := range s.Frames(stream, f.Number) {
+		if err != nil {
+			f.Frames = nil
+			return err
 		}
-		frags[i] = &f
+		f.Frames = append(f.Frames, fr)
 	}
-	return frags, nil
+	return nil
 }
 
 // lessNumber orders decimal fragment numbers (without leading zeros) numerically.

@@ -38,6 +38,22 @@ func fragment(n, frames, size int) *Fragment {
 	return f
 }
 
+// loadAll returns the fragments of stream with their frames, in number order.
+func loadAll(s MediaStore, stream string) ([]*Fragment, error) {
+	index, err := s.Index(stream)
+	if err != nil {
+		return nil, err
+	}
+	frags := make([]*Fragment, len(index))
+	for i := range index {
+		if err := LoadFrames(s, stream, &index[i]); err != nil {
+			return nil, err
+		}
+		frags[i] = &index[i]
+	}
+	return frags, nil
+}
+
 func openDisk(t *testing.T, dir string, opts DiskOptions) *Disk {
 	t.Helper()
 	opts.Logf = t.Logf
@@ -65,7 +81,7 @@ func TestContract(t *testing.T) {
 				}
 				want = append(want, f)
 			}
-			got, err := Load(s, streamA)
+			got, err := loadAll(s, streamA)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +152,7 @@ func TestDiskReopen(t *testing.T) {
 	}
 	d = openDisk(t, dir, DiskOptions{SegmentSize: 2048})
 	defer d.Close()
-	got, err := Load(d, streamA)
+	got, err := loadAll(d, streamA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +171,7 @@ func TestDiskReopen(t *testing.T) {
 	if err := d.Put(streamA, f); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := Load(d, streamA); len(got) != len(want)+1 || !cmp.Equal(got[len(got)-1], f) {
+	if got, _ := loadAll(d, streamA); len(got) != len(want)+1 || !cmp.Equal(got[len(got)-1], f) {
 		t.Fatalf("the fragment put after reopening is not loaded back")
 	}
 }
@@ -206,7 +222,7 @@ func TestDiskTornTail(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "media", streamDir(streamA), segmentName(2))); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the unindexed segment is still there: %v", err)
 	}
-	got, err := Load(d, streamA)
+	got, err := loadAll(d, streamA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +246,7 @@ func TestDiskCorruptSegment(t *testing.T) {
 	if err := os.WriteFile(seg, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(d, streamA); !errors.Is(err, errCorrupt) {
+	if _, err := loadAll(d, streamA); !errors.Is(err, errCorrupt) {
 		t.Fatalf("loading a changed fragment: %v, want a corrupt-fragment error", err)
 	}
 }
@@ -269,7 +285,7 @@ func TestDiskWriteFails(t *testing.T) {
 	if err := d.Put(streamA, ok2); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Load(d, streamA)
+	got, err := loadAll(d, streamA)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,17 @@
 // never dropped silently, and a bounded buffer either blocks WriteFrame or drops the oldest
 // fragments (reported too). NextEvent and [Stats] tell what happened.
 //
+// A Producer's lifecycle: NewProducer's ctx bounds its setup only (the DescribeStream call that
+// decides KeepUntil); ending it later does not touch the producer. Each WriteFrame's ctx bounds
+// that call: a WriteFrame waiting for room under the Block policy returns promptly with an error
+// wrapping ctx.Err(), its frame not written and the stream unchanged, so the next call goes on
+// where it left off; NextEvent's ctx bounds that call the same way. Close(ctx) may be called
+// from any goroutine, at any time, more than once: it makes a waiting WriteFrame return
+// ErrProducerClosed at once, waits until every fragment is acknowledged or ctx ends, stops the
+// sender and its connection, and returns nil or a *CloseError counting what it could not finish
+// (the fragments left unacknowledged, rejected or dropped, and why); later calls return the same
+// result, and NextEvent returns the events left and then io.EOF.
+//
 // # Consuming
 //
 // A [Consumer] reads a stream from any starting point and keeps reading across the ends of

@@ -47,9 +47,16 @@ type ProducerConfig struct {
 	// IdleFragmentTimeout ends the open fragment when no frame came for that long, so that the
 	// service does not time it out (20 s by default).
 	IdleFragmentTimeout time.Duration
-	// ReorderWindow is how far, in stream time, frames of one track may run ahead of another's
-	// before they are written without waiting for it (500 ms by default). Multi-track streams
-	// are interleaved by timestamp within it.
+	// InterleaveWindow is how far, in stream time, the frames of one track of a multi-track
+	// stream may be written ahead of another track's newest frame: a frame waits only until
+	// every other track has reached its timestamp minus this window, so that the frames of a
+	// live stream go out the moment they come (50 ms by default: more than an audio frame,
+	// far less than players buffer; negative for strict timestamp order). Each track's frames
+	// stay in their order, and the key frame that opens a fragment waits until every track
+	// reached it, so that no frame in a fragment is older than the fragment.
+	InterleaveWindow time.Duration
+	// ReorderWindow bounds that wait: a track whose newest frame is older than the newest
+	// frame of the stream by more than this is not waited for (500 ms by default).
 	ReorderWindow time.Duration
 	// RetryBaseDelay and RetryMaxDelay shape the reconnection backoff: RetryBaseDelay × 2ⁿ with
 	// full jitter, capped at RetryMaxDelay (100 ms and 10 s by default).
@@ -87,6 +94,7 @@ const (
 	DefaultAckTimeout          = 5 * time.Second
 	DefaultMaxConnectionAge    = 40 * time.Minute
 	DefaultIdleFragmentTimeout = 20 * time.Second
+	DefaultInterleaveWindow    = 50 * time.Millisecond
 	DefaultReorderWindow       = 500 * time.Millisecond
 	DefaultBufferBytes         = 128 << 20
 	DefaultBufferDuration      = 2 * time.Minute
@@ -105,6 +113,12 @@ func (c *ProducerConfig) applyDefaults() {
 	setDuration(&c.MaxConnectionAge, DefaultMaxConnectionAge)
 	setDuration(&c.IdleFragmentTimeout, DefaultIdleFragmentTimeout)
 	setDuration(&c.ReorderWindow, DefaultReorderWindow)
+	switch {
+	case c.InterleaveWindow == 0:
+		c.InterleaveWindow = DefaultInterleaveWindow
+	case c.InterleaveWindow < 0:
+		c.InterleaveWindow = 0
+	}
 	setDuration(&c.RetryBaseDelay, 100*time.Millisecond)
 	setDuration(&c.RetryMaxDelay, 10*time.Second)
 	setDuration(&c.Buffer.MaxDuration, DefaultBufferDuration)
@@ -144,7 +158,8 @@ type Frame struct {
 // reconnects with backoff when a connection fails, and sends again, on the new connection,
 // every fragment the service did not receive, so that no frame is lost. Create one with
 // NewProducer, feed it with WriteFrame, end it with Close, and watch it with NextEvent and
-// Stats. WriteFrame, NextEvent, Stats and Close are safe for concurrent use.
+// Stats. Every method is safe for concurrent use; see the package documentation for how
+// contexts and Close bound them.
 type Producer struct {
 	client *Client
 	cfg    ProducerConfig
@@ -152,22 +167,26 @@ type Producer struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the sender goroutine ends
 
-	mu      sync.Mutex
-	w       writeState
-	buf     fragmentBuffer
-	events  eventRing
-	stats   ProducerStats
-	lat     latencies
-	kick    chan struct{} // wakes the sender (capacity 1)
-	changed chan struct{} // closed and replaced when room or acknowledgements change
-	closing bool
-	fatal   error
+	mu       sync.Mutex
+	w        writeState
+	buf      fragmentBuffer
+	events   eventRing
+	stats    ProducerStats
+	lat      latencies
+	kick     chan struct{} // wakes the sender (capacity 1)
+	changed  chan struct{} // closed and replaced when room or acknowledgements change
+	closing  bool
+	closed   bool // Close finished: closeErr is its result
+	closeErr error
+	fatal    error
+	burst    int // how many fragments a new connection may send before an acknowledgement
 }
 
 // NewProducer starts a producer for the stream cfg names. It checks the configuration, decides
 // KeepUntil from the stream's retention when not set (a DescribeStream call), and starts the
-// sender, which connects when the first fragment is ready. ctx bounds the producer's whole
-// life: when it ends, the producer stops at once; use Close for an orderly end.
+// sender, which connects when the first fragment is ready. ctx bounds this setup only: once
+// NewProducer returned, ending ctx does not affect the producer (its values, such as a logger,
+// are kept). End the producer with Close.
 func NewProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Producer, error) {
 	p, err := newProducer(ctx, client, cfg)
 	if err != nil {
@@ -201,11 +220,11 @@ func newProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Prod
 		}
 		tracks[i] = t
 	}
-	pctx, cancel := context.WithCancel(ctx)
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Producer{
 		client: client, cfg: cfg, ctx: pctx, cancel: cancel, done: make(chan struct{}),
 		kick: make(chan struct{}, 1), changed: make(chan struct{}),
-		events: newEventRing(cfg.EventBuffer, client.eventLog("producer", cfg.StreamName, cfg.StreamARN)),
+		events: newEventRing(cfg.EventBuffer, client.eventLog("producer", cfg.StreamName, cfg.StreamARN)), burst: initialBurst,
 	}
 	p.w.init(tracks, cfg)
 	p.lat.init(1024)

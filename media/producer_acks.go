@@ -28,8 +28,9 @@ func (p *Producer) onAck(c *conn, ack Ack) {
 		if f != nil {
 			f.buffering, f.received = true, true
 			c.healthy = true
+			c.report.FragmentsReceived++
 			if p.cfg.KeepUntil == AckEventReceived {
-				p.acknowledged(f)
+				p.acknowledged(c, f)
 			}
 		}
 	case AckEventPersisted:
@@ -37,19 +38,27 @@ func (p *Producer) onAck(c *conn, ack Ack) {
 		if f != nil {
 			f.buffering, f.received, f.persisted = true, true, true
 			c.healthy = true
-			p.acknowledged(f)
+			p.acknowledged(c, f)
 		}
 	case AckEventError:
 		p.onErrorAck(c, f, ack)
 	}
 }
 
-// acknowledged releases a fragment that reached KeepUntil and records the latency.
-func (p *Producer) acknowledged(f *fragment) {
+// maxWindow bounds a connection's window (see conn.window).
+const maxWindow = 64
+
+// acknowledged releases a fragment that reached KeepUntil, records the latency, and widens the
+// connection's window by one: a connection that brings acknowledgements back may carry more at
+// once, as TCP's slow start grows.
+func (p *Producer) acknowledged(c *conn, f *fragment) {
 	if !f.sentAll.IsZero() {
 		p.lat.add(time.Since(f.sentAll))
 	}
+	c.report.FragmentsAcknowledged++
+	c.window = min(maxWindow, c.window+1)
 	p.release(f)
+	p.wakeSender()
 }
 
 // onErrorAck handles an ERROR acknowledgement. The service ends the connection after one. A
@@ -72,11 +81,13 @@ func (p *Producer) onErrorAck(c *conn, f *fragment, ack Ack) {
 	c.fail(ae)
 }
 
-// disconnected settles the fragments of a connection that ended: those not received are sent
-// again on the next connection (a connection that leaves any is counted as a reconnection, even
-// when the service ended it cleanly); those received but not persisted (when PERSISTED is awaited)
-// are released as unconfirmed, as the official producer does, since their acknowledgement left
-// with the connection.
+// disconnected settles the fragments of a connection that ended: those that did not reach
+// KeepUntil are sent again on the next connection, the ones the service received but whose
+// PERSISTED acknowledgement left with the connection included (a copy may be stored twice;
+// none is lost). A connection that leaves any is counted as a reconnection, even when the
+// service ended it cleanly. It also sets the next connection's burst from this one's progress:
+// one more fragment than it got acknowledged, or a single fragment after a connection that got
+// none, so that a new connection carries what the network proved it can.
 func (p *Producer) disconnected(c *conn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -85,19 +96,27 @@ func (p *Producer) disconnected(c *conn) {
 		if f.conn != c.gen || f.released {
 			continue
 		}
-		switch {
-		case f.received:
+		if f.received {
 			p.stats.FragmentsUnconfirmed++
-			p.release(f)
-		default:
-			f.buffering = false
-			resend++
 		}
+		f.buffering, f.received = false, false
+		resend++
 	}
+	r := &c.report
+	r.Duration = time.Since(c.started)
+	switch {
+	case r.FragmentsAcknowledged > 0:
+		p.burst = min(maxBurst, r.FragmentsAcknowledged+1)
+	case r.FragmentsStarted > 0:
+		p.burst = 1
+		p.stats.ConnectionsWithoutProgress++
+	}
+	p.stats.LastConnection = *r
 	failed := c.reason != nil && !errors.Is(c.reason, errFinished) || resend > 0
 	if failed && p.fatal == nil && p.ctx.Err() == nil {
 		p.stats.Reconnects++
-		p.events.push(ProducerEvent{Type: EventReconnect, Resent: resend, Err: fmt.Errorf("media: connection %d ended: %w", c.gen, c.reason)})
+		p.events.push(ProducerEvent{Type: EventReconnect, Resent: resend, Connection: *r,
+			Err: fmt.Errorf("media: connection %d ended: %w", c.gen, c.reason)})
 	}
 	p.broadcast()
 }

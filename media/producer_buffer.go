@@ -16,6 +16,10 @@ type fragment struct {
 	tracks   uint8 // a bit per track index with frames in the fragment
 	sealed   bool
 	sealedAt time.Time
+	// endsFragment marks data that ends with the end-of-fragment tag (an idle end).
+	endsFragment bool
+	// inUse marks a fragment a connection's writer is sending: its buffer cannot be reused.
+	inUse bool
 
 	number    string    // the number the service gave it
 	conn      uint64    // the connection that last sent it
@@ -45,11 +49,12 @@ func (b *fragmentBuffer) over(c BufferConfig) bool {
 	return b.frags[len(b.frags)-1].lastTC-b.frags[0].timecode > c.MaxDuration.Milliseconds()
 }
 
-// release drops fragments from the front once they are released.
-func (b *fragmentBuffer) compact() {
+// compact drops fragments from the front once they are released, passing each to recycle.
+func (b *fragmentBuffer) compact(recycle func(*fragment)) {
 	n := 0
 	for n < len(b.frags) && b.frags[n].released {
 		b.bytes -= int64(len(b.frags[n].data))
+		recycle(b.frags[n])
 		b.frags[n] = nil
 		n++
 	}
@@ -110,7 +115,7 @@ func (p *Producer) enforceBuffer() {
 		p.stats.FramesLost += victim.frames
 		p.events.push(ProducerEvent{Type: EventFragmentDropped, FragmentTimecode: victim.timecode, Frames: victim.frames,
 			Err: errors.New("media: the buffer was full (BufferConfig bounds) and the oldest fragment was dropped")})
-		p.buf.compact()
+		p.buf.compact(p.w.recycle)
 	}
 }
 
@@ -120,6 +125,6 @@ func (p *Producer) release(f *fragment) {
 		return
 	}
 	f.released = true
-	p.buf.compact()
+	p.buf.compact(p.w.recycle)
 	p.broadcast()
 }

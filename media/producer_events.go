@@ -55,6 +55,8 @@ type ProducerEvent struct {
 	Frames int
 	// Resent counts the fragments a reconnection sends again.
 	Resent int
+	// Connection says what the connection that ended carried, for EventReconnect.
+	Connection ConnectionReport
 	// Err explains failures, drops and reconnections.
 	Err error
 	// Missed counts the events dropped just before this one because NextEvent fell behind.
@@ -149,13 +151,18 @@ type ProducerStats struct {
 	FragmentsPersisted   int // PERSISTED acknowledgements
 	FragmentsFailed      int // fragments rejected for good (non-retriable error acknowledgements)
 	FragmentsDropped     int // fragments dropped by the buffer policy
-	FragmentsUnconfirmed int // received, but their PERSISTED acknowledgement was lost with the connection
+	FragmentsUnconfirmed int // received, their PERSISTED acknowledgement lost with the connection: sent again
 	ForcedFragmentCuts   int // fragments ended without a key frame to keep within 32.767 s
 
 	ErrorAcks   int // ERROR acknowledgements
 	IdleAcks    int // IDLE acknowledgements
 	Connections int // connections established
 	Reconnects  int // connections replaced after a failure or for age
+	// ConnectionsWithoutProgress counts connections that sent fragments and got none
+	// acknowledged; each makes the next connection send a single fragment at first.
+	ConnectionsWithoutProgress int
+	// LastConnection is what the last connection that ended carried.
+	LastConnection ConnectionReport
 
 	BufferedFragments int   // fragments in the buffer
 	BufferedBytes     int64 // their encoded size
@@ -163,6 +170,24 @@ type ProducerStats struct {
 	// AckLatency holds percentiles of the time from a fragment's last byte sent to its KeepUntil
 	// acknowledgement, over the last 1024 fragments.
 	AckLatency LatencyPercentiles
+}
+
+// ConnectionReport says what one PutMedia connection of a Producer carried: how far the stream
+// got on it.
+type ConnectionReport struct {
+	// ID numbers the producer's connections from 1.
+	ID uint64
+	// Started is when the connection was opened; Duration is how long it lasted.
+	Started  time.Time
+	Duration time.Duration
+	// Burst is how many fragments it could send before the service acknowledged one; each
+	// acknowledgement let it send one more at once.
+	Burst int
+	// BytesSent counts the body bytes written to it, the stream header included.
+	BytesSent int64
+	// FragmentsStarted counts the fragments whose sending began on it, FragmentsReceived their
+	// RECEIVED acknowledgements on it, FragmentsAcknowledged those that reached KeepUntil on it.
+	FragmentsStarted, FragmentsReceived, FragmentsAcknowledged int
 }
 
 // LatencyPercentiles summarizes a distribution of latencies.

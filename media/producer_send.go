@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kvsgo/sdk/internal/backoff"
+	"github.com/kvsgo/sdk/mkv"
 )
 
 // conn is one PutMedia connection of a producer.
@@ -30,6 +31,20 @@ type conn struct {
 	// writeFailed and writeErr (guarded by Producer.mu) record a failed write of the body.
 	writeFailed time.Time
 	writeErr    error
+
+	// responded is closed once the service answered the request (HTTP 200) or the connection
+	// broke: fragments wait for it, so that a connection cut early still reads its
+	// acknowledgements.
+	responded chan struct{}
+	// window (guarded by Producer.mu) is how many fragments the connection may have sent and
+	// not yet acknowledged (KeepUntil) at once: the producer's burst at first, one more for
+	// each acknowledgement.
+	window int
+	// eofr (guarded by Producer.mu) is the sequence number of the last fragment the writer
+	// ended with an end-of-fragment tag, for the service to complete it at once.
+	eofr uint64
+	// report (guarded by Producer.mu) is what the connection carried.
+	report ConnectionReport
 }
 
 // fail ends the connection for reason (only the first reason is kept).
@@ -57,7 +72,7 @@ func (p *Producer) run() {
 			return
 		}
 		gen++
-		c := &conn{gen: gen, broken: make(chan struct{}), started: time.Now()}
+		c := p.newConn(gen)
 		err := p.serve(c)
 		if p.ctx.Err() != nil {
 			return
@@ -76,6 +91,20 @@ func (p *Producer) run() {
 			return
 		}
 	}
+}
+
+// Bursts: how many fragments a new connection may send before the service acknowledges any.
+const (
+	initialBurst = 2
+	maxBurst     = 64
+)
+
+func (p *Producer) newConn(gen uint64) *conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	return &conn{gen: gen, broken: make(chan struct{}), responded: make(chan struct{}), started: now,
+		window: p.burst, report: ConnectionReport{ID: gen, Started: now, Burst: p.burst}}
 }
 
 // backoff returns the delay before reconnection attempt n: full jitter over base × 2ⁿ⁻¹,
@@ -132,6 +161,12 @@ func (p *Producer) serve(c *conn) error {
 	defer cancel()
 	pr, pw := io.Pipe()
 	c.pw = pw
+	// When the producer stops, the writer stops waiting and the HTTP client stops reading the
+	// body, so that the request ends at once whatever it was doing.
+	defer context.AfterFunc(ctx, func() {
+		c.fail(ctx.Err())
+		pw.CloseWithError(ctx.Err())
+	})()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); p.writeLoop(c) }()
@@ -147,6 +182,7 @@ func (p *Producer) serve(c *conn) error {
 		p.disconnected(c)
 		return err
 	}
+	close(c.responded)
 	p.mu.Lock()
 	p.stats.Connections++
 	p.events.push(ProducerEvent{Type: EventConnected})
@@ -196,16 +232,22 @@ func (p *Producer) watch(c *conn, now time.Time) {
 	}
 }
 
-// writeLoop streams the MKV header, then every fragment not yet received, then new data as it
-// is encoded. It finishes a fragment it started even if the fragment is dropped meanwhile, so
-// that the stream stays well formed. It ends the request body (cleanly) when the producer is
-// closing and everything is sent, or when the connection is old enough to be replaced.
+// writeLoop streams the MKV header, then every fragment the service has not received, oldest
+// first, then new data as it is encoded. It sends fragments only once the service answered the
+// request, so that a connection that breaks early still brings back the acknowledgements of
+// what it carried, and no more fragments at once than the connection's window allows: a
+// connection that carries little still completes, and is acknowledged for, what it sent
+// (progress on any network that delivers bytes). While it waits for acknowledgements it ends
+// the last fragment sent with an end-of-fragment tag, so that the service completes it without
+// waiting for the next cluster. It finishes a fragment it started even if the fragment is
+// dropped meanwhile, so that the stream stays well formed. It ends the request body (cleanly)
+// when the producer is closing and everything is sent, or when the connection is old enough to
+// be replaced.
 func (p *Producer) writeLoop(c *conn) {
 	p.mu.Lock()
 	header := p.w.header
 	p.mu.Unlock()
-	if _, err := c.pw.Write(header); err != nil {
-		c.fail(err)
+	if !p.writeBody(c, header) || !p.awaitResponse(c) {
 		return
 	}
 	var cur *fragment
@@ -213,6 +255,11 @@ func (p *Producer) writeLoop(c *conn) {
 	var lastSeq uint64
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer func() {
+		if cur != nil {
+			cur.inUse = false
+		}
+	}()
 	for {
 		select {
 		case <-c.broken:
@@ -223,6 +270,12 @@ func (p *Producer) writeLoop(c *conn) {
 			next := p.nextToSend(lastSeq)
 			if p.endOfBody(c, next == nil) {
 				return
+			}
+			if next != nil && p.inFlight(c) >= c.window {
+				if !p.endFragment(c, lastSeq) {
+					return
+				}
+				next = nil // wait for an acknowledgement
 			}
 			if next == nil {
 				if !p.waitKick(c) {
@@ -236,7 +289,7 @@ func (p *Producer) writeLoop(c *conn) {
 		chunk := cur.data[off:len(cur.data)]
 		if len(chunk) == 0 {
 			if cur.sealed {
-				cur.sentAll = time.Now()
+				cur.sentAll, cur.inUse = time.Now(), false
 				lastSeq, cur = cur.seq, nil
 				continue
 			}
@@ -246,18 +299,76 @@ func (p *Producer) writeLoop(c *conn) {
 			continue
 		}
 		p.mu.Unlock()
-		_, err := c.pw.Write(chunk)
+		ok := p.writeBody(c, chunk)
 		p.mu.Lock()
-		if err != nil {
-			// The connection is going: let the acknowledgements already on their way be read,
-			// and end it if the response does not end by itself soon.
-			if c.writeFailed.IsZero() {
-				c.writeFailed, c.writeErr = time.Now(), fmt.Errorf("media: sending to the service: %w", err)
-			}
+		if !ok {
 			return
 		}
 		off += len(chunk)
 	}
+}
+
+// writeBody writes b to the connection's body, without p.mu held, and counts it. A failed write
+// leaves the connection to end: the acknowledgements already on their way are still read, and
+// watch ends it if the response does not end by itself soon.
+func (p *Producer) writeBody(c *conn, b []byte) bool {
+	_, err := c.pw.Write(b)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		if c.writeFailed.IsZero() {
+			c.writeFailed, c.writeErr = time.Now(), fmt.Errorf("media: sending to the service: %w", err)
+		}
+		return false
+	}
+	c.report.BytesSent += int64(len(b))
+	return true
+}
+
+// awaitResponse waits for the service to answer the request before fragments are sent: the
+// HTTP client drops the response of a request whose body fails first, and with it every
+// acknowledgement. A service that answers only once data arrives gets it after AckTimeout.
+func (p *Producer) awaitResponse(c *conn) bool {
+	t := time.NewTimer(p.cfg.AckTimeout)
+	defer t.Stop()
+	select {
+	case <-c.responded:
+		return true
+	case <-c.broken:
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// inFlight counts the fragments sent on c that did not reach KeepUntil yet.
+func (p *Producer) inFlight(c *conn) int {
+	n := 0
+	for _, f := range p.buf.frags {
+		if f.conn == c.gen && !f.released {
+			n++
+		}
+	}
+	return n
+}
+
+// endFragment writes an end-of-fragment tag after fragment seq, the last one sent on c, unless
+// it has one or was received already, so that the service completes and acknowledges it now.
+// Call with p.mu held; it is released during the write.
+func (p *Producer) endFragment(c *conn, seq uint64) bool {
+	if seq == 0 || c.eofr == seq {
+		return true
+	}
+	c.eofr = seq
+	for _, f := range p.buf.frags {
+		if f.seq == seq && f.conn == c.gen && !f.released && !f.received && !f.endsFragment {
+			p.mu.Unlock()
+			ok := p.writeBody(c, mkv.AppendEndOfFragment(nil))
+			p.mu.Lock()
+			return ok
+		}
+	}
+	return true
 }
 
 // nextToSend returns the first fragment after seq that still needs sending.
@@ -275,8 +386,9 @@ func (p *Producer) startSending(f *fragment, c *conn) {
 		p.stats.FragmentsResent++
 	}
 	f.conn, f.sentAt, f.sentAll = c.gen, time.Now(), time.Time{}
-	f.buffering = false
+	f.buffering, f.inUse = false, true
 	p.stats.FragmentsSent++
+	c.report.FragmentsStarted++
 }
 
 // endOfBody ends the request body at a fragment boundary when the producer is closing and

@@ -9,14 +9,16 @@ import (
 	"github.com/kvsgo/sdk/mkv"
 )
 
-// ErrProducerClosed is returned by WriteFrame after Close.
+// ErrProducerClosed is returned by WriteFrame once Close was called, including by a WriteFrame
+// that was waiting for room in the buffer when Close began.
 var ErrProducerClosed = errors.New("media: the producer is closed")
 
 // WriteFrame adds a frame to the stream. Frames of one track must come in presentation order;
 // the tracks of a multi-track stream are interleaved by timestamp. It returns once the frame is
 // encoded into the current fragment (the sender streams it at once): it does not wait for the
-// network, except under the Block buffer policy when the buffer is full, for as long as ctx
-// allows. Video frames before the first key frame cannot be decoded and are dropped (counted in
+// network, except under the Block buffer policy when the buffer is full: it waits for room
+// until ctx ends (returning an error that wraps ctx.Err(), with the frame not written) or Close
+// is called (ErrProducerClosed). Video frames before the first key frame cannot be decoded and are dropped (counted in
 // Stats, and reported by an EventFramesDropped). Other tracks' frames up to one second before
 // that key frame start the first fragment with it; older ones are dropped the same way.
 func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
@@ -41,14 +43,17 @@ func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
 			if err := p.wait(ctx); err != nil {
 				return fmt.Errorf("media: waiting for room in the buffer: %w", err)
 			}
-			if p.fatal != nil {
+			switch {
+			case p.fatal != nil:
 				return p.fatal
+			case p.closing:
+				return ErrProducerClosed
 			}
 		}
 	}
 	p.stats.FramesWritten++
 	p.stats.BytesWritten += int64(len(f.Data))
-	p.w.lastWrite = time.Now()
+	p.w.writes++
 	if t.video {
 		data, key, err := p.w.adapter.convertVideo(t, f.Data, f.Keyframe)
 		if err != nil {
@@ -71,22 +76,29 @@ func (p *Producer) WriteFrame(ctx context.Context, f Frame) error {
 
 // writeState is the producer's framing state: tracks, the reorder queues and the open fragment.
 type writeState struct {
-	cfg       ProducerConfig
-	tracks    []*track
-	adapter   adapter
-	queues    []frameQueue // per track, used when there are several
-	maxTC     int64        // the newest timecode queued
-	open      *fragment
-	lastTC    int64 // the timecode of the last frame encoded
-	seq       uint64
-	meta      []mkv.SimpleTag // for the next fragment
-	persist   []mkv.SimpleTag // for every fragment
-	hasVideo  bool
-	header    []byte      // the stream header, once every track is described
-	dropped   int         // frames dropped since the last report
-	preroll   []heldFrame // other tracks' frames waiting for the first key frame
-	lastWrite time.Time
-	lastSize  int // the size of the last sealed fragment, to size the next one's buffer
+	cfg      ProducerConfig
+	tracks   []*track
+	adapter  adapter
+	queues   []frameQueue // per track, used when there are several
+	maxTC    int64        // the newest timecode queued
+	open     *fragment
+	lastTC   int64 // the timecode of the last frame encoded
+	seq      uint64
+	meta     []mkv.SimpleTag // for the next fragment
+	persist  []mkv.SimpleTag // for every fragment
+	hasVideo bool
+	header   []byte      // the stream header, once every track is described
+	dropped  int         // frames dropped since the last report
+	preroll  []heldFrame // other tracks' frames waiting for the first key frame
+	// writes counts the frames written; lastWrite is when the sender's tick (flushIdle) last
+	// saw the count change, at writesSeen: the time of every frame costs a clock read.
+	writes, writesSeen uint64
+	lastWrite          time.Time
+	lastSize           int      // the size of the last sealed fragment, to size the next one's buffer
+	newest             []int64  // per track, the timecode of its newest frame
+	interval           []int64  // per track, the time between its last two frames
+	seen               []bool   // per track, whether a frame came
+	spare              [][]byte // buffers of acknowledged fragments, for the next ones
 	eventMetadata
 }
 
@@ -100,6 +112,7 @@ type eventMetadata struct {
 func (w *writeState) init(tracks []*track, cfg ProducerConfig) {
 	w.cfg, w.tracks = cfg, tracks
 	w.queues = make([]frameQueue, len(tracks))
+	w.newest, w.interval, w.seen = make([]int64, len(tracks)), make([]int64, len(tracks)), make([]bool, len(tracks))
 	for _, t := range tracks {
 		w.hasVideo = w.hasVideo || t.video
 	}
@@ -186,36 +199,72 @@ type queuedFrame struct {
 
 func (q *frameQueue) empty() bool { return q.head == len(q.frames) }
 
-// queue passes a converted frame to the fragmenter: directly for a single track, or through the
-// reorder queues, from which frames leave in timestamp order.
+// queue passes a converted frame to the fragmenter: directly for a single track, or for
+// several when nothing waits and every other track is close enough (see eligible), otherwise
+// through the reorder queues, from which frames leave in timestamp order.
 func (p *Producer) queue(t *track, tc int64, key bool, data []byte) {
 	w := &p.w
 	if len(w.tracks) == 1 {
 		p.emit(t, tc, key, data)
 		return
 	}
-	q := &w.queues[w.index(t)]
+	i := w.index(t)
+	if w.seen[i] && tc > w.newest[i] {
+		w.interval[i] = tc - w.newest[i]
+	}
+	w.newest[i], w.seen[i] = tc, true
+	w.maxTC = max(w.maxTC, tc)
+	q := &w.queues[i]
+	if !p.queuedFrames() && p.eligible(i, tc, key, false) {
+		p.emit(t, tc, key, data) // the common case of a live stream: no copy, no wait
+		p.drain(false)
+		return
+	}
 	start := len(q.arena)
 	q.arena = append(q.arena, data...)
 	q.frames = append(q.frames, queuedFrame{tc: tc, key: key, start: start, end: len(q.arena)})
-	w.maxTC = max(w.maxTC, tc)
 	p.drain(false)
 }
 
-// drain writes queued frames in timestamp order: the oldest head frame, while every track has a
-// frame queued, or while it is older than the reorder window allows, or everything when all.
+// eligible reports whether the frame at tc of track i, older than every queued frame, may be
+// written now: every other track has a frame queued, or has reached tc minus the interleave
+// window, or has fallen more than the reorder window behind the newest frame. A key frame that
+// opens a fragment waits until every other track's next frame, a frame interval after its
+// newest, is due at or after it, so that the frames of the previous fragment end up in it.
+func (p *Producer) eligible(i int, tc int64, key, all bool) bool {
+	w := &p.w
+	if all {
+		return true
+	}
+	need := tc - w.cfg.InterleaveWindow.Milliseconds()
+	cut := key && w.tracks[i].video && w.open != nil && p.dueCut(w.tracks[i], tc, true)
+	for j := range w.queues {
+		switch {
+		case j == i || !w.queues[j].empty():
+		case cut:
+			if !w.seen[j] || w.newest[j]+w.interval[j] < tc {
+				if tc > w.maxTC-w.cfg.ReorderWindow.Milliseconds() {
+					return false
+				}
+			}
+		case w.seen[j] && w.newest[j] >= need:
+		case tc <= w.maxTC-w.cfg.ReorderWindow.Milliseconds():
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// drain writes queued frames in timestamp order while the oldest may be written (see
+// eligible), or every one when all.
 func (p *Producer) drain(all bool) {
 	w := &p.w
-	window := w.cfg.ReorderWindow.Milliseconds()
 	for {
-		best, waiting := -1, false
+		best := -1
 		for i := range w.queues {
 			q := &w.queues[i]
-			if q.empty() {
-				waiting = true
-				continue
-			}
-			if best < 0 || q.frames[q.head].tc < w.queues[best].frames[w.queues[best].head].tc {
+			if !q.empty() && (best < 0 || q.frames[q.head].tc < w.queues[best].frames[w.queues[best].head].tc) {
 				best = i
 			}
 		}
@@ -224,7 +273,7 @@ func (p *Producer) drain(all bool) {
 		}
 		q := &w.queues[best]
 		f := q.frames[q.head]
-		if waiting && !all && f.tc > w.maxTC-window {
+		if !p.eligible(best, f.tc, f.key, all) {
 			return
 		}
 		q.head++
@@ -331,10 +380,12 @@ func (p *Producer) reportDropped(why error) {
 
 // dueCut reports whether a frame starts a new fragment: a key frame (of the video track, if
 // there is one) after the target duration, once the open fragment has frames of every track.
+// Frames of other tracks written just before it may be later than it (by the interleave
+// window at most): they stay at the end of the fragment they were written to.
 func (p *Producer) dueCut(t *track, tc int64, key bool) bool {
 	w := &p.w
 	open := w.open
-	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.cfg.FragmentDuration.Milliseconds() || tc <= open.lastTC {
+	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.cfg.FragmentDuration.Milliseconds() {
 		return false
 	}
 	return open.tracks == 1<<len(w.tracks)-1
@@ -345,7 +396,7 @@ func (p *Producer) openFragment(tc int64) {
 	w := &p.w
 	p.reportDropped(errors.New("media: frames before the first key frame of a fragment cannot be decoded"))
 	w.seq++
-	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: make([]byte, 0, max(4096, w.lastSize+w.lastSize/4))}
+	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: w.fragmentBuffer()}
 	if tags := append(w.persist[:len(w.persist):len(w.persist)], w.meta...); len(tags) > 0 {
 		f.data, _ = mkv.AppendTags(f.data, []mkv.Tag{{SimpleTags: tags}})
 		w.meta = nil
@@ -355,6 +406,33 @@ func (p *Producer) openFragment(tc int64) {
 	p.buf.bytes += int64(len(f.data))
 	p.buf.frags = append(p.buf.frags, f)
 	w.open = f
+}
+
+// fragmentBuffer returns an empty buffer for a new fragment: an acknowledged fragment's, or a
+// new one a quarter larger than the last fragment.
+func (w *writeState) fragmentBuffer() []byte {
+	want := max(4096, w.lastSize+w.lastSize/4)
+	for n := len(w.spare); n > 0; n = len(w.spare) {
+		b := w.spare[n-1]
+		w.spare[n-1] = nil
+		w.spare = w.spare[:n-1]
+		if cap(b) >= w.lastSize+w.lastSize/16 {
+			return b[:0]
+		}
+	}
+	return make([]byte, 0, want)
+}
+
+// maxSpare bounds the buffers kept for reuse.
+const maxSpare = 1
+
+// recycle keeps the buffer of a fragment nobody reads any more for a later fragment.
+func (w *writeState) recycle(f *fragment) {
+	if f.inUse || len(w.spare) >= maxSpare || cap(f.data) == 0 {
+		return
+	}
+	w.spare = append(w.spare, f.data[:0])
+	f.data = nil
 }
 
 // sealOpen ends the open fragment. idle marks an end forced by a pause in the frames: the
@@ -368,6 +446,7 @@ func (p *Producer) sealOpen(idle bool) {
 	if idle {
 		before := len(f.data)
 		f.data = mkv.AppendEndOfFragment(f.data)
+		f.endsFragment = true
 		p.buf.bytes += int64(len(f.data) - before)
 	}
 	f.sealed, f.sealedAt = true, time.Now()
@@ -376,8 +455,13 @@ func (p *Producer) sealOpen(idle bool) {
 	p.stats.FragmentsProduced++
 }
 
-// flushIdle ends the open fragment after a pause of IdleFragmentTimeout in the frames.
+// flushIdle ends the open fragment after a pause of IdleFragmentTimeout in the frames, as
+// measured by the sender's ticks (a quarter of the timeout at most).
 func (p *Producer) flushIdle(now time.Time) {
+	if w := &p.w; w.writes != w.writesSeen {
+		w.writesSeen, w.lastWrite = w.writes, now
+		return
+	}
 	if p.w.open == nil && !p.queuedFrames() || now.Sub(p.w.lastWrite) < p.cfg.IdleFragmentTimeout {
 		return
 	}
@@ -401,8 +485,12 @@ func (p *Producer) queuedFrames() bool {
 // until every fragment is acknowledged (PERSISTED, or RECEIVED under KeepUntil RECEIVED) or ctx
 // ends, reconnecting as needed. It returns nil only when every fragment the producer made
 // reached the service and was acknowledged; otherwise a *CloseError says how many fragments
-// are left, were rejected or were dropped, and why. After Close the producer's
-// goroutines have stopped. Close is safe to call more than once.
+// are left, were rejected or were dropped, and why (ctx's error when it ended first). When
+// Close returns, the producer's goroutines have stopped and its connection is closed.
+//
+// Close may be called from any goroutine, while WriteFrame, NextEvent or another Close wait:
+// a WriteFrame waiting for room returns ErrProducerClosed at once, NextEvent returns the
+// remaining events and then io.EOF. Calls after the first finished return its result.
 func (p *Producer) Close(ctx context.Context) error {
 	p.mu.Lock()
 	if !p.closing {
@@ -419,12 +507,16 @@ func (p *Producer) Close(ctx context.Context) error {
 	}
 	p.wakeSender()
 	var waitErr error
-	for !p.buf.allAcknowledged() && p.fatal == nil {
+	for !p.closed && !p.buf.allAcknowledged() && p.fatal == nil {
 		if waitErr = p.wait(ctx); waitErr != nil {
 			break
 		}
 	}
-	result := p.closeResult(waitErr)
+	if !p.closed {
+		p.closed, p.closeErr = true, p.closeResult(waitErr)
+		p.broadcast()
+	}
+	result := p.closeErr
 	p.mu.Unlock()
 	p.cancel()
 	<-p.done
@@ -440,9 +532,6 @@ type CloseError struct {
 	// Unacknowledged counts fragments that did not reach KeepUntil (not received, or received but
 	// not persisted).
 	Unacknowledged int
-	// Unconfirmed counts fragments the service received, whose PERSISTED acknowledgement was lost
-	// with their connection.
-	Unconfirmed int
 	// Failed counts fragments the service rejected for good (see EventFragmentFailed); Dropped
 	// counts fragments the DropOldest buffer policy dropped.
 	Failed, Dropped int
@@ -453,16 +542,15 @@ type CloseError struct {
 
 // Error describes the unfinished work.
 func (e *CloseError) Error() string {
-	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged, %d received but not confirmed persisted, "+
-		"%d rejected and %d dropped: %v", e.Unacknowledged, e.Unconfirmed, e.Failed, e.Dropped, e.Err)
+	return fmt.Sprintf("media: producer closed with %d fragments unacknowledged, %d rejected and %d dropped: %v",
+		e.Unacknowledged, e.Failed, e.Dropped, e.Err)
 }
 
 // Unwrap returns ErrCloseIncomplete and the cause.
 func (e *CloseError) Unwrap() []error { return []error{ErrCloseIncomplete, e.Err} }
 
 func (p *Producer) closeResult(waitErr error) error {
-	e := &CloseError{Unacknowledged: p.buf.unacknowledged(), Unconfirmed: p.stats.FragmentsUnconfirmed,
-		Failed: p.stats.FragmentsFailed, Dropped: p.stats.FragmentsDropped}
+	e := &CloseError{Unacknowledged: p.buf.unacknowledged(), Failed: p.stats.FragmentsFailed, Dropped: p.stats.FragmentsDropped}
 	switch {
 	case p.fatal != nil:
 		e.Err = p.fatal
@@ -470,13 +558,8 @@ func (p *Producer) closeResult(waitErr error) error {
 		e.Err = waitErr
 	case e.Failed > 0 || e.Dropped > 0:
 		e.Err = errors.New("fragments were rejected by the service or dropped by the buffer policy")
-	case e.Unconfirmed > 0:
-		e.Err = errors.New("PERSISTED acknowledgements lost with their connections")
 	default:
 		return nil
 	}
 	return e
 }
-
-// Context returns the producer's context, which ends when the producer stops.
-func (p *Producer) Context() context.Context { return p.ctx }

@@ -172,40 +172,79 @@ func isAnnexB(data []byte) bool {
 // adapter converts the frames of the tracks into what Matroska blocks hold, reusing its
 // buffers so that a frame costs no allocation in the steady state.
 type adapter struct {
-	annexB []byte // scratch: a length-prefixed frame converted for parsing
-	out    []byte // the converted frame
+	annexB []byte // scratch: a length-prefixed key frame converted to describe its track
+	out    []byte // an Annex-B frame converted to length prefixes
 }
 
 // convertVideo returns the frame as length-prefixed NAL units and whether it is a key frame
-// (as flagged, or as its NAL units say). It describes the track from the first key frame when
+// (as flagged, or as its NAL units say). Length-prefixed input is returned as it is, checked
+// and scanned in place; Annex-B input is converted into the adapter's buffer. Either way the
+// result is valid until the next call. It describes the track from the first key frame when
 // needed.
 func (a *adapter) convertVideo(t *track, data []byte, keyframe bool) ([]byte, bool, error) {
-	annexB := t.cfg.Format == FormatAnnexB || t.cfg.Format == FormatAuto && isAnnexB(data)
-	var asAnnexB []byte
-	var err error
-	if annexB {
-		asAnnexB = data
-		if a.out, err = mkv.AppendLengthPrefixed(a.out[:0], data); err != nil {
+	h265 := t.cfg.Codec == CodecH265
+	if t.cfg.Format == FormatAnnexB || t.cfg.Format == FormatAuto && isAnnexB(data) {
+		if h265 {
+			keyframe = keyframe || mkv.IsH265KeyFrame(data)
+		} else {
+			keyframe = keyframe || mkv.IsH264KeyFrame(data)
+		}
+		if err := a.describe(t, keyframe, data); err != nil {
 			return nil, false, err
 		}
-	} else {
+		var err error
+		a.out, err = mkv.AppendLengthPrefixed(a.out[:0], data)
+		return a.out, keyframe, err
+	}
+	key, err := scanLengthPrefixed(data, h265)
+	if err != nil {
+		return nil, false, err
+	}
+	keyframe = keyframe || key
+	if !t.ready && keyframe {
 		if a.annexB, err = mkv.AppendAnnexB(a.annexB[:0], data); err != nil {
 			return nil, false, err
 		}
-		asAnnexB = a.annexB
-		a.out = append(a.out[:0], data...)
-	}
-	if t.cfg.Codec == CodecH264 {
-		keyframe = keyframe || mkv.IsH264KeyFrame(asAnnexB)
-	} else {
-		keyframe = keyframe || mkv.IsH265KeyFrame(asAnnexB)
-	}
-	if !t.ready && keyframe {
-		if err := t.describeVideo(asAnnexB, nil); err != nil {
-			return nil, false, fmt.Errorf("describing the track from its first key frame: %w", err)
+		if err := a.describe(t, true, a.annexB); err != nil {
+			return nil, false, err
 		}
 	}
-	return a.out, keyframe, nil
+	return data, keyframe, nil
+}
+
+// describe builds the track's entry from its first key frame (Annex-B) when it has none.
+func (a *adapter) describe(t *track, keyframe bool, annexB []byte) error {
+	if t.ready || !keyframe {
+		return nil
+	}
+	if err := t.describeVideo(annexB, nil); err != nil {
+		return fmt.Errorf("describing the track from its first key frame: %w", err)
+	}
+	return nil
+}
+
+// scanLengthPrefixed checks that NAL units with 4-byte lengths fill data exactly and reports
+// whether one of them is a key picture: an IDR slice for H.264, an IRAP picture for H.265.
+func scanLengthPrefixed(data []byte, h265 bool) (key bool, err error) {
+	for b := data; len(b) > 0; {
+		if len(b) < 4 {
+			return false, fmt.Errorf("%d trailing bytes cannot hold a NAL unit length", len(b))
+		}
+		n := uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+		if n > uint64(len(b)-4) {
+			return false, fmt.Errorf("NAL unit length %d overruns the %d bytes left", n, len(b)-4)
+		}
+		if n > 0 {
+			if h265 {
+				typ := b[4] >> 1 & 0x3F
+				key = key || typ >= 16 && typ <= 23
+			} else {
+				key = key || b[4]&0x1F == 5
+			}
+		}
+		b = b[4+n:]
+	}
+	return key, nil
 }
 
 // splitAudio calls emit for each audio frame in data: the raw frames of ADTS input (several

@@ -55,13 +55,7 @@ func clip(ctx context.Context, e *env, o *clipOptions) error {
 	if err := requireStream(o.stream); err != nil {
 		return err
 	}
-	switch {
-	case o.output == "":
-		return usagef("-o FILE is required (- for standard output)")
-	case o.output == "-" && e.stdoutTTY:
-		return usagef("-o -: standard output is a terminal; give -o FILE or pipe the output")
-	}
-	if err := o.r.requireFrom(); err != nil {
+	if err := checkMediaOutput(e, o.output, &o.r); err != nil {
 		return err
 	}
 	sel, err := o.r.selector(time.Now(), archived.MaxSessionRange)

@@ -9,6 +9,7 @@
 //	kvs streams | create-stream | delete-stream
 //	kvs fragments --stream NAME [--from T]      list the stored fragments (ListFragments)
 //	kvs clip --stream NAME --from T -o FILE     download an MP4 clip (GetClip)
+//	kvs export --stream NAME --from T -o FILE   download a range of any length (MKV or MP4)
 //	kvs hls-url | dash-url --stream NAME        print a playback session URL (HLS or DASH)
 //	kvs images --stream NAME --from T -o DIR    save JPEG or PNG images (GetImages)
 //
@@ -90,6 +91,7 @@ var commands = []*command{
 	dumpCommand,
 	fragmentsCommand,
 	clipCommand,
+	exportCommand,
 	hlsURLCommand,
 	dashURLCommand,
 	imagesCommand,

@@ -172,7 +172,7 @@ func (u *upload) run(ctx context.Context, src frameSource, name string) error {
 		errs = append(errs, sendErr)
 	}
 	var ce *media.CloseError
-	if closeErr != nil && !(errors.As(closeErr, &ce) && ce.Unacknowledged == 0 && ce.Unconfirmed == 0 && (ce.Failed > 0 || ce.Dropped > 0)) {
+	if closeErr != nil && !(errors.As(closeErr, &ce) && ce.Unacknowledged == 0 && (ce.Failed > 0 || ce.Dropped > 0)) {
 		// Rejected and dropped fragments are reported on their own below; anything else
 		// Close found wrong is reported as it is.
 		errs = append(errs, fmt.Errorf("not every fragment was %s: %w", describeKeep(u.keepUntil), closeErr))

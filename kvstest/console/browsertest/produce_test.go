@@ -15,9 +15,9 @@ import (
 )
 
 // sampleH264 is ten seconds of 320x240 H.264 at 30 fps with a key frame every 2 s, the media
-// the examples bundle.
+// the tests and examples share (internal/testmedia).
 const (
-	sampleH264 = "../../../examples/internal/samples/h264-320x240-30fps-10s.h264"
+	sampleH264 = "../../../internal/testmedia/h264-320x240-30fps-10s.h264"
 	sampleFPS  = 30
 )
 

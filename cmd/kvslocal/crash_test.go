@@ -97,7 +97,8 @@ func TestCrashKeepsPersisted(t *testing.T) {
 	dir := t.TempDir()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 1))
+	rng := rand.New(rand.NewPCG(seed, 1))      // the kill moments (this goroutine)
+	frameRng := rand.New(rand.NewPCG(seed, 2)) // the frames (one writer goroutine at a time)
 	ctx := context.Background()
 
 	sent := map[int64][][]byte{}      // frames by fragment timecode
@@ -141,7 +142,7 @@ func TestCrashKeepsPersisted(t *testing.T) {
 			for {
 				mu.Lock()
 				tc += 100
-				frames := crashFrames(rng, tc)
+				frames := crashFrames(frameRng, tc)
 				sent[tc] = frames
 				cur := tc
 				mu.Unlock()

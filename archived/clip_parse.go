@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/Eyevinn/mp4ff/bits"
 	"github.com/Eyevinn/mp4ff/mp4"
 )
 
@@ -59,6 +60,11 @@ type ClipSample struct {
 
 // ParseClip reads a whole MP4 clip from r (at most MaxClipSize bytes) and returns its tracks
 // and samples. Progressive files, as GetClip returns, and fragmented ones are both read.
+//
+// Before decoding, ParseClip checks the box tree in one linear pass: every box it decodes must
+// lie within its parent, there may be at most MaxClipBoxes of them, and boxes it does not read
+// (user data, edit lists, encryption and other metadata) are skipped unread, so no input can
+// make the decoder recurse deeper than the few levels of a track's sample table.
 func ParseClip(r io.Reader) (clip *Clip, err error) {
 	// mp4ff panics on some malformed files (FuzzParseClip finds them): they are errors here.
 	defer func() {
@@ -73,7 +79,11 @@ func ParseClip(r io.Reader) (clip *Clip, err error) {
 	if len(data) > MaxClipSize {
 		return nil, fmt.Errorf("archived: the clip is larger than %d bytes", MaxClipSize)
 	}
-	f, err := mp4.DecodeFile(bytes.NewReader(data))
+	codecs, err := scanClip(data)
+	if err != nil {
+		return nil, err
+	}
+	f, err := mp4.DecodeFileSR(bits.NewFixedSliceReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("archived: decoding the clip: %w", err)
 	}
@@ -85,8 +95,14 @@ func ParseClip(r io.Reader) (clip *Clip, err error) {
 		return nil, errors.New("archived: the clip has no moov box")
 	}
 	clip = &Clip{}
-	for _, trak := range moov.Traks {
-		t, err := describeTrack(trak)
+	if len(moov.Traks) == 0 {
+		return nil, errors.New("archived: the clip has no tracks")
+	}
+	if len(moov.Traks) != len(codecs) {
+		return nil, fmt.Errorf("archived: the moov box has %d tracks, %d were decoded", len(codecs), len(moov.Traks))
+	}
+	for i, trak := range moov.Traks {
+		t, err := describeTrack(trak, codecs[i])
 		if err != nil {
 			return nil, err
 		}
@@ -104,8 +120,9 @@ func ParseClip(r io.Reader) (clip *Clip, err error) {
 	return clip, nil
 }
 
-// describeTrack reads a track's header and sample description.
-func describeTrack(trak *mp4.TrakBox) (*ClipTrack, error) {
+// describeTrack reads a track's header and sample description; codec is the type of its first
+// sample entry.
+func describeTrack(trak *mp4.TrakBox, codec string) (*ClipTrack, error) {
 	if trak.Mdia == nil || trak.Mdia.Mdhd == nil || trak.Mdia.Minf == nil || trak.Mdia.Minf.Stbl == nil ||
 		trak.Mdia.Minf.Stbl.Stsd == nil || len(trak.Mdia.Minf.Stbl.Stsd.Children) == 0 || trak.Tkhd == nil {
 		return nil, errors.New("archived: a clip track lacks its headers or sample description")
@@ -118,7 +135,7 @@ func describeTrack(trak *mp4.TrakBox) (*ClipTrack, error) {
 		t.Handler = trak.Mdia.Hdlr.HandlerType
 	}
 	entry := trak.Mdia.Minf.Stbl.Stsd.Children[0]
-	t.Codec = entry.Type()
+	t.Codec = codec
 	var buf bytes.Buffer
 	switch e := entry.(type) {
 	case *mp4.VisualSampleEntryBox:

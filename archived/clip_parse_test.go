@@ -2,6 +2,7 @@ package archived_test
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"os"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/Eyevinn/mp4ff/mp4"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/internal/hostile"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -92,14 +94,32 @@ func TestParseClipRefusesGarbage(t *testing.T) {
 	}
 }
 
+// fuzzing reports whether the test binary runs with -test.fuzz.
+func fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
+}
+
 // FuzzParseClip checks that ParseClip fails cleanly on any input, and that every sample it
 // returns lies within the input.
 func FuzzParseClip(f *testing.F) {
 	clip := fragmentedClip(f)
 	f.Add(clip)
 	f.Add(clip[:len(clip)/2])
+	// Box trees that once overflowed the stack (1e6 nested trak boxes) or took seconds
+	// (4e4) in the decoder, and one of the most boxes allowed. Those of megabytes run as seeds
+	// only: the fuzzing engine crawls on inputs that large, so it mutates smaller ones.
+	if fuzzing() {
+		f.Add(hostile.NestedBoxes(2_000, "trak"))
+		f.Add(hostile.ManyBoxes(2_000, "free"))
+	} else {
+		f.Add(hostile.NestedBoxes(1_000_000, "trak"))
+		f.Add(hostile.NestedBoxes(40_000, "trak"))
+		f.Add(hostile.ManyBoxes(archived.MaxClipBoxes, "free"))
+	}
+	f.Add(withMoovChild(f, clip, nestedBox(1_000, "udta")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1<<20 {
+		if len(data) > 16<<20 {
 			return
 		}
 		c, err := archived.ParseClip(bytes.NewReader(data))

@@ -264,5 +264,5 @@ func newSessionID() string {
 
 // sessionURL returns the URL of a session's root resource (the master playlist or manifest).
 func (s *Server) sessionURL(st *stream, p *playbackSession, path string) string {
-	return s.DataURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.arn))
+	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.arn))
 }

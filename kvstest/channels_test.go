@@ -126,10 +126,15 @@ func TestDataEndpoint(t *testing.T) {
 	s := start(t, kvstest.WithClock(c.Now), kvstest.WithDelays(kvstest.Delays{StreamDelete: time.Minute}))
 	cl := client(s)
 	arn := must[*kvs.CreateStreamOutput](t)(cl.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "s"})).StreamARN
+	// The media APIs get DataURL, the archived-media ones ArchivedURL: different hosts.
 	for _, api := range kvs.APIName("").Values() {
 		out := must[*kvs.GetDataEndpointOutput](t)(cl.GetDataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: "s", APIName: api}))
-		if out.DataEndpoint != s.DataURL || s.DataURL == s.URL {
-			t.Errorf("%s: %q (data %q, control %q)", api, out.DataEndpoint, s.DataURL, s.URL)
+		want := s.ArchivedURL
+		if api == kvs.APINamePutMedia || api == kvs.APINameGetMedia {
+			want = s.DataURL
+		}
+		if out.DataEndpoint != want || s.DataURL == s.URL || s.DataURL == s.ArchivedURL {
+			t.Errorf("%s: %q (data %q, archived %q, control %q)", api, out.DataEndpoint, s.DataURL, s.ArchivedURL, s.URL)
 		}
 	}
 	// The cache of the kvs client resolves through the emulator as well.

@@ -46,7 +46,13 @@ func newAWSCLI(t *testing.T, s *kvstest.Server) *awsCLI {
 // returns its standard output and error and whether it succeeded.
 func (a *awsCLI) run(extraEnv []string, args ...string) (stdout, stderr string, ok bool) {
 	a.t.Helper()
-	cmd := exec.Command("aws", append(append([]string{"kinesisvideo"}, args...), "--endpoint-url", a.s.URL, "--output", "json")...)
+	return a.runAt(extraEnv, "kinesisvideo", a.s.URL, args...)
+}
+
+// runAt runs "aws service args… --endpoint-url endpoint", as run does.
+func (a *awsCLI) runAt(extraEnv []string, service, endpoint string, args ...string) (stdout, stderr string, ok bool) {
+	a.t.Helper()
+	cmd := exec.Command("aws", append(append([]string{service}, args...), "--endpoint-url", endpoint, "--output", "json")...)
 	cmd.Env = append(append([]string(nil), a.env...), extraEnv...)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut

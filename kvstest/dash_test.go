@@ -45,7 +45,7 @@ func dashManifest(t *testing.T, env *archivedEnv, in *archived.GetDASHStreamingS
 		t.Fatal(err)
 	}
 	u := out.DASHStreamingSessionURL
-	if !strings.HasPrefix(u, env.srv.DataURL+"/dash/v1/getDASHManifest.mpd?SessionToken=") {
+	if !strings.HasPrefix(u, env.srv.ArchivedURL+"/dash/v1/getDASHManifest.mpd?SessionToken=") {
 		t.Fatalf("URL %s", u)
 	}
 	r := get(t, env.srv, u)

@@ -12,10 +12,12 @@
 //
 // # Endpoints
 //
-// A Server listens on four ports of 127.0.0.1: the control plane at URL, the data plane at
-// DataURL (what GetDataEndpoint returns, for every API name and stream), and the signaling
+// A Server listens on five ports of 127.0.0.1: the control plane at URL, the data plane at
+// DataURL (what GetDataEndpoint returns for PUT_MEDIA and GET_MEDIA) and ArchivedURL (what it
+// returns for the archived-media API names: the service too gives the two families different
+// hosts; each port serves every data-plane operation), and the signaling
 // endpoints at SignalingURL and SignalingWebSocketURL (what GetSignalingChannelEndpoint returns
-// for HTTPS and WSS). [WithAddrs] fixes the four addresses; [WithOnePort] serves all four on one,
+// for HTTPS and WSS). [WithAddrs] fixes the five addresses; [WithOnePort] serves all five on one,
 // routed by path. Without TLS the WebSocket URL is ws://, where the service's is always wss://;
 // [WithTLS] serves every endpoint over TLS with httptest's certificate, making the URLs https://
 // and wss://, and Client and Config carry an HTTP client that trusts it. For clients outside the
@@ -125,7 +127,10 @@
 // cluster, then MILLIS_BEHIND_NOW and CONTINUATION_TOKEN. A fragment still arriving is sent frame
 // by frame as its frames come; the response ends after GetMediaIdle without a new fragment, and
 // at the first fragment boundary after GetMediaMaxDuration. A start fragment that does not exist
-// is reported in the body (ERROR_ID 4000), as the service does. AddPutMediaFaults and
+// is reported in the body (ERROR_ID 4000), as the service does; a selector without the member its
+// type needs (AfterFragmentNumber, StartTimestamp, ContinuationToken) is refused with
+// InvalidArgumentException, and a stream takes three GetMedia connections at a time
+// (MediaLimits.GetMediaConnections; ConnectionLimitExceededException beyond). AddPutMediaFaults and
 // AddGetMediaFaults cut connections after a number of bytes or fragments, stall
 // acknowledgements, or answer a fragment with an error acknowledgement.
 //
@@ -186,7 +191,7 @@
 //   - GetClip writes a progressive MP4 (mp4ff) of the range, one fragment per producer
 //     timestamp (the oldest), laid end to end, cut after 200 fragments or 100 MB
 //     (WithArchivedLimits); tracks or codec private data that change within it are refused.
-//   - HLS and DASH sessions get URLs at the service's paths on DataURL
+//   - HLS and DASH sessions get URLs at the service's paths on ArchivedURL
 //     (/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=…, /dash/v1/getDASHManifest.mpd?…),
 //     served without a signature: the token, authenticated by the server, names the session,
 //     its stream and its expiry (Expires, on the server's clock). A forged, expired or closed

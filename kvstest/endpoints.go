@@ -14,8 +14,9 @@ func init() {
 	controlOp("/getSignalingChannelEndpoint", "GetSignalingChannelEndpoint", (*Server).getSignalingChannelEndpoint)
 }
 
-// getDataEndpoint returns DataURL whatever the API: one endpoint serves every data-plane
-// operation of every stream. A stream that is DELETING has none: see stream.servesMedia.
+// getDataEndpoint returns DataURL for the media APIs and ArchivedURL for the archived-media ones,
+// which the service serves from different hosts. A stream that is DELETING has none: see
+// stream.servesMedia.
 func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
@@ -24,7 +25,11 @@ func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*
 	if !st.servesMedia(now) {
 		return nil, errStreamNotFound()
 	}
-	return &kvs.GetDataEndpointOutput{DataEndpoint: s.DataURL}, nil
+	endpoint := s.ArchivedURL
+	if in.APIName == kvs.APINamePutMedia || in.APIName == kvs.APINameGetMedia {
+		endpoint = s.DataURL
+	}
+	return &kvs.GetDataEndpointOutput{DataEndpoint: endpoint}, nil
 }
 
 // getSignalingChannelEndpoint returns one endpoint per protocol asked for (WSS and HTTPS when

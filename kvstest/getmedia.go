@@ -20,7 +20,11 @@ const fragmentNotFound = 4000
 
 func (s *Server) getMedia(c *call) {
 	in := new(media.GetMediaInput)
-	if e := decodeInput(c.body, in); e != nil {
+	e := decodeInput(c.body, in)
+	if e == nil {
+		e = checkStartSelector(in.StartSelector)
+	}
+	if e != nil {
 		c.fail(e)
 		return
 	}
@@ -38,12 +42,26 @@ func (s *Server) getMedia(c *call) {
 	m := st.media
 	m.mu.Lock()
 	allowed := m.getCalls.allow(time.Now(), lim.GetMediaCallsPerSecond)
+	readers := m.readers
+	if allowed && readers < lim.GetMediaConnections {
+		m.readers++
+	}
 	after, found := startAfter(m, in.StartSelector)
 	m.mu.Unlock()
-	if !allowed {
+	switch {
+	case !allowed:
 		c.fail(errThrottled())
 		return
+	case readers >= lim.GetMediaConnections:
+		c.fail(newError(http.StatusBadRequest, "ConnectionLimitExceededException",
+			"The stream %s already has %d GetMedia connections open, the most it may have.", st.name, readers))
+		return
 	}
+	defer func() {
+		m.mu.Lock()
+		m.readers--
+		m.mu.Unlock()
+	}()
 	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w), limit: s.nextGetMediaFault().CutAfterBytes, rate: lim.GetMediaRate}
 	c.w.Header().Set("Content-Type", "video/webm")
 	c.w.WriteHeader(http.StatusOK)
@@ -57,6 +75,26 @@ func (s *Server) getMedia(c *call) {
 		endAt: time.Now().Add(lim.GetMediaMaxDuration)}
 	r.run()
 	out.finish()
+}
+
+// checkStartSelector checks that a selector carries the member its type needs: the service
+// refuses the call (InvalidArgumentException) rather than pick a start.
+func checkStartSelector(sel media.StartSelector) *Error {
+	switch sel.StartSelectorType {
+	case media.StartSelectorTypeFragmentNumber:
+		if sel.AfterFragmentNumber == "" {
+			return errInvalidArgument("StartSelector.AfterFragmentNumber is required when StartSelectorType is FRAGMENT_NUMBER.")
+		}
+	case media.StartSelectorTypeServerTimestamp, media.StartSelectorTypeProducerTimestamp:
+		if sel.StartTimestamp.IsZero() {
+			return errInvalidArgument("StartSelector.StartTimestamp is required when StartSelectorType is %s.", sel.StartSelectorType)
+		}
+	case media.StartSelectorTypeContinuationToken:
+		if sel.ContinuationToken == "" {
+			return errInvalidArgument("StartSelector.ContinuationToken is required when StartSelectorType is CONTINUATION_TOKEN.")
+		}
+	}
+	return nil
 }
 
 // startAfter returns the number of the fragment after which reading starts ("" for the very

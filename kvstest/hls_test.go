@@ -76,7 +76,7 @@ func TestHLSSessionTokens(t *testing.T) {
 	env.produce(t, clipStart, loadAV(t, 1))
 	sel := onDemandSelector(archived.FragmentSelectorTypeProducerTimestamp, clipStart, clipStart.Add(time.Minute))
 	u := hlsURL(t, env, &archived.GetHLSStreamingSessionURLInput{PlaybackMode: archived.PlaybackModeOnDemand, HLSFragmentSelector: sel, Expires: aws.Int32(300)})
-	if !strings.HasPrefix(u, env.srv.DataURL+"/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=") {
+	if !strings.HasPrefix(u, env.srv.ArchivedURL+"/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=") {
 		t.Fatalf("URL %s", u)
 	}
 	refused := func(u, code string) {

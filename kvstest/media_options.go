@@ -15,6 +15,9 @@ type MediaLimits struct {
 	// PutMediaConnections is how many PutMedia connections a stream may have open at once;
 	// another gets ConnectionLimitExceededException (1 by default).
 	PutMediaConnections int
+	// GetMediaConnections is how many GetMedia connections a stream may have open at once;
+	// another gets ConnectionLimitExceededException (3 by default, as the service documents).
+	GetMediaConnections int
 	// MaxFragmentSize and MaxFragmentDuration bound a fragment (50 MB and 20 s by default);
 	// beyond them the fragment gets error 4001 or 4002.
 	MaxFragmentSize     int64
@@ -66,6 +69,7 @@ func (l MediaLimits) ServiceMediaRates() MediaLimits {
 // The service's media limits, the defaults of MediaLimits.
 const (
 	DefaultMediaCallsPerSecond   = 5
+	DefaultGetMediaConnections   = 3
 	DefaultMaxFragmentSize       = 50 << 20
 	DefaultMaxFragmentDuration   = 20 * time.Second
 	DefaultMaxFragmentMetadata   = 10
@@ -96,6 +100,7 @@ func (l MediaLimits) withDefaults() MediaLimits {
 	setInt(&l.PutMediaCallsPerSecond, DefaultMediaCallsPerSecond)
 	setInt(&l.GetMediaCallsPerSecond, DefaultMediaCallsPerSecond)
 	setInt(&l.PutMediaConnections, 1)
+	setInt(&l.GetMediaConnections, DefaultGetMediaConnections)
 	setInt(&l.MaxFragmentMetadata, DefaultMaxFragmentMetadata)
 	if l.MaxFragmentSize <= 0 {
 		l.MaxFragmentSize = DefaultMaxFragmentSize

@@ -51,6 +51,7 @@ type mediaStore struct {
 	live      *storedFragment   // the fragment being received, if any
 	changed   chan struct{}     // closed and replaced when a frame or fragment arrives or ends
 	writers   int               // open PutMedia connections
+	readers   int               // open GetMedia connections
 	putCalls  rateWindow
 	getCalls  rateWindow
 	newFrags  pacer        // paces the start of fragments (MediaLimits.FragmentRate)

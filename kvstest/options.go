@@ -30,6 +30,7 @@ type options struct {
 	limits       Limits
 	media        MediaLimits
 	signaling    SignalingLimits
+	limitClock   limitClock // of the signaling connection limits; real time when nil
 	archived     archivedOptions
 	tls          bool
 	certificate  *tls.Certificate
@@ -92,7 +93,7 @@ func (o *options) check() error {
 	if err := o.signaling.check(); err != nil {
 		errs = append(errs, err)
 	}
-	if o.onePort && (o.addrs.Data != "" || o.addrs.Signaling != "" || o.addrs.SignalingWebSocket != "") {
+	if o.onePort && (o.addrs.Data != "" || o.addrs.Archived != "" || o.addrs.Signaling != "" || o.addrs.SignalingWebSocket != "") {
 		errs = append(errs, errors.New("with WithOnePort every endpoint listens on the control-plane address: set no other address"))
 	}
 	if strings.ContainsAny(o.host, "/:@?#[] ") && net.ParseIP(o.host) == nil {
@@ -214,8 +215,10 @@ func WithTLSCertificate(cert tls.Certificate) Option {
 type Addrs struct {
 	// Control is the control-plane endpoint, Server.URL.
 	Control string
-	// Data is the data-plane endpoint (media and archived media), Server.DataURL.
+	// Data is the data-plane endpoint of the media APIs, Server.DataURL.
 	Data string
+	// Archived is the data-plane endpoint of the archived-media APIs, Server.ArchivedURL.
+	Archived string
 	// Signaling is the HTTPS signaling API, Server.SignalingURL.
 	Signaling string
 	// SignalingWebSocket is the WebSocket signaling endpoint, Server.SignalingWebSocketURL.
@@ -245,8 +248,8 @@ func WithHost(host string) Option {
 }
 
 // WithOnePort serves every endpoint on the control-plane address (WithAddr), routed by path:
-// URL, DataURL and SignalingURL are then the same, and SignalingWebSocketURL is that address
-// with the ws:// or wss:// scheme. The paths of the four endpoints do not overlap, except that
+// URL, DataURL, ArchivedURL and SignalingURL are then the same, and SignalingWebSocketURL is that address
+// with the ws:// or wss:// scheme. The paths of the endpoints do not overlap, except that
 // of the WebSocket endpoint, "/": a GET of "/" asking for a WebSocket upgrade is a signaling
 // connection. What one port cannot show is the service's refusal of a data-plane operation sent
 // to the control-plane endpoint: with one port it succeeds.

@@ -18,15 +18,22 @@ import (
 )
 
 // Server is a running emulator of Kinesis Video Streams. It serves the control plane at URL, the
-// data plane (media and archived media) at DataURL, and WebRTC signaling at SignalingURL
+// data plane at DataURL (media) and ArchivedURL (archived media), and WebRTC signaling at SignalingURL
 // (HTTPS API) and SignalingWebSocketURL (WebSocket), all from one shared state. Its methods are
 // safe for concurrent use. Close it when done.
 type Server struct {
 	// URL is the control-plane endpoint, e.g. "http://127.0.0.1:40123": the BaseEndpoint of
 	// clients.
 	URL string
-	// DataURL is the endpoint GetDataEndpoint returns, for every API name and every stream.
+	// DataURL is the endpoint GetDataEndpoint returns for the media APIs (PUT_MEDIA, GET_MEDIA)
+	// of every stream. It serves the archived-media operations too.
 	DataURL string
+	// ArchivedURL is the endpoint GetDataEndpoint returns for the archived-media APIs (GET_CLIP,
+	// LIST_FRAGMENTS, GET_HLS_STREAMING_SESSION_URL and the others), and the host of HLS and
+	// DASH session URLs: a port of its own, as the service gives the two families different
+	// hosts, so that a client caching data endpoints per API is tested against the difference.
+	// It serves the same operations as DataURL (with WithOnePort it is the same URL).
+	ArchivedURL string
 	// SignalingURL is the endpoint GetSignalingChannelEndpoint returns for HTTPS (and WEBRTC).
 	SignalingURL string
 	// SignalingWebSocketURL is the endpoint GetSignalingChannelEndpoint returns for WSS: ws://…
@@ -39,7 +46,7 @@ type Server struct {
 
 	opts     options
 	auth     verifier
-	servers  [numPlanes]*httptest.Server
+	servers  [len(endpointPlanes)]*httptest.Server // by endpoint; nil for those the control plane's serves
 	client   *http.Client
 	ctx      context.Context // canceled by Close, ending every request
 	cancel   context.CancelFunc
@@ -59,6 +66,13 @@ type Server struct {
 	channels registry[*channel]
 	pageKey  []byte // authenticates pagination tokens
 }
+
+// endpointPlanes lists the endpoints a Server listens on, by the plane each serves; the index of
+// each plane's first endpoint is the plane. The data plane has a second one, ArchivedURL.
+var endpointPlanes = [...]plane{controlPlane, dataPlane, signalingPlane, signalingWSPlane, dataPlane}
+
+// archivedEndpoint is the index of ArchivedURL's endpoint in endpointPlanes.
+const archivedEndpoint = 4
 
 // NewServer starts an emulator on free ports of 127.0.0.1, configured by opts. It panics if the
 // options are invalid or a port cannot be opened, as httptest.NewServer does; Start returns the
@@ -109,11 +123,11 @@ func Start(opts ...Option) (*Server, error) {
 	if o.logf != nil {
 		errorLog = log.New(logWriter(o.logf), "kvstest: ", 0)
 	}
-	for p, l := range listeners {
+	for i, l := range listeners {
 		if l == nil {
 			continue // served by the control plane's listener
 		}
-		h := s.handler(plane(p))
+		h := s.handler(endpointPlanes[i])
 		if o.onePort {
 			h = s.onePortHandler()
 		}
@@ -127,19 +141,20 @@ func Start(opts ...Option) (*Server, error) {
 		} else {
 			ts.Start()
 		}
-		s.servers[p] = ts
+		s.servers[i] = ts
 	}
-	url := func(p plane) string {
-		ts := s.servers[p]
+	url := func(endpoint int) string {
+		ts := s.servers[endpoint]
 		if ts == nil {
 			ts = s.servers[controlPlane]
 		}
 		return o.endpointURL(ts)
 	}
-	s.URL = url(controlPlane)
-	s.DataURL = url(dataPlane)
-	s.SignalingURL = url(signalingPlane)
-	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(url(signalingWSPlane), "http")
+	s.URL = url(int(controlPlane))
+	s.DataURL = url(int(dataPlane))
+	s.ArchivedURL = url(archivedEndpoint)
+	s.SignalingURL = url(int(signalingPlane))
+	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(url(int(signalingWSPlane)), "http")
 	s.client = s.servers[controlPlane].Client()
 	return s, nil
 }
@@ -164,13 +179,13 @@ func (o *options) endpointURL(ts *httptest.Server) string {
 	return scheme + net.JoinHostPort(host, port)
 }
 
-// listen opens the listeners of the endpoints, by plane: nil for the planes the control plane's
-// listener serves (all of them with WithOnePort).
-func (o *options) listen() ([numPlanes]net.Listener, error) {
-	var ls [numPlanes]net.Listener
-	addrs := [numPlanes]string{o.addrs.Control, o.addrs.Data, o.addrs.Signaling, o.addrs.SignalingWebSocket}
+// listen opens the listeners of the endpoints, by endpoint (see endpointPlanes): nil for those
+// the control plane's listener serves (all of them with WithOnePort).
+func (o *options) listen() ([len(endpointPlanes)]net.Listener, error) {
+	var ls [len(endpointPlanes)]net.Listener
+	addrs := [len(endpointPlanes)]string{o.addrs.Control, o.addrs.Data, o.addrs.Signaling, o.addrs.SignalingWebSocket, o.addrs.Archived}
 	for p, addr := range addrs {
-		if o.onePort && plane(p) != controlPlane {
+		if o.onePort && p != int(controlPlane) {
 			continue
 		}
 		if addr == "" {
@@ -183,11 +198,19 @@ func (o *options) listen() ([numPlanes]net.Listener, error) {
 					open.Close()
 				}
 			}
-			return ls, fmt.Errorf("listening on %s for the %s endpoint: %w", addr, planeNames[p], err)
+			return ls, fmt.Errorf("listening on %s for the %s endpoint: %w", addr, endpointName(p), err)
 		}
 		ls[p] = l
 	}
 	return ls, nil
+}
+
+// endpointName names an endpoint in errors.
+func endpointName(endpoint int) string {
+	if endpoint == archivedEndpoint {
+		return "archived-media"
+	}
+	return planeNames[endpointPlanes[endpoint]]
 }
 
 // Close stops the server: it stops accepting connections, ends the requests in progress

@@ -35,17 +35,17 @@ var turnURIs = []string{
 }
 
 // getIceServerConfig returns one TURN server with credentials that expire after the ICE
-// credential TTL (SignalingLimits), shaped like the service's: the user name is the expiry in
-// Unix seconds, a colon and the base64 of "v1:" and the channel ARN; the password is the
-// base64 of an HMAC-SHA256 of the user name with a key of the server (see
-// VerifyTURNCredentials).
+// credential TTL (SignalingLimits). Both keep to the model's pattern for them, [a-zA-Z0-9_.-]+:
+// the user name is the expiry in Unix seconds, a dot and the unpadded URL-safe base64 of "v1:"
+// and the channel ARN; the password is the unpadded URL-safe base64 of an HMAC-SHA256 of the
+// user name with a key of the server (see VerifyTURNCredentials).
 func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerConfigInput) (*signaling.GetIceServerConfigOutput, *Error) {
 	ch, e := s.activeChannel(in.ChannelARN, now)
 	if e != nil {
 		return nil, e
 	}
 	ttl := s.opts.signaling.withDefaults().ICECredentialTTL
-	user := strconv.FormatInt(now.Add(ttl).Unix(), 10) + ":" + base64.StdEncoding.EncodeToString([]byte("v1:"+ch.arn))
+	user := strconv.FormatInt(now.Add(ttl).Unix(), 10) + turnUserSeparator + base64.RawURLEncoding.EncodeToString([]byte("v1:"+ch.arn))
 	return &signaling.GetIceServerConfigOutput{IceServerList: []signaling.IceServer{{
 		Uris:     append([]string(nil), turnURIs...),
 		Username: user,
@@ -54,10 +54,14 @@ func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerCon
 	}}}, nil
 }
 
+// turnUserSeparator ends the expiry in a TURN user name: a character of the model's pattern that
+// the URL-safe base64 after it never holds.
+const turnUserSeparator = "."
+
 // turnPassword returns the password of a TURN user name.
 func (s *Server) turnPassword(user string) string {
 	key := hmacSHA256(s.pageKey, "kvstest TURN credentials")
-	return base64.StdEncoding.EncodeToString(hmacSHA256(key, user))
+	return base64.RawURLEncoding.EncodeToString(hmacSHA256(key, user))
 }
 
 // VerifyTURNCredentials checks a user name and password that GetIceServerConfig returned, as a
@@ -67,7 +71,7 @@ func (s *Server) VerifyTURNCredentials(username, password string) error {
 	if !hmac.Equal([]byte(password), []byte(s.turnPassword(username))) {
 		return errors.New("kvstest: the TURN password does not match the user name")
 	}
-	expiry, _, _ := strings.Cut(username, ":")
+	expiry, _, _ := strings.Cut(username, turnUserSeparator)
 	sec, err := strconv.ParseInt(expiry, 10, 64)
 	if err != nil {
 		return fmt.Errorf("kvstest: the TURN user name %q does not start with an expiry time", username)

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,12 +29,17 @@ func TestGetIceServerConfigCredentialsExpire(t *testing.T) {
 	if ice.Ttl != 300 || len(ice.Uris) != 3 || !strings.HasPrefix(ice.Uris[0], "turn:127.0.0.1:") || !strings.HasPrefix(ice.Uris[2], "turns:") {
 		t.Errorf("server %+v", ice)
 	}
-	expiry, encoded, _ := strings.Cut(ice.Username, ":")
+	// The model's pattern for both.
+	credential := regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,256}$`)
+	if !credential.MatchString(ice.Username) || !credential.MatchString(ice.Password) {
+		t.Errorf("user name %q or password %q outside the model's pattern", ice.Username, ice.Password)
+	}
+	expiry, encoded, _ := strings.Cut(ice.Username, ".")
 	sec, _ := strconv.ParseInt(expiry, 10, 64)
 	if want := clk.Now().Add(300 * time.Second).Unix(); sec != want {
 		t.Errorf("user name expiry %d, want %d", sec, want)
 	}
-	if who, _ := base64.StdEncoding.DecodeString(encoded); string(who) != "v1:"+e.arn {
+	if who, _ := base64.RawURLEncoding.DecodeString(encoded); string(who) != "v1:"+e.arn {
 		t.Errorf("user name names %q", who)
 	}
 	if err := e.s.VerifyTURNCredentials(ice.Username, ice.Password); err != nil {

@@ -82,12 +82,13 @@ func (s *Server) connectSignaling(c *call) {
 		return
 	}
 	defer rl.leave(p)
+	clk := s.limitClock()
 	var lastHeard atomic.Int64 // when the client last sent a frame, in Unix nanoseconds
-	lastHeard.Store(time.Now().UnixNano())
+	lastHeard.Store(clk.Now().UnixNano())
 	ws, err := websocket.Accept(c.w, c.r, &websocket.AcceptOptions{
 		InsecureSkipVerify: true, // the service serves browsers of any origin
 		OnPingReceived: func(context.Context, []byte) bool {
-			lastHeard.Store(time.Now().UnixNano())
+			lastHeard.Store(clk.Now().UnixNano())
 			return true
 		},
 	})
@@ -148,7 +149,7 @@ func (s *Server) serveSignaling(ws *websocket.Conn, rl *relay, p *peer, lastHear
 				p.end(endClientGone)
 				return
 			}
-			lastHeard.Store(time.Now().UnixNano())
+			lastHeard.Store(s.limitClock().Now().UnixNano())
 			if typ == websocket.MessageText {
 				rl.handle(p, frame)
 			}
@@ -181,12 +182,12 @@ func (s *Server) serveSignaling(ws *websocket.Conn, rl *relay, p *peer, lastHear
 // watchSignaling waits until the connection must end: the relay or the client ended it, or a
 // limit, the channel's deletion or the server's closing ends it now.
 func (s *Server) watchSignaling(p *peer, lastHeard *atomic.Int64, deleted <-chan struct{}) {
-	lim := s.opts.signaling.withDefaults()
-	age := time.NewTimer(lim.MaxConnectionAge)
+	lim, clk := s.opts.signaling.withDefaults(), s.limitClock()
+	age := clk.NewTimer(lim.MaxConnectionAge)
 	defer age.Stop()
-	idle := time.NewTimer(lim.IdleTimeout)
+	idle := clk.NewTimer(lim.IdleTimeout)
 	defer idle.Stop()
-	grace := time.NewTimer(lim.GoAwayGrace)
+	grace := clk.NewTimer(lim.GoAwayGrace)
 	grace.Stop()
 	defer grace.Stop()
 	for {
@@ -197,10 +198,10 @@ func (s *Server) watchSignaling(p *peer, lastHeard *atomic.Int64, deleted <-chan
 			p.end(endServerClosed)
 		case <-deleted:
 			p.end(endChannelDeleted)
-		case <-age.C:
+		case <-age.Chan():
 			p.end(endAged)
-		case <-idle.C:
-			quiet := time.Since(time.Unix(0, lastHeard.Load()))
+		case <-idle.Chan():
+			quiet := clk.Now().Sub(time.Unix(0, lastHeard.Load()))
 			if quiet >= lim.IdleTimeout {
 				p.end(endIdle)
 			} else {
@@ -208,7 +209,7 @@ func (s *Server) watchSignaling(p *peer, lastHeard *atomic.Int64, deleted <-chan
 			}
 		case <-p.goAway:
 			grace.Reset(lim.GoAwayGrace)
-		case <-grace.C:
+		case <-grace.Chan():
 			p.end(endGoAwayIgnored)
 		}
 	}

@@ -1,6 +1,7 @@
 package kvstest_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -249,42 +250,56 @@ func TestSignalingRefusesBadHandshakes(t *testing.T) {
 	}
 }
 
+// TestSignalingIdleAndAgeLimits drives the idle and age limits of signaling connections with a
+// fake clock: each step is an event (a timer armed, a ping answered), never a real-time budget.
 func TestSignalingIdleAndAgeLimits(t *testing.T) {
+	const idle, age = 150 * time.Millisecond, 600 * time.Millisecond
+	clk := newFakeLimitClock()
 	e := newSignalingEnv(t, kvs.SingleMasterConfiguration{},
-		kvstest.WithSignalingLimits(kvstest.SignalingLimits{IdleTimeout: 150 * time.Millisecond, MaxConnectionAge: 600 * time.Millisecond}))
+		kvstest.WithSignalingLimits(kvstest.SignalingLimits{IdleTimeout: idle, MaxConnectionAge: age}), kvstest.WithLimitClock(clk))
+
+	// A connection on which the client sends nothing ends at the idle timeout.
+	t0 := clk.Now()
 	silent := e.dial(t, "silent")
-	start := time.Now()
+	clk.waitArmed(t, t0.Add(idle))
+	clk.Advance(idle)
 	wantClose(t, silent, websocket.StatusGoingAway, "idle timeout")
-	if d := time.Since(start); d < 150*time.Millisecond || d > 2*time.Second {
-		t.Errorf("idle connection closed after %v, want about 150ms", d)
-	}
 
-	// Pings count as activity: only the age limit ends this one.
+	// Pings count as activity: pinged every 100 ms, only the age limit ends this one. Each time
+	// the idle timer fires it is armed again for what is left of the timeout after the last ping.
+	t1 := clk.Now()
 	pinging := e.dial(t, "pinging")
-	start = time.Now()
-	go func() {
-		for {
-			select {
-			case <-pinging.done:
-				return
-			case <-time.After(40 * time.Millisecond):
-				_ = pinging.ws.Ping(ctx)
-			}
+	clk.waitArmed(t, t1.Add(idle))
+	clk.waitArmed(t, t1.Add(age))
+	ping := func() {
+		t.Helper()
+		pctx, cancel := context.WithTimeout(ctx, waitLimit)
+		defer cancel()
+		if err := pinging.ws.Ping(pctx); err != nil { // answered once the server has noted it
+			t.Fatalf("ping: %v", err)
 		}
-	}()
-	wantClose(t, pinging, websocket.StatusGoingAway, "maximum connection age")
-	if d := time.Since(start); d < 600*time.Millisecond {
-		t.Errorf("closed after %v, before the maximum age", d)
 	}
+	clk.Advance(100 * time.Millisecond)
+	ping()
+	for at := 200 * time.Millisecond; at < age; at += 100 * time.Millisecond {
+		clk.Advance(100 * time.Millisecond)
+		clk.waitArmed(t, t1.Add(at+idle-100*time.Millisecond)) // the last ping was 100 ms ago
+		ping()
+	}
+	clk.Advance(100 * time.Millisecond)
+	wantClose(t, pinging, websocket.StatusGoingAway, "maximum connection age")
 
-	// The signaling client reconnects and keeps its messages flowing.
+	// The signaling client reconnects after the age limit and keeps its messages flowing.
+	t2 := clk.Now()
 	master := e.connect(t, "")
-	viewer := signalingClient(e.s, func(o *signaling.Options) { o.KeepaliveInterval = 50 * time.Millisecond })
+	viewer := signalingClient(e.s)
 	conn, err := viewer.Connect(ctx, e.input("v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	clk.waitArmedN(t, t2.Add(age), 2) // the master's and the viewer's
+	clk.Advance(age)
 	eventually(t, "reconnected after the maximum age", func() bool { return conn.Stats().Connects >= 2 })
 	if err := conn.SendSDPOffer(ctx, "", testOffer); err != nil {
 		t.Fatal(err)

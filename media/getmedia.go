@@ -23,6 +23,9 @@ func (c *Client) GetMedia(ctx context.Context, in *GetMediaInput, optFns ...func
 	if err := requireStream(op, "GetMediaInput", in.StreamName, in.StreamARN, false); err != nil {
 		return nil, err
 	}
+	if err := in.StartSelector.checkMember(); err != nil {
+		return nil, rpc.OperationError(ServiceID, op, err)
+	}
 	cfg, done, err := c.dataConfig(ctx, op, kvs.APINameGetMedia, in.StreamName, in.StreamARN, optFns)
 	if err != nil {
 		return nil, err
@@ -33,6 +36,21 @@ func (c *Client) GetMedia(ctx context.Context, in *GetMediaInput, optFns ...func
 		return nil, err
 	}
 	return &GetMediaOutput{ContentType: resp.Header.Get("Content-Type"), Payload: resp.Body}, nil
+}
+
+// checkMember checks that the selector carries the member its type needs, which the service
+// requires (InvalidArgumentException) although the model does not say so.
+func (s StartSelector) checkMember() error {
+	const input = "GetMediaInput"
+	switch {
+	case s.StartSelectorType == StartSelectorTypeFragmentNumber && s.AfterFragmentNumber == "":
+		return validate.Errorf(input, "StartSelector.AfterFragmentNumber", "required with StartSelectorType FRAGMENT_NUMBER")
+	case (s.StartSelectorType == StartSelectorTypeServerTimestamp || s.StartSelectorType == StartSelectorTypeProducerTimestamp) && s.StartTimestamp.IsZero():
+		return validate.Errorf(input, "StartSelector.StartTimestamp", "required with StartSelectorType %s", s.StartSelectorType)
+	case s.StartSelectorType == StartSelectorTypeContinuationToken && s.ContinuationToken == "":
+		return validate.Errorf(input, "StartSelector.ContinuationToken", "required with StartSelectorType CONTINUATION_TOKEN")
+	}
+	return nil
 }
 
 // requireStream checks that a stream is named by name or ARN: at least one, or exactly one when

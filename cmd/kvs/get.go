@@ -48,6 +48,7 @@ kvs get --stream camera-1 --start producer:2024-05-01T12:00:00Z --idle 10s | kvs
 		fs.StringVar(&o.split, "split", "", "write one MKV file per fragment into `DIR` (created if missing) instead of -o")
 		fs.BoolVar(&o.verbose, "v", false, "print a line per fragment on standard error")
 		fs.BoolVar(&o.quiet, "q", false, "print no progress or summary (an interrupt still prints the resume token)")
+		fs.StringVar(&o.dataEndpoint, "data-endpoint", "", dataEndpointUsage)
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q (the output goes to -o FILE)", args)
@@ -63,6 +64,7 @@ kvs get --stream camera-1 --start producer:2024-05-01T12:00:00Z --idle 10s | kvs
 // getOptions are the flags of kvs get.
 type getOptions struct {
 	stream, start, output string
+	dataEndpoint          string
 	split                 string
 	idle                  idleFlag
 	verbose, quiet        bool
@@ -170,7 +172,7 @@ func get(ctx context.Context, e *env, o *getOptions) error {
 	if err != nil {
 		return err
 	}
-	_, client, err := e.clients(ctx)
+	_, client, err := e.mediaClients(ctx, o.dataEndpoint)
 	if err != nil {
 		return err
 	}

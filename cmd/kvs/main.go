@@ -40,7 +40,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -142,9 +141,8 @@ func loadDefaultConfig(ctx context.Context, region, profile string) (aws.Config,
 // awsConfig loads the AWS configuration and applies --region and --endpoint-url.
 func (e *env) awsConfig(ctx context.Context) (aws.Config, error) {
 	if e.aws.endpointURL != "" {
-		u, err := url.Parse(e.aws.endpointURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return aws.Config{}, &usageError{fmt.Sprintf("--endpoint-url %q: want an http:// or https:// URL", e.aws.endpointURL)}
+		if err := checkEndpointURL("endpoint-url", e.aws.endpointURL); err != nil {
+			return aws.Config{}, err
 		}
 	}
 	cfg, err := e.loadConfig(ctx, e.aws.region, e.aws.profile)

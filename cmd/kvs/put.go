@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"time"
 
 	"github.com/kvsgo/sdk/internal/backoff"
@@ -43,6 +44,7 @@ kvs put --stream camera-1 --format h264 --fps 30 recording.h264`,
 		fs.DurationVar(&o.wait, "wait", time.Minute, "wait up to `DURATION` at the end of the input for the last acknowledgements")
 		fs.BoolVar(&o.verbose, "v", false, "print every acknowledgement and connection on standard error")
 		fs.BoolVar(&o.quiet, "q", false, "print no progress or summary, only errors")
+		fs.StringVar(&o.dataEndpoint, "data-endpoint", "", dataEndpointUsage)
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 1 {
 				return usagef("one input at most, got %q", args)
@@ -62,6 +64,33 @@ type putOptions struct {
 	fragmentDuration, wait time.Duration
 	realtime               bool
 	verbose, quiet         bool
+	dataEndpoint           string
+}
+
+// dataEndpointUsage documents --data-endpoint, a flag of kvs put and kvs get.
+const dataEndpointUsage = "send the media requests to `URL` (such as a proxy) instead of the endpoint GetDataEndpoint returns"
+
+// checkEndpointURL checks the value of a flag that names an endpoint: an http:// or https:// URL.
+func checkEndpointURL(flagName, value string) error {
+	if u, err := url.Parse(value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("--%s %q: want an http:// or https:// URL", flagName, value)
+	}
+	return nil
+}
+
+// mediaClients returns the clients of kvs put and kvs get. With dataEndpoint set (their
+// --data-endpoint), every media request goes there and no data endpoint is looked up.
+func (e *env) mediaClients(ctx context.Context, dataEndpoint string) (*kvs.Client, *media.Client, error) {
+	if dataEndpoint != "" {
+		if err := checkEndpointURL("data-endpoint", dataEndpoint); err != nil {
+			return nil, nil, err
+		}
+	}
+	control, client, err := e.clients(ctx)
+	if err != nil || dataEndpoint == "" {
+		return control, client, err
+	}
+	return control, media.New(client.Options(), func(o *media.Options) { o.Endpoint = dataEndpoint }), nil
 }
 
 // put runs kvs put.
@@ -77,6 +106,11 @@ func put(ctx context.Context, e *env, o *putOptions, path string) error {
 	if o.fps < 0 || (o.fps > 0 && o.format != formatH264 && o.format != formatH265) {
 		return usagef("--fps goes with --format h264 or h265, and must be positive")
 	}
+	if o.dataEndpoint != "" {
+		if err := checkEndpointURL("data-endpoint", o.dataEndpoint); err != nil {
+			return err
+		}
+	}
 	in, name, err := openInput(e, path)
 	if err != nil {
 		return err
@@ -86,7 +120,7 @@ func put(ctx context.Context, e *env, o *putOptions, path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	control, client, err := e.clients(ctx)
+	control, client, err := e.mediaClients(ctx, o.dataEndpoint)
 	if err != nil {
 		return err
 	}

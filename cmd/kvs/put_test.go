@@ -5,12 +5,17 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -339,4 +344,60 @@ func firstVideo(frames []media.Frame) int {
 		}
 	}
 	return -1
+}
+
+// countingProxy is a reverse proxy to target that counts the requests by path.
+type countingProxy struct {
+	mu    sync.Mutex
+	paths map[string]int
+	proxy *httputil.ReverseProxy
+}
+
+func (p *countingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.paths[r.URL.Path]++
+	p.mu.Unlock()
+	// PutMedia streams both ways at once: the acknowledgements come back while the body is still
+	// being sent, which Go's HTTP/1 server allows only in full-duplex mode (as real proxies do).
+	if err := http.NewResponseController(w).EnableFullDuplex(); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	p.proxy.ServeHTTP(w, r)
+}
+
+func (p *countingProxy) count(path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.paths[path]
+}
+
+// TestPutAndGetDataEndpoint routes the media of kvs put and kvs get through a proxy with
+// --data-endpoint: the proxy sees PutMedia and GetMedia, and the stream reads back whole.
+func TestPutAndGetDataEndpoint(t *testing.T) {
+	srv, cfg := emulator(t)
+	target, err := url.Parse(srv.DataURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &countingProxy{paths: map[string]int{}, proxy: httputil.NewSingleHostReverseProxy(target)}
+	p.proxy.FlushInterval = -1 // acknowledgements and media as they come
+	proxy := httptest.NewServer(p)
+	defer proxy.Close()
+
+	kvsRun(t, invocation{cfg: cfg}, "put", "--stream", "proxied", "--create", "-q", "--data-endpoint", proxy.URL, sharedFile(t, ffmpegSample)).mustSucceed(t)
+	if n := p.count("/putMedia"); n == 0 {
+		t.Errorf("the proxy saw no PutMedia request")
+	}
+	frags := readFragments(t, getAll(t, cfg, "proxied", "--data-endpoint", proxy.URL))
+	if len(frags) != 5 {
+		t.Errorf("read %d fragments through the proxy, want 5", len(frags))
+	}
+	if n := p.count("/getMedia"); n == 0 {
+		t.Errorf("the proxy saw no GetMedia request")
+	}
+
+	for _, cmd := range []string{"put", "get"} {
+		kvsRun(t, invocation{cfg: cfg}, cmd, "--stream", "proxied", "--data-endpoint", "ftp://x").mustFail(t, 2, `--data-endpoint "ftp://x": want an http:// or https:// URL`)
+	}
 }

@@ -7,9 +7,12 @@
 //		aws kinesisvideo list-streams --endpoint-url http://127.0.0.1:4567
 //
 // It listens on 127.0.0.1:4567 (-addr; a port of 0 picks a free one) for the control plane and
-// on free ports of 127.0.0.1 for the data, signaling API and signaling WebSocket endpoints,
-// which GetDataEndpoint and GetSignalingChannelEndpoint return; -data-addr, -signaling-addr and
-// -signaling-ws-addr fix them, and -one-port serves all four at -addr, routed by path. -host
+// on free ports of 127.0.0.1 for the media and archived-media data endpoints (the service gives
+// the two families different hosts) and the signaling API and signaling WebSocket endpoints,
+// which GetDataEndpoint and GetSignalingChannelEndpoint return; -data-addr, -archived-addr,
+// -signaling-addr and -signaling-ws-addr fix them, and -one-port serves all five at -addr,
+// routed by path. -edge-sync-delay and -edge-delete-delay keep edge configurations SYNCING
+// and DELETING for a while, as the service does. -host
 // names the host those URLs give, when clients reach kvslocal by another name (a container's).
 //
 // With -tls every endpoint is served over TLS (https:// and wss://, which the WebRTC JS SDK and
@@ -52,7 +55,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.SetOutput(stderr)
 	var addrs kvstest.Addrs
 	flags.StringVar(&addrs.Control, "addr", "127.0.0.1:4567", "address of the control-plane endpoint (and of every endpoint with -one-port)")
-	flags.StringVar(&addrs.Data, "data-addr", "", "address of the data-plane endpoint (default a free port of 127.0.0.1)")
+	flags.StringVar(&addrs.Data, "data-addr", "", "address of the media data endpoint (default a free port of 127.0.0.1)")
+	flags.StringVar(&addrs.Archived, "archived-addr", "", "address of the archived-media data endpoint (default a free port of 127.0.0.1)")
 	flags.StringVar(&addrs.Signaling, "signaling-addr", "", "address of the HTTPS signaling endpoint (default a free port of 127.0.0.1)")
 	flags.StringVar(&addrs.SignalingWebSocket, "signaling-ws-addr", "", "address of the WebSocket signaling endpoint (default a free port of 127.0.0.1)")
 	onePort := flags.Bool("one-port", false, "serve every endpoint at -addr, routed by path")
@@ -73,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	flags.DurationVar(&delays.StreamCreate, "create-delay", 0, "how long new streams and channels stay CREATING")
 	flags.DurationVar(&delays.StreamUpdate, "update-delay", 0, "how long updated streams and channels stay UPDATING")
 	flags.DurationVar(&delays.StreamDelete, "delete-delay", 0, "how long deleted streams and channels stay DELETING")
+	flags.DurationVar(&delays.EdgeSync, "edge-sync-delay", 0, "how long an edge configuration stays SYNCING after StartEdgeConfigurationUpdate")
+	flags.DurationVar(&delays.EdgeDelete, "edge-delete-delay", 0, "how long a deleted edge configuration stays DELETING")
 	serviceRates := flags.Bool("service-rates", false, "pace media like the service: PutMedia read at 12.5 MB/s and 5 fragments/s per stream, GetMedia sent at 25 MB/s (default: as fast as the machine goes)")
 	imageDir := flags.String("image-dir", "", "directory the images of fragments marked for image generation are written to (<dir>/<bucket>/<key>)")
 	notificationLog := flags.String("notification-log", "", "file the notifications of fragments marked for notification are appended to, one JSON object a line")
@@ -88,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	delays.ChannelCreate, delays.ChannelUpdate, delays.ChannelDelete = delays.StreamCreate, delays.StreamUpdate, delays.StreamDelete
 
-	tlsOpt, caFile, err := tlsf.option(*host, addrs.Control, addrs.Data, addrs.Signaling, addrs.SignalingWebSocket)
+	tlsOpt, caFile, err := tlsf.option(*host, addrs.Control, addrs.Data, addrs.Archived, addrs.Signaling, addrs.SignalingWebSocket)
 	if err != nil {
 		fmt.Fprintf(stderr, "kvslocal: %v\n", err)
 		return 1
@@ -155,6 +161,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	fmt.Fprintf(stdout, "kvslocal: Kinesis Video Streams emulator\n")
 	fmt.Fprintf(stdout, "  endpoint     %s\n", s.URL)
 	fmt.Fprintf(stdout, "  data         %s\n", s.DataURL)
+	fmt.Fprintf(stdout, "  archived     %s\n", s.ArchivedURL)
 	fmt.Fprintf(stdout, "  signaling    %s (HTTPS API), %s (WebSocket)\n", s.SignalingURL, s.SignalingWebSocketURL)
 	fmt.Fprintf(stdout, "  region       %s\n", s.Region)
 	fmt.Fprintf(stdout, "  account      %s\n", s.AccountID)

@@ -74,6 +74,61 @@ func checkServes(t *testing.T, f map[string]string) {
 	if err != nil || ep.DataEndpoint != f["data"] {
 		t.Fatalf("data endpoint %v, %v; printed %q", ep, err, f["data"])
 	}
+	ep, err = client.GetDataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: "s", APIName: kvs.APINameGetClip})
+	if err != nil || ep.DataEndpoint != f["archived"] {
+		t.Fatalf("archived-media endpoint %v, %v; printed %q", ep, err, f["archived"])
+	}
+}
+
+// TestRunEdgeDelays checks that the edge flags keep an edge configuration SYNCING after an
+// update and DELETING after a delete, as the service documents.
+func TestRunEdgeDelays(t *testing.T) {
+	r, w := io.Pipe()
+	stop := make(chan os.Signal, 1)
+	status := make(chan int, 1)
+	go func() {
+		status <- run([]string{"-addr", "127.0.0.1:0", "-quiet", "-edge-sync-delay", "1h", "-edge-delete-delay", "1h"}, w, io.Discard, stop)
+		w.Close()
+	}()
+	f := banner(t, r)
+	go func() { _, _ = io.Copy(io.Discard, r) }()
+	defer func() {
+		stop <- os.Interrupt
+		if got := <-status; got != 0 {
+			t.Errorf("exit status %d", got)
+		}
+	}()
+	client := kvs.New(kvs.Options{Region: f["region"], BaseEndpoint: f["endpoint"], RetryMaxAttempts: 1,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: f["access key"], SecretAccessKey: f["secret key"]}, nil
+		})})
+	ctx := context.Background()
+	if _, err := client.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := kvs.EdgeConfig{HubDeviceArn: "arn:aws:iot:us-east-1:123456789012:thing/hub",
+		RecorderConfig: kvs.RecorderConfig{MediaSourceConfig: kvs.MediaSourceConfig{
+			MediaUriSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:cam", MediaUriType: kvs.MediaUriTypeRTSPURI}}}
+	if _, err := client.StartEdgeConfigurationUpdate(ctx, &kvs.StartEdgeConfigurationUpdateInput{StreamName: "cam", EdgeConfig: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	syncStatus := func() kvs.SyncStatus {
+		t.Helper()
+		out, err := client.DescribeEdgeConfiguration(ctx, &kvs.DescribeEdgeConfigurationInput{StreamName: "cam"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.SyncStatus
+	}
+	if got := syncStatus(); got != kvs.SyncStatusSyncing {
+		t.Errorf("after the update: %s, want SYNCING", got)
+	}
+	if _, err := client.DeleteEdgeConfiguration(ctx, &kvs.DeleteEdgeConfigurationInput{StreamName: "cam"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := syncStatus(); got != kvs.SyncStatusDeleting {
+		t.Errorf("after the delete: %s, want DELETING", got)
+	}
 }
 
 // TestBinary builds kvslocal, runs it on a free port, uses it, and stops it with SIGINT.

@@ -28,6 +28,7 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	env, start := imagesEnv(t)
 	theirs := official.NewFromConfig(env.srv.Config(), func(o *official.Options) {
 		o.BaseEndpoint, o.RetryMaxAttempts = aws.String(env.srv.DataURL), 1
+		o.HTTPClient = wiretest.KeepRequestBodies(o.HTTPClient)
 	})
 	sel := producerRange(start, start.Add(time.Minute))
 	var theirSel types.FragmentSelector

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
@@ -31,6 +32,7 @@ import (
 func officialMedia(s *kvstest.Server) *officialmedia.Client {
 	return officialmedia.NewFromConfig(s.Config(), func(o *officialmedia.Options) {
 		o.BaseEndpoint, o.RetryMaxAttempts = aws.String(s.DataURL), 1
+		o.HTTPClient = wiretest.KeepRequestBodies(o.HTTPClient)
 	})
 }
 

@@ -109,7 +109,8 @@ func TestOfficialClientReadsTheEmulator(t *testing.T) {
 	}
 	cfg := srv.Config()
 	cfg.BaseEndpoint = aws.String(ep)
-	out, err := official.NewFromConfig(cfg).GetMedia(ctx, &official.GetMediaInput{StreamName: aws.String(name),
+	theirs := official.NewFromConfig(cfg, func(o *official.Options) { o.HTTPClient = wiretest.KeepRequestBodies(o.HTTPClient) })
+	out, err := theirs.GetMedia(ctx, &official.GetMediaInput{StreamName: aws.String(name),
 		StartSelector: &officialtypes.StartSelector{StartSelectorType: officialtypes.StartSelectorTypeEarliest}})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -31,13 +30,7 @@ func TestConsumerKeepsUpOnAHarshNetwork(t *testing.T) {
 		}
 	}
 	srv, client, name := emulator(t, 24)
-	u, err := url.Parse(srv.DataURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newCuttingProxy(t, u.Host, serverToClient, 40_000, 160_000, uint64(time.Now().UnixNano()))
-	opts := client.Options()
-	proxied := media.New(media.Options{Options: opts.Options, Control: opts.Control, Endpoint: proxy.URL()})
+	proxy, proxied := cutMedia(t, srv, client, serverToClient)
 	hogCPU(t)
 	ctx := context.Background()
 

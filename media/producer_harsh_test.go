@@ -133,6 +133,20 @@ func (p *cuttingProxy) counts() (conns, cuts int) {
 	return p.conns, p.cuts
 }
 
+// cutMedia puts a cutting proxy (40 to 160 KB per connection, counted in direction fromServer)
+// in front of the emulator's data endpoint and returns it with a media client that goes through
+// it for media (control calls go straight to the emulator).
+func cutMedia(t *testing.T, srv *kvstest.Server, client *media.Client, fromServer bool) (*cuttingProxy, *media.Client) {
+	t.Helper()
+	u, err := url.Parse(srv.DataURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCuttingProxy(t, u.Host, fromServer, 40_000, 160_000, uint64(time.Now().UnixNano()))
+	opts := client.Options()
+	return proxy, media.New(media.Options{Options: opts.Options, Control: opts.Control, Endpoint: proxy.URL()})
+}
+
 // hogCPU keeps every processor busy until stop is called (or the test ends).
 func hogCPU(t *testing.T) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -172,13 +186,7 @@ func TestProducerProgressOnAHarshNetwork(t *testing.T) {
 	samples, _ := loadSamples(t, 10)
 	frames := loop(samples, 7) // 70 s
 	srv, client, name := emulator(t, 24, kvstest.WithMediaLimits(kvstest.MediaLimits{GetMediaIdle: 300 * time.Millisecond}))
-	u, err := url.Parse(srv.DataURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newCuttingProxy(t, u.Host, clientToServer, 40_000, 160_000, uint64(time.Now().UnixNano()))
-	opts := client.Options()
-	proxied := media.New(media.Options{Options: opts.Options, Control: opts.Control, Endpoint: proxy.URL()})
+	proxy, proxied := cutMedia(t, srv, client, clientToServer)
 	stopHog := hogCPU(t)
 
 	ctx := context.Background()

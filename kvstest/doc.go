@@ -223,10 +223,25 @@
 // DescribeSignalingChannelActivity, an operation only the emulator has (POST
 // /emulator/describeSignalingChannelActivity, signed like the others).
 //
+// # Storage and retention
+//
+// By default everything is kept in memory and lost with the server. WithDataDir keeps streams,
+// signaling channels (with their versions, tags and configurations) and stored media in a
+// directory instead: a fragment is acknowledged PERSISTED only once it is on disk, and a server
+// started again on the directory, after Close or after the process was killed, serves every such
+// fragment as before, never a fragment the crash cut off, and numbers new fragments above the old.
+// Fragments older than their stream's DataRetentionInHours (on the server's clock, WithClock) are
+// removed in the background, a bounded number per second; a stream without retention stores
+// nothing. The layout, beneath the facade:
+//
+//	kvstest                 handlers, state, archive packaging (the facade and, for now, the rest)
+//	  └─ internal/store     MediaStore: Memory, and Disk (bbolt index + per-stream segment files)
+//
+// A restarted server reads the stored frames back into memory; they are served from there.
+//
 // # What is not emulated
 //
-// The emulator keeps media in memory, for as long as it runs, whatever the retention period. It
-// paces the service's throughput limits only when asked (MediaLimits.ServiceMediaRates), and
+// The emulator paces the service's throughput limits only when asked (MediaLimits.ServiceMediaRates), and
 // how the service reacts to a producer over them beyond slowing its reading is not documented,
 // so not reproduced. Notifications and generated images are recorded, not published to Amazon
 // SNS or S3 (the object keys of images are the emulator's own layout). It runs no edge agent (an edge configuration goes from SYNCING to IN_SYNC after

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -16,28 +17,14 @@ import (
 // storedFragment is one fragment as the service keeps it: the producer's header, the fragment's
 // metadata and frames, and the service's own numbering and timestamps.
 type storedFragment struct {
-	Number            string    // decimal, about 47 digits, growing along the stream
-	ServerTimestamp   time.Time // when the first byte arrived (milliseconds)
-	ProducerTimestamp time.Time // from the cluster timecode and the PutMedia headers (milliseconds)
-	Timecode          int64     // the cluster timecode, in TimecodeScale units
-	TimecodeScale     uint64
-	Info              mkv.Info
-	Tracks            []mkv.TrackEntry
-	Tags              []mkv.SimpleTag // the producer's fragment metadata
-	Frames            []storedFrame
-	Size              int64 // bytes of frame data
+	store.Fragment
 
 	complete  bool // every frame arrived (RECEIVED)
 	discarded bool // the producer's connection ended inside it: it is not kept
 }
 
 // storedFrame is one frame of a stored fragment.
-type storedFrame struct {
-	Track    uint64
-	Timecode int64 // absolute, in the fragment's TimecodeScale units
-	Keyframe bool
-	Data     []byte
-}
+type storedFrame = store.Frame
 
 // Duration returns the time from the fragment's first frame to its last.
 func (f *storedFragment) Duration() time.Duration {

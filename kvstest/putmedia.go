@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -281,10 +282,10 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	}
 	in.paceFragment()
 	now := in.s.now()
-	f := &storedFragment{
-		Number: in.s.newFragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
+	f := &storedFragment{Fragment: store.Fragment{
+		Number: in.s.fragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
-	}
+	}}
 	in.metadata = nil
 	in.cur, in.seen = f, map[uint64]bool{}
 	in.curEvents, in.events, in.eventTags = in.events, fragmentEvents{}, 0
@@ -362,6 +363,12 @@ func (in *ingest) finish() media.AckErrorID {
 		}
 	}
 	keep := in.req.retention() > 0
+	if keep {
+		// Stored (with a data directory: on disk) before RECEIVED and PERSISTED are sent.
+		if id := in.s.persist(in.req.stream, f); id != 0 {
+			return id
+		}
+	}
 	m := in.req.stream.media
 	m.mu.Lock()
 	f.complete = true

@@ -95,7 +95,7 @@ func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now tim
 			c.fail(e)
 			return
 		}
-		out, e := runLocked(s, in, fn)
+		out, e := runLocked(s, p, op, in, fn)
 		if e != nil {
 			c.fail(e)
 			return
@@ -108,10 +108,14 @@ func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now tim
 	}})
 }
 
-func runLocked[In, Out any](s *Server, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) (*Out, *Error) {
+func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) (*Out, *Error) {
 	now := s.lockState()
 	defer s.mu.Unlock()
-	return fn(s, now, in)
+	out, e := fn(s, now, in)
+	if e == nil && mutates(p, op) {
+		e = s.saveState(op)
+	}
+	return out, e
 }
 
 // controlOp registers a JSON operation of the control plane.

@@ -55,6 +55,7 @@ type Server struct {
 
 	faults      faults
 	mediaFaults mediaFaults
+	dur         durability          // the store: memory or a data directory (persist.go)
 	events      eventRecords        // what marked fragments produced
 	putConns    putMediaConnections // the PutMedia connections accepted
 
@@ -108,6 +109,14 @@ func Start(opts ...Option) (*Server, error) {
 
 	listeners, err := o.listen()
 	if err != nil {
+		return nil, err
+	}
+	if err := s.openStore(); err != nil {
+		for _, l := range listeners {
+			if l != nil {
+				l.Close()
+			}
+		}
 		return nil, err
 	}
 	errorLog := log.New(io.Discard, "", 0)
@@ -216,6 +225,7 @@ func (s *Server) Close() {
 			}
 		}
 		s.inflight.Wait()
+		s.closeStore()
 	})
 }
 

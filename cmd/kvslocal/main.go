@@ -84,6 +84,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	notificationLog := flags.String("notification-log", "", "file the notifications of fragments marked for notification are appended to, one JSON object a line")
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	withConsole := flags.Bool("console", true, "serve the web console at / of the control-plane endpoint")
+	dataDir := flags.String("data", "", "keep streams, channels and media in this directory, across restarts and crashes (default: in memory)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -132,6 +133,11 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		defer f.Close()
 		opts = append(opts, kvstest.WithNotificationLog(f))
 	}
+	storage := "in memory (-data DIR keeps it on disk)"
+	if *dataDir != "" {
+		opts = append(opts, kvstest.WithDataDir(*dataDir))
+		storage = *dataDir
+	}
 	if *withConsole {
 		opts = append(opts, kvstest.WithConsole(console.Handler(console.Options{Region: *region})))
 	}
@@ -165,6 +171,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		fmt.Fprintf(stdout, "  session token  %s\n", *sessionToken)
 	}
 	fmt.Fprintf(stdout, "  media rates  %s\n", rates)
+	fmt.Fprintf(stdout, "  storage      %s\n", storage)
 	if *withConsole {
 		fmt.Fprintf(stdout, "  console      %s\n", console.URL(s.URL, s.Credentials()))
 	}

@@ -189,8 +189,39 @@ func TestRun(t *testing.T) {
 	if want := "as the service: PutMedia 12.5 MB/s and 5 fragments/s, GetMedia 25 MB/s"; f["media rates"] != want {
 		t.Errorf("media rates %q, want %q", f["media rates"], want)
 	}
+	if want := "in memory (-data DIR keeps it on disk)"; f["storage"] != want {
+		t.Errorf("storage %q, want %q", f["storage"], want)
+	}
 	checkServes(t, f)
 	go func() { _, _ = io.Copy(io.Discard, r) }()
+	stop <- os.Interrupt
+	if got := <-status; got != 0 {
+		t.Errorf("exit status %d", got)
+	}
+}
+
+// TestRunDataDir: with -data the banner names the directory, and a second kvslocal on it is
+// refused while the first runs.
+func TestRunDataDir(t *testing.T) {
+	dir := t.TempDir()
+	r, w := io.Pipe()
+	stop := make(chan os.Signal, 1)
+	status := make(chan int, 1)
+	go func() {
+		status <- run([]string{"-addr", "127.0.0.1:0", "-quiet", "-data", dir}, w, io.Discard, stop)
+		w.Close()
+	}()
+	f := banner(t, r)
+	if f["storage"] != dir {
+		t.Errorf("storage %q, want %q", f["storage"], dir)
+	}
+	go func() { _, _ = io.Copy(io.Discard, r) }()
+	var stderr strings.Builder
+	stopSecond := make(chan os.Signal, 1)
+	stopSecond <- os.Interrupt // should it start after all, it stops at once
+	if got := run([]string{"-addr", "127.0.0.1:0", "-quiet", "-data", dir}, io.Discard, &stderr, stopSecond); got != 1 || !strings.Contains(stderr.String(), "in use by another process") {
+		t.Errorf("a second kvslocal on the directory: status %d, %q", got, stderr.String())
+	}
 	stop <- os.Interrupt
 	if got := <-status; got != 0 {
 		t.Errorf("exit status %d", got)

@@ -1,0 +1,104 @@
+// Retention: fragments older than their stream's DataRetentionInHours are removed in the
+// background, a bounded number per tick, and the media of deleted streams is dropped from the
+// store.
+
+package kvstest
+
+import (
+	"time"
+)
+
+const (
+	// retentionTick is how often the sweep runs (real time); what it removes is decided by the
+	// server's clock.
+	retentionTick = time.Second
+	// retentionBudget is the most fragments (or deleted streams) one sweep removes.
+	retentionBudget = 512
+)
+
+func (s *Server) retentionLoop(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(retentionTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			s.sweepRetention(retentionBudget)
+		}
+	}
+}
+
+// sweepRetention removes up to budget expired fragments, oldest first along each stream, and
+// the stored media of streams that no longer exist; it returns how many it removed.
+func (s *Server) sweepRetention(budget int) int {
+	type kept struct {
+		st  *stream
+		cut time.Time
+	}
+	now := s.lockState()
+	var streams []kept
+	live := make(map[string]bool, len(s.streams.byName))
+	for _, st := range s.streams.byName {
+		live[st.arn] = true
+		if st.retention > 0 {
+			streams = append(streams, kept{st, now.Add(-time.Duration(st.retention) * time.Hour)})
+		}
+	}
+	s.mu.Unlock()
+
+	removed := 0
+	for _, k := range streams {
+		if removed >= budget {
+			break
+		}
+		m := k.st.media
+		m.mu.Lock()
+		n := 0
+		for n < len(m.fragments) && removed < budget && m.fragments[n].ServerTimestamp.Before(k.cut) {
+			n++
+			removed++
+		}
+		var numbers []string
+		if n > 0 {
+			for _, f := range m.fragments[:n] {
+				numbers = append(numbers, f.Number)
+			}
+			m.fragments = append(m.fragments[:0:0], m.fragments[n:]...)
+			m.signal()
+		}
+		m.mu.Unlock()
+		if len(numbers) > 0 {
+			if err := s.dur.store.Remove(k.st.arn, numbers...); err != nil {
+				s.logStore("kvstest: retention: removing %d fragments of stream %s: %v", len(numbers), k.st.name, err)
+			}
+		}
+	}
+	if removed >= budget {
+		return removed
+	}
+	stored, err := s.dur.store.Streams()
+	if err != nil {
+		s.logStore("kvstest: retention: listing the stored streams: %v", err)
+		return removed
+	}
+	for _, arn := range stored {
+		if removed >= budget {
+			break
+		}
+		if live[arn] {
+			continue
+		}
+		// Checked again under the lock: a stream created since the list above is not dropped.
+		s.mu.Lock()
+		if s.streams.byARN[arn] == nil {
+			if err := s.dur.store.Drop(arn); err != nil {
+				s.logStore("kvstest: retention: dropping the media of deleted stream %s: %v", arn, err)
+			}
+			removed++
+		}
+		s.mu.Unlock()
+	}
+	return removed
+}

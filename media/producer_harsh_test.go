@@ -15,13 +15,14 @@ import (
 	"github.com/kvsgo/sdk/media"
 )
 
-// cuttingProxy is a TCP proxy on loopback that resets each connection once the client sent it a
-// number of bytes drawn between min and max: a network that delivers bytes, but never many in
-// a row.
+// cuttingProxy is a TCP proxy on loopback that resets each connection once it carried a number
+// of bytes drawn between min and max in one direction (client to server, or server to client
+// when fromServer): a network that delivers bytes, but never many in a row.
 type cuttingProxy struct {
-	ln       net.Listener
-	target   string
-	min, max int64
+	ln         net.Listener
+	target     string
+	min, max   int64
+	fromServer bool
 
 	mu    sync.Mutex
 	rng   *rand.Rand
@@ -31,13 +32,19 @@ type cuttingProxy struct {
 	wg    sync.WaitGroup
 }
 
-func newCuttingProxy(t *testing.T, target string, min, max int64, seed uint64) *cuttingProxy {
+// Directions for newCuttingProxy: the bytes that count towards a connection's budget.
+const (
+	clientToServer = false
+	serverToClient = true
+)
+
+func newCuttingProxy(t *testing.T, target string, fromServer bool, min, max int64, seed uint64) *cuttingProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cuttingProxy{ln: ln, target: target, min: min, max: max, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+	p := &cuttingProxy{ln: ln, target: target, min: min, max: max, fromServer: fromServer, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		open: map[net.Conn]bool{}}
 	p.wg.Add(1)
 	go p.serve()
@@ -82,7 +89,7 @@ func (p *cuttingProxy) serve() {
 	}
 }
 
-// pipe forwards one connection until the client sent budget bytes, then resets both sides.
+// pipe forwards one connection until budget bytes went the counted way, then resets both sides.
 func (p *cuttingProxy) pipe(client *net.TCPConn, budget int64) {
 	defer p.wg.Done()
 	p.track(client, true)
@@ -93,13 +100,17 @@ func (p *cuttingProxy) pipe(client *net.TCPConn, budget int64) {
 		return
 	}
 	server := s.(*net.TCPConn)
+	src, dst := client, server // the counted direction
+	if p.fromServer {
+		src, dst = server, client
+	}
 	back := make(chan struct{})
 	go func() {
 		defer close(back)
-		_, _ = io.Copy(client, server)
-		_ = client.CloseWrite()
+		_, _ = io.Copy(src, dst)
+		_ = src.CloseWrite()
 	}()
-	n, _ := io.CopyN(server, client, budget)
+	n, _ := io.CopyN(dst, src, budget)
 	if n == budget {
 		p.mu.Lock()
 		p.cuts++
@@ -109,7 +120,7 @@ func (p *cuttingProxy) pipe(client *net.TCPConn, budget int64) {
 		client.Close()
 		server.Close()
 	} else {
-		_ = server.CloseWrite()
+		_ = dst.CloseWrite()
 	}
 	<-back
 	client.Close()
@@ -120,6 +131,20 @@ func (p *cuttingProxy) counts() (conns, cuts int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.conns, p.cuts
+}
+
+// cutMedia puts a cutting proxy (40 to 160 KB per connection, counted in direction fromServer)
+// in front of the emulator's data endpoint and returns it with a media client that goes through
+// it for media (control calls go straight to the emulator).
+func cutMedia(t *testing.T, srv *kvstest.Server, client *media.Client, fromServer bool) (*cuttingProxy, *media.Client) {
+	t.Helper()
+	u, err := url.Parse(srv.DataURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCuttingProxy(t, u.Host, fromServer, 40_000, 160_000, uint64(time.Now().UnixNano()))
+	opts := client.Options()
+	return proxy, media.New(media.Options{Options: opts.Options, Control: opts.Control, Endpoint: proxy.URL()})
 }
 
 // hogCPU keeps every processor busy until stop is called (or the test ends).
@@ -161,13 +186,7 @@ func TestProducerProgressOnAHarshNetwork(t *testing.T) {
 	samples, _ := loadSamples(t, 10)
 	frames := loop(samples, 7) // 70 s
 	srv, client, name := emulator(t, 24, kvstest.WithMediaLimits(kvstest.MediaLimits{GetMediaIdle: 300 * time.Millisecond}))
-	u, err := url.Parse(srv.DataURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newCuttingProxy(t, u.Host, 40_000, 160_000, uint64(time.Now().UnixNano()))
-	opts := client.Options()
-	proxied := media.New(media.Options{Options: opts.Options, Control: opts.Control, Endpoint: proxy.URL()})
+	proxy, proxied := cutMedia(t, srv, client, clientToServer)
 	stopHog := hogCPU(t)
 
 	ctx := context.Background()

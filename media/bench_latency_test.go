@@ -17,15 +17,23 @@ import (
 // each track: the interleaving must not hold one track's frames for the other's (the target is
 // p50 ≤ 2 ms and p99 ≤ 10 ms for both). b.N counts the video frames measured, after a second
 // of both tracks that puts the consumer on the live fragment.
-func BenchmarkLiveLatencyAV(b *testing.B) {
+func BenchmarkLiveLatencyAV(b *testing.B) { benchLiveLatency(b, true) }
+
+// BenchmarkLiveLatency is [BenchmarkLiveLatencyAV] with the video track alone: the baseline that
+// shows what the interleaving of a second track costs.
+func BenchmarkLiveLatency(b *testing.B) { benchLiveLatency(b, false) }
+
+func benchLiveLatency(b *testing.B, withAudio bool) {
 	_, client, names := benchEmulator(b, 24, kvstest.MediaLimits{}, 1)
 	cp, frame := syntheticVideo(b, 16<<10)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now().Truncate(time.Millisecond)
-	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: names[0], StartTime: start,
-		Tracks: []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp},
-			{Codec: media.CodecAAC, Format: media.FormatRaw, SampleRate: 48000, Channels: 1}}})
+	tracks := []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp}}
+	if withAudio {
+		tracks = append(tracks, media.TrackConfig{Codec: media.CodecAAC, Format: media.FormatRaw, SampleRate: 48000, Channels: 1})
+	}
+	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: names[0], StartTime: start, Tracks: tracks})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,6 +77,9 @@ func BenchmarkLiveLatencyAV(b *testing.B) {
 	end := time.Duration(b.N+warmUp) * time.Second / 30 // after the last video frame and the audio with it
 	for v, a := 0, 0; ; {
 		vAt, aAt := time.Duration(v)*time.Second/30, time.Duration(a)*64*time.Millisecond/3
+		if !withAudio {
+			aAt = end // never due
+		}
 		if min(vAt, aAt) >= end {
 			break
 		}
@@ -99,7 +110,11 @@ func BenchmarkLiveLatencyAV(b *testing.B) {
 	_ = p.Close(context.Background())
 	mu.Lock()
 	defer mu.Unlock()
-	for track, name := range map[uint64]string{1: "video", 2: "audio"} {
+	trackNames := map[uint64]string{1: "video"}
+	if withAudio {
+		trackNames[2] = "audio"
+	}
+	for track, name := range trackNames {
 		l := lat[track]
 		if len(l) == 0 {
 			b.Fatalf("no %s frame came back", name)

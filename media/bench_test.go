@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -147,74 +145,4 @@ func BenchmarkConsumerThroughput(b *testing.B) {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*frames), "allocs/frame")
-}
-
-// BenchmarkLiveLatency measures the time from WriteFrame to the frame coming out of a consumer
-// reading the live stream frame by frame (NOW), at 30 fps, and reports its percentiles.
-func BenchmarkLiveLatency(b *testing.B) {
-	_, client, names := benchEmulator(b, 24, kvstest.MediaLimits{}, 1)
-	cp, frame := syntheticVideo(b, 16<<10)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	start := time.Now().Truncate(time.Millisecond)
-	p, err := media.NewProducer(ctx, client, media.ProducerConfig{StreamName: names[0], StartTime: start,
-		Tracks: []media.TrackConfig{{Codec: media.CodecH264, Format: media.FormatLengthPrefixed, CodecPrivate: cp}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: names[0]})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	var mu sync.Mutex
-	written := map[time.Duration]time.Time{}
-	var lat []time.Duration
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			ch, err := c.NextChunk(ctx)
-			if err != nil {
-				return
-			}
-			if ch.Kind != media.ChunkFrame {
-				continue
-			}
-			now := time.Now()
-			mu.Lock()
-			at := ch.Fragment.FrameTime(ch.Frame).Sub(start)
-			if w, ok := written[at.Truncate(time.Millisecond)]; ok {
-				lat = append(lat, now.Sub(w))
-			}
-			mu.Unlock()
-		}
-	}()
-	time.Sleep(100 * time.Millisecond) // the consumer is tailing
-	b.ResetTimer()
-	begin := time.Now()
-	for i := 0; i < b.N; i++ {
-		at := time.Duration(i) * time.Second / 30
-		time.Sleep(time.Until(begin.Add(at)))
-		mu.Lock()
-		written[at.Truncate(time.Millisecond)] = time.Now()
-		mu.Unlock()
-		if err := p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i%60 == 0, Data: frame}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	time.Sleep(200 * time.Millisecond)
-	b.StopTimer()
-	cancel()
-	<-done
-	_ = p.Close(context.Background())
-	mu.Lock()
-	defer mu.Unlock()
-	if len(lat) == 0 {
-		b.Fatal("no frame came back")
-	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(len(lat))/float64(b.N), "frames-seen")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }

@@ -141,3 +141,38 @@ func TestProducerQueuedKeyFrameMovesIntact(t *testing.T) {
 		t.Errorf("read %d frames with %d key frames; wrote %d with 3", frames, keys, len(written))
 	}
 }
+
+func TestEventRingGrowsToItsSizeThenDropsTheOldest(t *testing.T) {
+	r := newEventRing(20, New(Options{}).eventLog("producer", "s", ""))
+	for i := range 12 {
+		r.push(ProducerEvent{Frames: i})
+	}
+	if len(r.events) != 16 {
+		t.Errorf("12 events waiting in a buffer of %d, want 16 (grown by doubling from 8)", len(r.events))
+	}
+	for i := 12; i < 25; i++ {
+		r.push(ProducerEvent{Frames: i})
+	}
+	if len(r.events) != 20 {
+		t.Errorf("buffer of %d, want its size 20", len(r.events))
+	}
+	for want := 5; want < 25; want++ {
+		e, ok := r.pop()
+		if !ok || e.Frames != want {
+			t.Fatalf("pop = %d, %v; want event %d", e.Frames, ok, want)
+		}
+		if missed := 5 * btoi(want == 5); e.Missed != missed {
+			t.Errorf("event %d: Missed %d, want %d", want, e.Missed, missed)
+		}
+	}
+	if _, ok := r.pop(); ok {
+		t.Error("an event after the last one")
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

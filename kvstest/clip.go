@@ -40,17 +40,26 @@ func (s *Server) getClip(c *call) {
 		return
 	}
 	frags = s.clipCut(frags)
-	tracks, e := checkedTracks(clipPackaging, frags)
+	tracks, e := clipPackaging.describeTracks(frags[0].Tracks)
 	if e != nil {
 		c.fail(e)
 		return
 	}
 	tl := newTimeline(frags, k)
 	chunks := make([][][]sample, len(frags))
-	for i := range frags {
+	for i, f := range frags {
+		frames, err := f.loadFrames()
+		if err != nil {
+			c.fail(s.readError("GetClip", f, err))
+			return
+		}
+		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
+			c.fail(e)
+			return
+		}
 		chunks[i] = make([][]sample, len(tracks))
 		for j := range tracks {
-			chunks[i][j] = tl.samples(i, &tracks[j])
+			chunks[i][j] = tl.samples(i, frames, &tracks[j])
 		}
 	}
 	mp4, err := newProgressiveMP4(tracks, chunks)
@@ -79,24 +88,9 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 	return frags
 }
 
-// checkedTracks describes the tracks of the first fragment and checks that every fragment has
-// the same tracks and codec private data, and frames its codecs can parse.
-func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *Error) {
-	tracks, e := p.describeTracks(frags[0].Tracks)
-	if e != nil {
-		return nil, e
-	}
-	for _, f := range frags {
-		if e := checkFragment(p, tracks, f); e != nil {
-			return nil, e
-		}
-	}
-	return tracks, nil
-}
-
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
-// and frames they can parse.
-func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *Error {
+// and frames (its frames) they can parse.
+func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment, frames []storedFrame) *Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
 		first[i] = tracks[i].entry
@@ -107,7 +101,7 @@ func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *Error {
 		}
 		return errInvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.api)
 	}
-	for _, fr := range f.Frames {
+	for _, fr := range frames {
 		for i := range tracks {
 			if tracks[i].number == fr.Track && !tracks[i].validFrame(fr.Data) {
 				return newError(http.StatusBadRequest, "InvalidMediaFrameException",

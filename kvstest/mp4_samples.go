@@ -29,14 +29,15 @@ func (t *mediaTrack) units(d time.Duration) int64 {
 	return int64(math.Round(d.Seconds() * float64(t.timescale)))
 }
 
-// trackSamples returns the samples of track t in fragment f, timed on clock k from origin.
+// trackSamples returns the samples of track t in fragment f (whose frames are frames), timed on
+// clock k from origin.
 // Matroska stores presentation times in decoding order: decoding times are the presentation
 // times sorted, moved earlier as much as reordering needs. Each sample lasts until the next;
 // the last lasts as long as the one before it (a whole frame for audio).
-func trackSamples(f *storedFragment, t *mediaTrack, k clock, origin time.Time) []sample {
+func trackSamples(f *storedFragment, frames []storedFrame, t *mediaTrack, k clock, origin time.Time) []sample {
 	base := k.start(f).Sub(origin)
 	var out []sample
-	for _, fr := range f.Frames {
+	for _, fr := range frames {
 		if fr.Track != t.number {
 			continue
 		}
@@ -148,10 +149,11 @@ func placeFragments(frags []*storedFragment, k clock, length, at func(*storedFra
 	return tl
 }
 
-// samples returns the samples of track t in fragment i, timed on the timeline.
-func (tl timeline) samples(i int, t *mediaTrack) []sample {
+// samples returns the samples of track t in fragment i (whose frames are frames), timed on the
+// timeline.
+func (tl timeline) samples(i int, frames []storedFrame, t *mediaTrack) []sample {
 	f := tl.frags[i]
-	return trackSamples(f, t, tl.k, tl.k.start(f).Add(-tl.starts[i]))
+	return trackSamples(f, frames, t, tl.k, tl.k.start(f).Add(-tl.starts[i]))
 }
 
 // span returns the time the samples cover, in the track's timescale.

@@ -109,7 +109,8 @@ func (s *Server) restore() error {
 		}
 		m := stream.media
 		for _, f := range index {
-			if err := store.LoadFrames(st, stream.arn, &f); err != nil {
+			sf, err := s.restoreFragment(stream, f)
+			if err != nil {
 				// Damaged on disk after it was stored: it is not served, and forgotten.
 				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.name, err)
 				if err := st.Remove(stream.arn, f.Number); err != nil {
@@ -117,7 +118,7 @@ func (s *Server) restore() error {
 				}
 				continue
 			}
-			m.fragments = append(m.fragments, &storedFragment{Fragment: f, complete: true})
+			m.fragments = append(m.fragments, sf)
 			ms, n, ok := parseFragmentNumber(f.Number)
 			if ok {
 				s.dur.floorMs = max(s.dur.floorMs, ms)
@@ -167,7 +168,7 @@ func (s *Server) fragmentNumber(now time.Time) string {
 // persist keeps a complete fragment of st in the store; with a data directory it returns once the
 // fragment is on disk. A failure is logged and becomes the ARCHIVAL_ERROR acknowledgement.
 func (s *Server) persist(st *stream, f *storedFragment) media.AckErrorID {
-	if err := s.dur.store.Put(st.arn, &f.Fragment); err != nil {
+	if err := s.storeFragment(st, f); err != nil {
 		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.name, err)
 		return media.AckErrArchivalError
 	}

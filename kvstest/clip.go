@@ -46,20 +46,33 @@ func (s *Server) getClip(c *call) {
 		return
 	}
 	tl := newTimeline(frags, k)
-	chunks := make([][][]sample, len(frags))
-	for i, f := range frags {
+	samplesOf := func(i int) ([][]sample, *Error) {
+		f := frags[i]
 		frames, err := f.loadFrames()
 		if err != nil {
-			c.fail(s.readError("GetClip", f, err))
-			return
+			return nil, s.readError("GetClip", f, err)
 		}
 		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
+			return nil, e
+		}
+		out := make([][]sample, len(tracks))
+		for j := range tracks {
+			out[j] = tl.samples(i, frames, &tracks[j])
+		}
+		return out, nil
+	}
+	// The file is laid out from the samples' times and sizes, and their data read again, a
+	// fragment at a time, as it is written.
+	chunks := make([][][]sample, len(frags))
+	for i := range frags {
+		if chunks[i], e = samplesOf(i); e != nil {
 			c.fail(e)
 			return
 		}
-		chunks[i] = make([][]sample, len(tracks))
-		for j := range tracks {
-			chunks[i][j] = tl.samples(i, frames, &tracks[j])
+		for _, track := range chunks[i] {
+			for k := range track {
+				track[k].data = nil
+			}
 		}
 	}
 	mp4, err := newProgressiveMP4(tracks, chunks)
@@ -71,7 +84,18 @@ func (s *Server) getClip(c *call) {
 	h.Set("Content-Type", "video/mp4")
 	h.Set("Content-Length", strconv.FormatInt(mp4.size(), 10))
 	c.w.WriteHeader(http.StatusOK)
-	_ = mp4.writeTo(c.w)
+	err = mp4.writeTo(c.w, func(i int) ([][]sample, error) {
+		chunk, e := samplesOf(i)
+		if e != nil {
+			return nil, e
+		}
+		return chunk, nil
+	})
+	if err != nil {
+		// The headers are out: the connection is dropped, so that the file is not taken for whole.
+		s.logStore("kvstest: GetClip: the clip was cut after its headers: %v", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than

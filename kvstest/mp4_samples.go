@@ -19,6 +19,7 @@ type sample struct {
 	cto  int32  // presentation time minus decoding time, never negative
 	sync bool   // a key frame
 	data []byte // length-prefixed NAL units for video, a raw frame for audio
+	size int    // the length of data, kept when a progressive MP4 drops the data until it writes it
 }
 
 // pts returns the presentation time of the sample.
@@ -42,7 +43,7 @@ func trackSamples(f *storedFragment, frames []storedFrame, t *mediaTrack, k cloc
 			continue
 		}
 		pts := t.units(base + mkv.Timestamp(fr.Timecode-f.Timecode, f.TimecodeScale))
-		out = append(out, sample{dts: pts, sync: fr.Keyframe || !t.video(), data: fr.Data})
+		out = append(out, sample{dts: pts, sync: fr.Keyframe || !t.video(), data: fr.Data, size: len(fr.Data)})
 	}
 	if len(out) == 0 {
 		return nil
@@ -94,7 +95,7 @@ func (t *mediaTrack) audioTiming(s []sample) {
 		case codecAAC:
 			s[i].dur = mkv.AACSamplesPerFrame
 		default:
-			s[i].dur = uint32(len(s[i].data) / max(1, int(t.wave.Channels)))
+			s[i].dur = uint32(s[i].size / max(1, int(t.wave.Channels)))
 		}
 		if i > 0 {
 			if end := s[i-1].dts + int64(s[i-1].dur); abs(s[i].dts-end) <= tolerance {

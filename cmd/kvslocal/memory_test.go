@@ -79,13 +79,15 @@ func (s *memStream) frame(b []byte, i, j int) {
 	copy(b[10:], s.pool[off:])
 }
 
-// sum is the checksum of the frames of fragment i, in order.
-func (s *memStream) sum(i int) uint32 {
+// sum is the checksum of the frames of fragments first to last (included), in order.
+func (s *memStream) sum(first, last int) uint32 {
 	b := make([]byte, memFrameSize)
 	var c uint32
-	for j := range memFrames {
-		s.frame(b, i, j)
-		c = crc32.Update(c, crcTable, b)
+	for i := first; i <= last; i++ {
+		for j := range memFrames {
+			s.frame(b, i, j)
+			c = crc32.Update(c, crcTable, b)
+		}
 	}
 	return c
 }
@@ -111,8 +113,8 @@ func rssOf(pid int, field string) (int64, error) {
 
 // TestServesLargeStreamInBoundedMemory stores a 2 GiB stream (256 MiB with -short) in a
 // kvslocal child on a data directory, reads it all back by GetMedia from EARLIEST and by
-// GetMediaForFragmentList, and every memHLSEvery-th fragment as an HLS fMP4 segment, checking
-// the bytes of every frame; the child's peak resident memory (VmHWM) must stay under
+// GetMediaForFragmentList, every memHLSEvery-th fragment as an HLS fMP4 segment, and a GetClip
+// of its first 100 MiB, checking the bytes of every frame; the child's peak resident memory (VmHWM) must stay under
 // memRSSBound. The log gives the peak against the bytes stored and the memory at 0 bytes.
 func TestServesLargeStreamInBoundedMemory(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
@@ -146,6 +148,7 @@ func TestServesLargeStreamInBoundedMemory(t *testing.T) {
 		{"GetMedia", func() { numbers = readGetMedia(t, child, name, s, fragments) }},
 		{"GetMediaForFragmentList", func() { readFragmentList(t, child, name, s, numbers) }},
 		{fmt.Sprintf("HLS (%d segments)", (fragments+memHLSEvery-1)/memHLSEvery), func() { readHLS(t, child, name, s, from, fragments) }},
+		{"GetClip", func() { readClip(t, child, name, s, from) }},
 	}
 	var peak int64
 	var report []string
@@ -230,7 +233,7 @@ func checkFragment(t *testing.T, s *memStream, i int, f *media.Fragment) {
 	for _, fr := range f.Frames {
 		c = crc32.Update(c, crcTable, fr.Data)
 	}
-	if c != s.sum(i) {
+	if c != s.sum(i, i) {
 		t.Fatalf("fragment %d (%s) is served with other bytes than were sent", i, f.FragmentNumber)
 	}
 }
@@ -303,7 +306,7 @@ func readHLS(t *testing.T, c *crashChild, name string, s *memStream, from time.T
 			continue
 		}
 		seg := fetch(t, out.HLSStreamingSessionURL, u)
-		if got, want := crc32.Checksum(mdat(t, []byte(seg)), crcTable), s.sum(i); got != want {
+		if got, want := crc32.Checksum(mdat(t, []byte(seg)), crcTable), s.sum(i, i); got != want {
 			t.Fatalf("HLS segment %d (%s) carries other bytes than fragment %d's frames", i, u, i)
 		}
 		segments++
@@ -368,4 +371,26 @@ func mdat(t *testing.T, seg []byte) []byte {
 	}
 	t.Fatal("the HLS segment has no mdat box")
 	return nil
+}
+
+// readClip gets the clip of the stream, cut by the service's default of 100 MiB of media, and
+// checks that its media data is the frames of the fragments it holds.
+func readClip(t *testing.T, c *crashChild, name string, s *memStream, from time.Time) {
+	t.Helper()
+	out, err := c.archive.GetClip(context.Background(), &archived.GetClipInput{StreamName: name,
+		ClipFragmentSelector: archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorTypeServerTimestamp,
+			TimestampRange: archived.TimestampRange{StartTimestamp: from, EndTimestamp: time.Now()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Payload.Close()
+	clip, err := io.ReadAll(out.Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mdat(t, clip)
+	const held = 100 << 20 / memFragBytes // fragments within the 100 MiB cut
+	if len(data) != held*memFragBytes || crc32.Checksum(data, crcTable) != s.sum(0, held-1) {
+		t.Fatalf("the clip carries %d bytes of media, not the frames of the first %d fragments", len(data), held)
+	}
 }

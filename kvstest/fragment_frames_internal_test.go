@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,21 @@ import (
 // streams whose fragments are all stored before.
 func quickGetMedia() Option {
 	return WithMediaLimits(MediaLimits{GetMediaIdle: 100 * time.Millisecond})
+}
+
+// logRecorder returns an option that records the server's log lines, and what it recorded.
+func logRecorder() (Option, func() []string) {
+	var mu sync.Mutex
+	var logs []string
+	return WithLogf(func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logs = append(logs, fmt.Sprintf(format, args...))
+		}), func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(logs)
+		}
 }
 
 // TestStoredFramesLeaveMemory: once stored, a fragment's frames are no longer held by the
@@ -94,13 +110,8 @@ func getMediaNumbers(t *testing.T, s *Server, name string) []string {
 // and the other fragments are served whole.
 func TestStoreReadFailure(t *testing.T) {
 	dir := t.TempDir()
-	var mu sync.Mutex
-	var logs []string
-	s := NewServer(WithDataDir(dir), quickGetMedia(), WithLogf(func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		logs = append(logs, fmt.Sprintf(format, args...))
-	}))
+	logged, logs := logRecorder()
+	s := NewServer(WithDataDir(dir), quickGetMedia(), logged)
 	defer s.Close()
 	control := kvs.NewFromConfig(s.Config())
 	if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}); err != nil {
@@ -144,15 +155,13 @@ func TestStoreReadFailure(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMediaForFragmentList served %q, want %q", got, want)
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	for _, op := range []string{"GetMedia", "GetMediaForFragmentList"} {
 		found := false
-		for _, l := range logs {
+		for _, l := range logs() {
 			found = found || (strings.HasPrefix(l, "kvstest: "+op+": reading fragment "+acked[1]) && strings.Contains(l, "corrupt"))
 		}
 		if !found {
-			t.Errorf("no log line says why %s could not serve fragment %s: %q", op, acked[1], logs)
+			t.Errorf("no log line says why %s could not serve fragment %s: %q", op, acked[1], logs())
 		}
 	}
 }

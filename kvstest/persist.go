@@ -18,7 +18,8 @@ import (
 // dir (created if needed), so that a server started again on it, after Close or after the
 // process was killed, finds them as they were. A PERSISTED acknowledgement is sent only once the
 // fragment is on disk: its frames fsynced, then its index entry committed. A fragment the crash
-// cut off is never served. Only one process may use a directory at a time. Without this option
+// cut off is never served. Only one process may use a directory at a time. Stored frames are
+// read from the directory when they are served, not kept in memory. Without this option
 // everything is kept in memory and lost with the server.
 //
 // The directory holds a bbolt database (the control-plane state and the fragment indexes) and

@@ -78,19 +78,7 @@ func BenchmarkProducerWriteFrame(b *testing.B) {
 // 22 KB) interleaved with 48 kHz AAC (370-byte frames every 21.3 ms), and the track entries.
 func frames1080p(b *testing.B) ([]Frame, []TrackConfig) {
 	b.Helper()
-	ar, _ := NewAccessUnitReader(bytes.NewReader(readSample(b, "h264-320x240-30fps-10s.h264")), CodecH264)
-	first, _, err := ar.Next()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := mkv.ParseH264AnnexB(first)
-	if err != nil {
-		b.Fatal(err)
-	}
-	record, err := cfg.DecoderConfig()
-	if err != nil {
-		b.Fatal(err)
-	}
+	record := sampleDecoderConfig(b)
 	nal := func(size int, header byte) []byte {
 		f := make([]byte, size)
 		binary.BigEndian.PutUint32(f, uint32(size-4))
@@ -210,4 +198,23 @@ func BenchmarkWriteFrame1080p(b *testing.B) {
 func median(d []time.Duration) time.Duration {
 	slices.Sort(d)
 	return d[len(d)/2]
+}
+
+// sampleDecoderConfig returns the AVCDecoderConfigurationRecord of the shared H.264 sample.
+func sampleDecoderConfig(t testing.TB) []byte {
+	t.Helper()
+	ar, _ := NewAccessUnitReader(bytes.NewReader(readSample(t, "h264-320x240-30fps-10s.h264")), CodecH264)
+	first, _, err := ar.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mkv.ParseH264AnnexB(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record, err := cfg.DecoderConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return record
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"testing"
 	"time"
-
-	"github.com/kvsgo/sdk/mkv"
 )
 
 func TestBlockListWriteTakeNext(t *testing.T) {
@@ -46,19 +44,7 @@ func TestBlockListWriteTakeNext(t *testing.T) {
 // than apartSize) wait in the reorder queue for the audio to reach them, so that their blocks move
 // into the fragment, and checks that the fragments read back hold every frame, byte for byte.
 func TestProducerQueuedKeyFrameMovesIntact(t *testing.T) {
-	ar, _ := NewAccessUnitReader(bytes.NewReader(readSample(t, "h264-320x240-30fps-10s.h264")), CodecH264)
-	first, _, err := ar.Next()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mkv.ParseH264AnnexB(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	record, err := cfg.DecoderConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
+	record := sampleDecoderConfig(t)
 	p, err := newProducer(context.Background(), New(Options{}), ProducerConfig{StreamName: "s", KeepUntil: AckEventPersisted,
 		FragmentTimecodeType: FragmentTimecodeRelative, FragmentDuration: time.Second, Tracks: []TrackConfig{
 			{Codec: CodecH264, Format: FormatLengthPrefixed, CodecPrivate: record},

@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -159,7 +159,7 @@ func liveSchedule(start time.Time, offset time.Duration, frame []byte, write fun
 
 // liveMeasure starts the schedules of n streams, waits for the trackers, and measures.
 func liveMeasure(n int, trackers []*liveTracker, run func(i int, start time.Time, offset time.Duration)) liveResult {
-	cpu0 := processCPU()
+	cpu0 := processCPU(os.Getpid())
 	start := time.Now().Add(50 * time.Millisecond)
 	for i := range n {
 		go run(i, start, time.Duration(i)*liveInterval/time.Duration(n))
@@ -171,7 +171,7 @@ func liveMeasure(n int, trackers []*liveTracker, run func(i int, start time.Time
 		case <-deadline:
 		}
 	}
-	res := liveResult{wall: time.Since(start), cpu: processCPU() - cpu0, streams: n, sent: n * liveFrames}
+	res := liveResult{wall: time.Since(start), cpu: processCPU(os.Getpid()) - cpu0, streams: n, sent: n * liveFrames}
 	for _, t := range trackers {
 		res.lat = append(res.lat, t.lat...)
 		res.lost += liveFrames - len(t.lat) + t.bad
@@ -185,15 +185,6 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
-}
-
-// processCPU returns the user and system CPU time of the process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // liveChannels is the baseline: n schedules sending their stamped frames through channels.

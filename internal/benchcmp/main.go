@@ -32,6 +32,7 @@ var defaultJobs = []job{
 	{`^BenchmarkWriteFrame1080p$`, "300000x"},
 	{`^BenchmarkLiveLatencyAV$`, "600x"},
 	{`^BenchmarkConcurrentProducers$/^producers=(100|300)$`, "5x"},
+	{`^BenchmarkConcurrentProducersRemote$/^producers=(100|300|1000)$`, "5x"},
 	// The consumer's.
 	{`^BenchmarkFragmentReader$/^ratio/`, "2s"},
 	{`^BenchmarkConsumerThroughput$`, "3x"},
@@ -39,7 +40,7 @@ var defaultJobs = []job{
 }
 
 // ratioUnits are the metrics that compare with a baseline measured in the same run; they lead.
-var ratioUnits = map[string]bool{"x-writer": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true,
+var ratioUnits = map[string]bool{"x-writer": true, "x-writer-median": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true,
 	"speed-vs-mkv.Reader": true, "x-raw-http": true, "on-time-vs-chan": true}
 
 func main() {

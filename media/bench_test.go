@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -109,40 +108,4 @@ func storeStream(b *testing.B, client *media.Client, name string, total int) int
 		b.Fatal(err)
 	}
 	return n
-}
-
-// BenchmarkConsumerThroughput reads a stored 128 MiB stream with GetMedia and the fragment
-// reader, from the in-process emulator over loopback.
-func BenchmarkConsumerThroughput(b *testing.B) {
-	const total = 128 << 20
-	_, client, names := benchEmulator(b, 24, kvstest.MediaLimits{GetMediaIdle: 50 * time.Millisecond}, 1)
-	frames := storeStream(b, client, names[0], total)
-	ctx := context.Background()
-	b.SetBytes(int64(frames) * (64 << 10))
-	b.ReportAllocs()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	b.ResetTimer()
-	for range b.N {
-		out, err := client.GetMedia(ctx, &media.GetMediaInput{StreamName: names[0], StartSelector: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r := media.NewFragmentReader(out.Payload)
-		got := 0
-		for got < frames {
-			c, err := r.ReadChunk()
-			if err != nil {
-				b.Fatal(err)
-			}
-			if c.Kind == media.ChunkFrame {
-				got++
-			}
-		}
-		out.Payload.Close()
-	}
-	b.StopTimer()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*frames), "allocs/frame")
 }

@@ -57,7 +57,8 @@ type FragmentReader struct {
 	// held is set when the current document ended without the service's trailing tags: its
 	// end is reported with the next event, which tells whether the input ended there.
 	held bool
-	// Next's buffers: the frames' data, and the Frames slice kept for reuse.
+	// Next's buffers: the frames' data (owned mode), and the Frames slice kept for reuse
+	// (ReuseBuffers, where the frames' data stay in the mkv.Reader's kept buffers).
 	arena  arena
 	frames []Frame
 	reuse  bool
@@ -73,11 +74,15 @@ type FragmentReaderOptions struct {
 	// many tiny frames cannot take memory out of proportion to its bytes; zero means
 	// DefaultMaxFragmentFrames.
 	MaxFragmentFrames int
-	// ReuseBuffers makes Next reuse the memory of the fragment it returned before: the frames'
-	// data and the Frames slice of a fragment are then valid only until the next call of Next
-	// (or Reset), as a bufio.Scanner's token or an encoding/csv record with ReuseRecord. The
-	// Fragment itself and its metadata stay the caller's. It makes reading allocate next to
-	// nothing per byte; copy what must outlive the call (or write it out with a FragmentWriter).
+	// ReuseBuffers makes Next return a view instead of a copy: the frames' Data point into the
+	// reader's input buffers, where the frames were read, and the Frames slice is reused, so
+	// that both are valid only until the next call of [FragmentReader.Next] (or
+	// [FragmentReader.Reset]), as a [bufio.Scanner]'s token or an [encoding/csv.Reader]'s record
+	// with ReuseRecord. Through a [Consumer], that is until the next [Consumer.Next]. The
+	// Fragment itself and its metadata stay the caller's. Reading then copies no frame and
+	// allocates next to nothing per byte (see [mkv.Reader.Keep]); copy what must outlive the
+	// call (or write it out with a [FragmentWriter]). The input buffers a fragment's frames lie
+	// in count against MaxElementSize as well.
 	ReuseBuffers bool
 }
 
@@ -98,7 +103,7 @@ func NewFragmentReader(r io.Reader, optFns ...func(*FragmentReaderOptions)) *Fra
 	}
 	fr := &FragmentReader{r: mkv.NewReader(r, func(ro *mkv.ReaderOptions) { ro.Limits = o.Limits }),
 		maxSize: o.Limits.MaxElementSize, maxN: o.MaxFragmentFrames, maxTags: o.Limits.MaxTags, docScale: mkv.DefaultTimecodeScale,
-		reuse: o.ReuseBuffers, arena: arena{reuse: o.ReuseBuffers}}
+		reuse: o.ReuseBuffers}
 	if fr.maxSize <= 0 {
 		fr.maxSize = mkv.DefaultMaxElementSize
 	}
@@ -251,7 +256,8 @@ func (fr *FragmentReader) endDocument() {
 }
 
 // Next reads a whole fragment, with its frames' data copied so that it belongs to the caller
-// (unless FragmentReaderOptions.ReuseBuffers is set: see there). When the service reported an
+// (unless [FragmentReaderOptions.ReuseBuffers] is set: then the frames are a view of the
+// reader's buffers, valid until the next call). When the service reported an
 // in-band error in the fragment's document, Next returns the fragment and its *StreamError;
 // reading may go on after it. At the end of the input it returns io.EOF.
 //
@@ -263,7 +269,7 @@ func (fr *FragmentReader) endDocument() {
 // mkv.ErrTooLarge: memory stays proportional to the bytes read.
 func (fr *FragmentReader) Next() (*Fragment, error) {
 	if fr.reuse {
-		fr.arena.reset()
+		fr.r.Keep() // the previous fragment's buffers serve again
 	} else {
 		fr.arena = arena{}
 	}
@@ -331,7 +337,8 @@ func (fr *FragmentReader) unread(ev mkv.Event, err error) {
 	}
 }
 
-// keep adds a frame to a fragment read by Next, copying its data, within the reader's bounds.
+// keep adds a frame to a fragment read by Next, within the reader's bounds: copying its data,
+// or, with reuse, as it lies in the mkv.Reader's kept buffers.
 func (fr *FragmentReader) keep(f *Fragment, frame Frame, size *int64) error {
 	*size += int64(len(frame.Data)) + FrameOverhead
 	switch {
@@ -339,8 +346,16 @@ func (fr *FragmentReader) keep(f *Fragment, frame Frame, size *int64) error {
 		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d bytes of frames", mkv.ErrTooLarge, f.FragmentNumber, fr.maxSize)}
 	case len(f.Frames) >= fr.maxN:
 		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d frames", mkv.ErrTooLarge, f.FragmentNumber, fr.maxN)}
+	case fr.reuse && fr.r.KeptBytes() > fr.maxSize:
+		// Small frames far apart in the input (between large elements skipped) would hold
+		// buffers out of proportion to the frames' bytes.
+		return &mkv.SyntaxError{Offset: fr.r.Offset(), Err: fmt.Errorf("%w: fragment %q holds more than %d bytes of input buffers", mkv.ErrTooLarge, f.FragmentNumber, fr.maxSize)}
 	}
-	frame.Data = fr.arena.copy(frame.Data)
+	if fr.reuse {
+		frame.Data = frame.Data[:len(frame.Data):len(frame.Data)] // an append must not write over the next frame
+	} else {
+		frame.Data = fr.arena.copy(frame.Data)
+	}
 	if len(f.Frames) == cap(f.Frames) {
 		// Double, where append grows large slices by a quarter and so allocates five times
 		// their final size on the way.
@@ -363,14 +378,10 @@ func (fr *FragmentReader) fail(f *Fragment, err error) (*Fragment, error) {
 }
 
 // arena hands out copies of frame data from blocks that grow with the fragment, so that the
-// memory held is the data plus at most one partly used block, never a doubled buffer. With
-// reuse, its blocks serve every fragment in turn.
+// memory held is the data plus at most one partly used block, never a doubled buffer.
 type arena struct {
-	blocks [][]byte // with reuse: every block, filled up to blocks[cur]
-	cur    int
-	block  []byte // the block being filled
-	next   int    // size of the next block
-	reuse  bool
+	block []byte // the block being filled
+	next  int    // size of the next block
 }
 
 const (
@@ -378,49 +389,19 @@ const (
 	arenaMaxBlock   = 4 << 20
 )
 
-// reset makes every block free again (reuse only).
-func (a *arena) reset() {
-	a.cur = 0
-	if len(a.blocks) > 0 {
-		a.block = a.blocks[0][:0]
-	}
-}
-
 func (a *arena) copy(b []byte) []byte {
 	if len(b) > cap(a.block)-len(a.block) {
 		if a.next == 0 {
 			a.next = arenaFirstBlock
 		}
-		switch {
-		case a.reuse:
-			a.nextBlock(len(b))
-		case len(b) > a.next/4:
+		if len(b) > a.next/4 {
 			// A big frame gets its own allocation of exactly its size.
 			return append([]byte(nil), b...)[:len(b):len(b)]
-		default:
-			a.block = make([]byte, 0, a.next)
-			a.next = min(2*a.next, arenaMaxBlock)
 		}
+		a.block = make([]byte, 0, a.next)
+		a.next = min(2*a.next, arenaMaxBlock)
 	}
 	n := len(a.block)
 	a.block = append(a.block, b...)
 	return a.block[n : n+len(b) : n+len(b)]
-}
-
-// nextBlock moves to the next kept block with room for n bytes, or adds one.
-func (a *arena) nextBlock(n int) {
-	if len(a.blocks) > 0 {
-		a.blocks[a.cur] = a.block
-		for a.cur+1 < len(a.blocks) {
-			a.cur++
-			if cap(a.blocks[a.cur]) >= n {
-				a.block = a.blocks[a.cur][:0]
-				return
-			}
-		}
-	}
-	a.block = make([]byte, 0, max(a.next, n))
-	a.next = min(2*a.next, arenaMaxBlock)
-	a.blocks = append(a.blocks, a.block)
-	a.cur = len(a.blocks) - 1
 }

@@ -77,9 +77,10 @@ func NewReader(r io.Reader, optFns ...func(*ReaderOptions)) *Reader {
 // Reset makes the Reader decode r from its start, as a new Reader with the
 // same options would, but keeping its buffer. Offsets start again at 0.
 func (r *Reader) Reset(src io.Reader) {
-	buf := r.in.buf
+	r.in.release()
+	buf, spare, kept := r.in.buf, r.in.spare, r.in.kept
 	*r = Reader{lim: r.lim}
-	r.in = input{r: src, buf: buf, max: int(r.lim.MaxElementSize) + 16}
+	r.in = input{r: src, buf: buf, spare: spare, kept: kept, max: int(r.lim.MaxElementSize) + 16}
 	r.scale = DefaultTimecodeScale
 }
 
@@ -89,6 +90,20 @@ func (r *Reader) TimecodeScale() uint64 { return r.scale }
 
 // Offset returns the stream offset of the first byte not yet decoded.
 func (r *Reader) Offset() int64 { return r.in.offset() }
+
+// Keep makes the Data of the frame Next returned last, and of the frames it returns from now
+// on, stay valid until the next call of Keep or [Reader.Reset], rather than only until the next
+// call of Next, without copying them: the Reader leaves the bytes it has handed out where they
+// are and, when it needs room, reads on into another buffer (256 KiB, or the size of the element
+// it decodes). The buffers held for the previous Keep are reused, so that a caller who calls
+// Keep at the start of each batch of frames it holds (a fragment, say) reads with next to no
+// allocation. The memory held is about the input read since Keep; [Reader.KeptBytes] says how
+// much, for the caller to bound.
+func (r *Reader) Keep() { r.in.keep() }
+
+// KeptBytes returns the size of the buffers held since the last [Reader.Keep] besides the one
+// being read, or 0 when not keeping.
+func (r *Reader) KeptBytes() int64 { return r.in.keptLen }
 
 // Next decodes up to the next event and returns it. At the end of the
 // input it returns io.EOF, after closing whatever was open (ClusterEnd,

@@ -1,7 +1,7 @@
-// Command benchcmp re-runs the producer's benchmarks and prints their table for BENCHMARKS.md:
-// ratios against the baseline each benchmark measures in the same run first, then the absolute
-// figures, with the command and the load average before and after, since absolute numbers on a
-// shared machine mean little without it.
+// Command benchcmp re-runs the producer's and the consumer's benchmarks and prints their table
+// for BENCHMARKS.md: ratios against the baseline each benchmark measures in the same run first,
+// then the absolute figures, with the command and the load average before and after, since
+// absolute numbers on a shared machine mean little without it.
 //
 //	go run ./internal/benchcmp [-count 3] [-bench regexp -benchtime d]
 //
@@ -33,10 +33,15 @@ var defaultJobs = []job{
 	{`^BenchmarkLiveLatencyAV$`, "600x"},
 	{`^BenchmarkConcurrentProducers$/^producers=(100|300)$`, "5x"},
 	{`^BenchmarkConcurrentProducersRemote$/^producers=(100|300|1000)$`, "5x"},
+	// The consumer's.
+	{`^BenchmarkFragmentReader$/^ratio/`, "2s"},
+	{`^BenchmarkConsumerThroughput$`, "3x"},
+	{`^BenchmarkLiveConsumers$`, "1x"},
 }
 
 // ratioUnits are the metrics that compare with a baseline measured in the same run; they lead.
-var ratioUnits = map[string]bool{"x-writer": true, "x-writer-median": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true}
+var ratioUnits = map[string]bool{"x-writer": true, "x-writer-median": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true,
+	"speed-vs-mkv.Reader": true, "x-raw-http": true, "on-time-vs-chan": true}
 
 func main() {
 	count := flag.Int("count", 3, "runs of each benchmark")

@@ -291,13 +291,3 @@ func (h headerRecorder) Do(r *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
-
-func readAll(t *testing.T, r io.ReadCloser) []byte {
-	t.Helper()
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}

@@ -59,7 +59,7 @@ func viewArchive(t *testing.T, env *archivedEnv, from, to time.Time) archiveView
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.list = readAll(t, list.Payload)
+	v.list = wiretest.ReadAll(t, list.Payload)
 
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -81,7 +81,7 @@ func viewArchive(t *testing.T, env *archivedEnv, from, to time.Time) archiveView
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.clip = readAll(t, clip.Payload)
+	v.clip = wiretest.ReadAll(t, clip.Payload)
 
 	master := hlsURL(t, env, &archived.GetHLSStreamingSessionURLInput{PlaybackMode: archived.PlaybackModeOnDemand,
 		HLSFragmentSelector: onDemandSelector(archived.FragmentSelectorTypeProducerTimestamp, from, to)})

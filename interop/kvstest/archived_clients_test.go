@@ -71,12 +71,12 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ourMedia := readAll(t, om.Payload)
+	ourMedia := wiretest.ReadAll(t, om.Payload)
 	theirMedia, err := theirs.GetMediaForFragmentList(ctx, &official.GetMediaForFragmentListInput{StreamName: aws.String(env.name), Fragments: numbers})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := readAll(t, theirMedia.Payload); !bytes.Equal(b, ourMedia) || aws.ToString(theirMedia.ContentType) != "video/webm" {
+	if b := wiretest.ReadAll(t, theirMedia.Payload); !bytes.Equal(b, ourMedia) || aws.ToString(theirMedia.ContentType) != "video/webm" {
 		t.Fatalf("GetMediaForFragmentList: %d bytes (%s) officially, %d ours", len(b), aws.ToString(theirMedia.ContentType), len(ourMedia))
 	}
 
@@ -84,7 +84,7 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ourClip := readAll(t, oc.Payload)
+	ourClip := wiretest.ReadAll(t, oc.Payload)
 	var clipSel types.ClipFragmentSelector
 	if err := differential.Convert(&clipSel, &sel); err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := readAll(t, theirClip.Payload); !bytes.Equal(b, ourClip) || aws.ToString(theirClip.ContentType) != "video/mp4" {
+	if b := wiretest.ReadAll(t, theirClip.Payload); !bytes.Equal(b, ourClip) || aws.ToString(theirClip.ContentType) != "video/mp4" {
 		t.Fatalf("GetClip: %d bytes officially, %d ours", len(b), len(ourClip))
 	}
 
@@ -176,7 +176,7 @@ func get(t *testing.T, s *kvstest.Server, u string) (int, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, readAll(t, resp.Body)
+	return resp.StatusCode, wiretest.ReadAll(t, resp.Body)
 }
 
 // mediaPlaylist fetches the media playlist a master playlist names last.

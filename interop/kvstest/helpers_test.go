@@ -7,7 +7,6 @@ package kvstest_test
 import (
 	"context"
 	"errors"
-	"io"
 	"testing"
 	"time"
 
@@ -69,15 +68,4 @@ func must[T any](t *testing.T) func(T, error) T {
 		}
 		return v
 	}
-}
-
-// readAll reads and closes a payload.
-func readAll(t *testing.T, r io.ReadCloser) []byte {
-	t.Helper()
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

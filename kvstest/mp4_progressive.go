@@ -5,6 +5,7 @@ package kvstest
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
 
 	"github.com/Eyevinn/mp4ff/mp4"
@@ -50,7 +51,7 @@ func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP
 		mvhd.Duration = max(mvhd.Duration, trak.Tkhd.Duration)
 		stcos[j] = trak.Mdia.Minf.Stbl.Stco
 		for _, s := range all {
-			f.media += uint64(len(s.data))
+			f.media += uint64(s.size)
 		}
 	}
 	// The chunk offsets depend on the size of moov, which depends on their number only.
@@ -71,7 +72,7 @@ func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP
 			stcos[j].ChunkOffset[next[j]] = uint32(offset)
 			next[j]++
 			for _, s := range chunks[i][j] {
-				offset += uint64(len(s.data))
+				offset += uint64(s.size)
 			}
 		}
 	}
@@ -93,7 +94,7 @@ func sampleTables(stbl *mp4.StblBox, all []sample, chunks [][][]sample, j int) i
 			stbl.Stts.SampleCount = append(stbl.Stts.SampleCount, 1)
 			stbl.Stts.SampleTimeDelta = append(stbl.Stts.SampleTimeDelta, s.dur)
 		}
-		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(len(s.data)))
+		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(s.size))
 		if s.sync {
 			sync = append(sync, uint32(n+1))
 		}
@@ -139,8 +140,9 @@ func (f *progressiveMP4) size() int64 {
 	return int64(f.ftyp.Size() + f.moov.Size() + mdatHeaderSize(f.media) + f.media)
 }
 
-// writeTo writes the file.
-func (f *progressiveMP4) writeTo(w io.Writer) error {
+// writeTo writes the file. The chunks of f need not hold their samples' data: data(i) returns
+// the samples of fragment i, by track, with their data, one fragment at a time.
+func (f *progressiveMP4) writeTo(w io.Writer, data func(i int) ([][]sample, error)) error {
 	if err := f.ftyp.Encode(w); err != nil {
 		return err
 	}
@@ -160,8 +162,18 @@ func (f *progressiveMP4) writeTo(w io.Writer) error {
 		return err
 	}
 	for i := range f.chunks {
-		for j := range f.chunks[i] {
-			for _, s := range f.chunks[i][j] {
+		chunk, err := data(i)
+		if err != nil {
+			return err
+		}
+		for j, laid := range f.chunks[i] {
+			if len(chunk[j]) != len(laid) {
+				return fmt.Errorf("fragment %d, track %d: %d samples, %d laid out", i, j, len(chunk[j]), len(laid))
+			}
+			for k, s := range chunk[j] {
+				if len(s.data) != laid[k].size {
+					return fmt.Errorf("fragment %d, track %d, sample %d: %d bytes, %d laid out", i, j, k, len(s.data), laid[k].size)
+				}
 				if _, err := w.Write(s.data); err != nil {
 					return err
 				}

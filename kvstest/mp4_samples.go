@@ -19,6 +19,7 @@ type sample struct {
 	cto  int32  // presentation time minus decoding time, never negative
 	sync bool   // a key frame
 	data []byte // length-prefixed NAL units for video, a raw frame for audio
+	size int    // the length of data, kept when a progressive MP4 drops the data until it writes it
 }
 
 // pts returns the presentation time of the sample.
@@ -29,19 +30,20 @@ func (t *mediaTrack) units(d time.Duration) int64 {
 	return int64(math.Round(d.Seconds() * float64(t.timescale)))
 }
 
-// trackSamples returns the samples of track t in fragment f, timed on clock k from origin.
+// trackSamples returns the samples of track t in fragment f (whose frames are frames), timed on
+// clock k from origin.
 // Matroska stores presentation times in decoding order: decoding times are the presentation
 // times sorted, moved earlier as much as reordering needs. Each sample lasts until the next;
 // the last lasts as long as the one before it (a whole frame for audio).
-func trackSamples(f *storedFragment, t *mediaTrack, k clock, origin time.Time) []sample {
+func trackSamples(f *storedFragment, frames []storedFrame, t *mediaTrack, k clock, origin time.Time) []sample {
 	base := k.start(f).Sub(origin)
 	var out []sample
-	for _, fr := range f.Frames {
+	for _, fr := range frames {
 		if fr.Track != t.number {
 			continue
 		}
 		pts := t.units(base + mkv.Timestamp(fr.Timecode-f.Timecode, f.TimecodeScale))
-		out = append(out, sample{dts: pts, sync: fr.Keyframe || !t.video(), data: fr.Data})
+		out = append(out, sample{dts: pts, sync: fr.Keyframe || !t.video(), data: fr.Data, size: len(fr.Data)})
 	}
 	if len(out) == 0 {
 		return nil
@@ -93,7 +95,7 @@ func (t *mediaTrack) audioTiming(s []sample) {
 		case codecAAC:
 			s[i].dur = mkv.AACSamplesPerFrame
 		default:
-			s[i].dur = uint32(len(s[i].data) / max(1, int(t.wave.Channels)))
+			s[i].dur = uint32(s[i].size / max(1, int(t.wave.Channels)))
 		}
 		if i > 0 {
 			if end := s[i-1].dts + int64(s[i-1].dur); abs(s[i].dts-end) <= tolerance {
@@ -148,10 +150,11 @@ func placeFragments(frags []*storedFragment, k clock, length, at func(*storedFra
 	return tl
 }
 
-// samples returns the samples of track t in fragment i, timed on the timeline.
-func (tl timeline) samples(i int, t *mediaTrack) []sample {
+// samples returns the samples of track t in fragment i (whose frames are frames), timed on the
+// timeline.
+func (tl timeline) samples(i int, frames []storedFrame, t *mediaTrack) []sample {
 	f := tl.frags[i]
-	return trackSamples(f, t, tl.k, tl.k.start(f).Add(-tl.starts[i]))
+	return trackSamples(f, frames, t, tl.k, tl.k.start(f).Add(-tl.starts[i]))
 }
 
 // span returns the time the samples cover, in the track's timescale.

@@ -24,7 +24,7 @@ var ctx = context.Background()
 func TestBadInputFailsBeforeTheNetwork(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	c, _ := wireClients(srv)
+	c := wireClient(srv)
 	t0 := wiretest.SampleTime
 	rng := func(from, to time.Time) archived.FragmentSelector {
 		return archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorTypeServerTimestamp,
@@ -214,7 +214,7 @@ func TestSortAndDeduplicateFragments(t *testing.T) {
 func TestImagesStopsOnBadContent(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	c, _ := wireClients(srv)
+	c := wireClient(srv)
 	srv.Respond(wiretest.Response{Header: http.Header{"Content-Type": {"application/json"}},
 		Body: []byte(`{"Images":[{"TimeStamp":1,"ImageContent":"aGk="},{"TimeStamp":2,"Error":"NO_MEDIA"},{"TimeStamp":3,"ImageContent":"!!"}],"NextToken":"bmV4dA=="}`)})
 	var got []string
@@ -234,4 +234,10 @@ func TestImagesStopsOnBadContent(t *testing.T) {
 	if errors.As(walkErr, &ae) {
 		t.Fatalf("a decoding failure reported as an API error: %v", walkErr)
 	}
+}
+
+// wireClient returns an archived client aimed at srv as the data endpoint, which does not retry.
+func wireClient(srv *wiretest.Server) *archived.Client {
+	return archived.New(archived.Options{Options: kvs.Options{Region: "us-west-2", Credentials: wiretest.Credentials, RetryMaxAttempts: 1},
+		Endpoint: srv.URL})
 }

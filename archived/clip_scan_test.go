@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/internal/hostile"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
 // withMoovChild returns clip with child appended to its moov box (which follows the ftyp box).
@@ -82,8 +81,8 @@ func TestParseClipSkipsUnreadBoxes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", typ, err)
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s: clip differs (-want +got):\n%s", typ, diff)
+		if diff := wiretest.Diff(want, got); diff != "" {
+			t.Errorf("%s: clip differs:\n%s", typ, diff)
 		}
 	}
 }

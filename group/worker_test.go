@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/kvsgo/sdk/group"
 	"github.com/kvsgo/sdk/internal/testclip"
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/media"
 )
@@ -252,8 +251,7 @@ func TestNewWorkerRefusesBadConfig(t *testing.T) {
 // noLeaks checks, after the test's other cleanups (the emulator's Close), that the test left
 // no goroutine behind.
 func noLeaks(t *testing.T) {
-	opt := goleak.IgnoreCurrent()
-	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
+	t.Cleanup(wiretest.LeakCheck(t))
 }
 
 // TestResume: a consumer resumed from a saved checkpoint starts with the fragment after it.

@@ -41,7 +41,7 @@ func newServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request,
 }
 
 func (s *server) client(optFns ...func(*kvs.Options)) *kvs.Client {
-	return kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: s.URL, Credentials: testCreds}, optFns...)
+	return kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: s.URL, Credentials: wiretest.Credentials}, optFns...)
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
@@ -351,7 +351,7 @@ func TestCredentials(t *testing.T) {
 func TestNewFromConfig(t *testing.T) {
 	var got *http.Request
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { got = r })
-	cfg := aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, AppID: "cfg-app", RetryMaxAttempts: 1}
+	cfg := aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, AppID: "cfg-app", RetryMaxAttempts: 1}
 	c := kvs.NewFromConfig(cfg)
 	if _, err := c.ListStreams(context.Background(), nil); err != nil {
 		t.Fatal(err)
@@ -365,11 +365,11 @@ func TestNewFromConfig(t *testing.T) {
 }
 
 func TestConfigurationErrors(t *testing.T) {
-	_, err := kvs.New(kvs.Options{Credentials: testCreds}).ListStreams(context.Background(), nil)
+	_, err := kvs.New(kvs.Options{Credentials: wiretest.Credentials}).ListStreams(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "operation error Kinesis Video: ListStreams") || !strings.Contains(err.Error(), "no region") {
 		t.Errorf("err = %v", err)
 	}
-	_, err = kvs.New(kvs.Options{Region: "us-east-1", BaseEndpoint: "http://x", UseFIPSEndpoint: true, Credentials: testCreds}).ListStreams(context.Background(), nil)
+	_, err = kvs.New(kvs.Options{Region: "us-east-1", BaseEndpoint: "http://x", UseFIPSEndpoint: true, Credentials: wiretest.Credentials}).ListStreams(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "FIPS") {
 		t.Errorf("err = %v", err)
 	}

@@ -10,9 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
-
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 )
@@ -119,27 +116,6 @@ func ExampleWithClock() {
 	// Output:
 	// CREATING
 	// ACTIVE
-}
-
-// The AWS SDK's own client works against the emulator unchanged.
-func ExampleServer_Config() {
-	s := kvstest.NewServer()
-	defer s.Close()
-	client := official.NewFromConfig(s.Config())
-	ctx := context.Background()
-
-	if _, err := client.CreateSignalingChannel(ctx, &official.CreateSignalingChannelInput{ChannelName: aws.String("door")}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	out, err := client.DescribeSignalingChannel(ctx, &official.DescribeSignalingChannelInput{ChannelName: aws.String("door")})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(aws.ToString(out.ChannelInfo.ChannelName), out.ChannelInfo.ChannelStatus, aws.ToInt32(out.ChannelInfo.SingleMasterConfiguration.MessageTtlSeconds))
-	// Output:
-	// door ACTIVE 60
 }
 
 // A server that programs outside the test process trust: the AWS CLI, boto3, Node or the C

@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
@@ -64,14 +62,6 @@ func TestThrottle(t *testing.T) {
 	}
 	if n := s.Calls("DescribeStream"); n != 3 {
 		t.Errorf("%d calls, want 3 (two throttled)", n)
-	}
-	// The official client sees the throttling error as the service sends it.
-	s.Throttle("DescribeStream", 1)
-	theirs := official.NewFromConfig(s.Config(), func(o *official.Options) { o.RetryMaxAttempts = 1 })
-	_, err := theirs.DescribeStream(ctx, &official.DescribeStreamInput{StreamName: aws.String("s")})
-	wantCode(t, err, "ClientLimitExceededException")
-	if httpStatus(err) != 400 {
-		t.Errorf("HTTP %d", httpStatus(err))
 	}
 }
 

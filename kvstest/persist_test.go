@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/google/go-cmp/cmp"
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
@@ -59,7 +59,7 @@ func viewArchive(t *testing.T, env *archivedEnv, from, to time.Time) archiveView
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.list = readAll(t, list.Payload)
+	v.list = wiretest.ReadAll(t, list.Payload)
 
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -81,7 +81,7 @@ func viewArchive(t *testing.T, env *archivedEnv, from, to time.Time) archiveView
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.clip = readAll(t, clip.Payload)
+	v.clip = wiretest.ReadAll(t, clip.Payload)
 
 	master := hlsURL(t, env, &archived.GetHLSStreamingSessionURLInput{PlaybackMode: archived.PlaybackModeOnDemand,
 		HLSFragmentSelector: onDemandSelector(archived.FragmentSelectorTypeProducerTimestamp, from, to)})
@@ -149,20 +149,20 @@ func TestDataDirSurvivesRestart(t *testing.T) {
 	srv := start2(t, kvstest.WithDataDir(dir), kvstest.WithClock(clk.Now))
 	env2 := envOn(t, srv, env.name)
 	afterStream := must[*kvs.DescribeStreamOutput](t)(env2.control.DescribeStream(ctx, &kvs.DescribeStreamInput{StreamName: env.name}))
-	if diff := cmp.Diff(beforeStream.StreamInfo, afterStream.StreamInfo); diff != "" {
-		t.Errorf("DescribeStream after the restart (-before +after):\n%s", diff)
+	if diff := wiretest.Diff(beforeStream.StreamInfo, afterStream.StreamInfo); diff != "" {
+		t.Errorf("DescribeStream after the restart (want: before, got: after):\n%s", diff)
 	}
 	afterChannel := must[*kvs.DescribeSignalingChannelOutput](t)(env2.control.DescribeSignalingChannel(ctx, &kvs.DescribeSignalingChannelInput{ChannelName: "door"}))
-	if diff := cmp.Diff(beforeChannel.ChannelInfo, afterChannel.ChannelInfo); diff != "" {
-		t.Errorf("DescribeSignalingChannel after the restart (-before +after):\n%s", diff)
+	if diff := wiretest.Diff(beforeChannel.ChannelInfo, afterChannel.ChannelInfo); diff != "" {
+		t.Errorf("DescribeSignalingChannel after the restart (want: before, got: after):\n%s", diff)
 	}
 	tags := must[*kvs.ListTagsForStreamOutput](t)(env2.control.ListTagsForStream(ctx, &kvs.ListTagsForStreamInput{StreamName: env.name}))
 	if tags.Tags["site"] != "lab" {
 		t.Errorf("tags after the restart: %v", tags.Tags)
 	}
 	after := viewArchive(t, env2, start, start.Add(time.Minute))
-	if diff := cmp.Diff(before.fragments, after.fragments); diff != "" {
-		t.Errorf("ListFragments after the restart (-before +after):\n%s", diff)
+	if diff := wiretest.Diff(before.fragments, after.fragments); diff != "" {
+		t.Errorf("ListFragments after the restart (want: before, got: after):\n%s", diff)
 	}
 	for _, c := range []struct {
 		what          string
@@ -173,8 +173,8 @@ func TestDataDirSurvivesRestart(t *testing.T) {
 			t.Errorf("%s serves %d bytes after the restart, %d different ones before", c.what, len(c.after), len(c.before))
 		}
 	}
-	if diff := cmp.Diff(before.getMedia, after.getMedia); diff != "" {
-		t.Errorf("GetMedia EARLIEST after the restart (-before +after):\n%s", diff)
+	if diff := wiretest.Diff(before.getMedia, after.getMedia); diff != "" {
+		t.Errorf("GetMedia EARLIEST after the restart (want: before, got: after):\n%s", diff)
 	}
 	if len(before.images) != len(after.images) {
 		t.Errorf("GetImages: %d images after the restart, %d before", len(after.images), len(before.images))

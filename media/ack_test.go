@@ -8,7 +8,7 @@ import (
 	"testing/iotest"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
 func readAcks(r io.Reader) ([]Ack, int, error) {
@@ -76,8 +76,8 @@ func TestAckReader(t *testing.T) {
 				if !errors.Is(err, tt.err) {
 					t.Fatalf("err = %v, want %v", err, tt.err)
 				}
-				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Errorf("acks (-want +got):\n%s", diff)
+				if diff := wiretest.Diff(tt.want, got); diff != "" {
+					t.Errorf("acks:\n%s", diff)
 				}
 				if skipped != tt.skipped {
 					t.Errorf("skipped %d, want %d", skipped, tt.skipped)
@@ -151,7 +151,7 @@ func FuzzAckReader(f *testing.F) {
 		if (werr == nil) != (berr == nil) || wskip != bskip {
 			t.Fatalf("split changed the outcome: %v/%d vs %v/%d", werr, wskip, berr, bskip)
 		}
-		if diff := cmp.Diff(whole, bytewise); diff != "" {
+		if diff := wiretest.Diff(whole, bytewise); diff != "" {
 			t.Fatalf("split changed the acks:\n%s", diff)
 		}
 	})

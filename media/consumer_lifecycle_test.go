@@ -8,8 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
@@ -17,12 +16,6 @@ import (
 // quietLimits keeps an idle GetMedia response open for a minute, so that a test sees whether the
 // consumer waits inside one response or makes new calls.
 var quietLimits = kvstest.WithMediaLimits(kvstest.MediaLimits{GetMediaIdle: time.Minute, GetMediaCallsPerSecond: -1, PutMediaCallsPerSecond: -1})
-
-// leakOptions ignore the HTTP client's idle keep-alive connections, which outlive a test by
-// design.
-var leakOptions = []goleak.Option{goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-	goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-	goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop")}
 
 // promptly is the bound on returning after a context's end or Close in these tests: far above
 // the 50 ms the consumer meets on loopback (BenchmarkConsumerCancel measures it), so that a
@@ -33,7 +26,7 @@ const promptly = 2 * time.Second
 // call returns the deadline's error promptly, the consumer keeps its single response open, and
 // once media flows the fragments come through calls with the same short deadlines.
 func TestConsumerCallDeadline(t *testing.T) {
-	defer goleak.VerifyNone(t, append(leakOptions, goleak.IgnoreCurrent())...)
+	defer wiretest.LeakCheck(t)()
 	frames, _ := loadSamples(t, 4)
 	srv, client, name := emulator(t, 24, quietLimits)
 	defer srv.Close()
@@ -82,7 +75,7 @@ func TestConsumerCallDeadline(t *testing.T) {
 // TestConsumerCloseUnblocks closes a consumer from other goroutines while Next waits on a quiet
 // stream: Next returns ErrConsumerClosed promptly, Close is idempotent and nothing leaks.
 func TestConsumerCloseUnblocks(t *testing.T) {
-	defer goleak.VerifyNone(t, append(leakOptions, goleak.IgnoreCurrent())...)
+	defer wiretest.LeakCheck(t)()
 	srv, client, name := emulator(t, 24, quietLimits)
 	defer srv.Close()
 	c, err := media.NewConsumer(context.Background(), client, media.ConsumerConfig{StreamName: name})

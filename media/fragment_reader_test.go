@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -72,8 +70,8 @@ func TestCapturesGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-				t.Errorf("summaries differ from %s (-want +got):\n%s", golden, diff)
+			if diff := wiretest.Diff(string(want), buf.String()); diff != "" {
+				t.Errorf("summaries differ from %s:\n%s", golden, diff)
 			}
 		})
 	}

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -120,8 +118,8 @@ func sameFragment(t *testing.T, got, want *Fragment) {
 			t.Fatalf("fragment %s frame %d differs", want.FragmentNumber, i)
 		}
 	}
-	if diff := cmp.Diff(want.Tags, got.Tags); diff != "" {
-		t.Fatalf("fragment %s tags (-want +got):\n%s", want.FragmentNumber, diff)
+	if diff := wiretest.Diff(want.Tags, got.Tags); diff != "" {
+		t.Fatalf("fragment %s tags:\n%s", want.FragmentNumber, diff)
 	}
 }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-	"github.com/google/go-cmp/cmp"
 
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/signaling"
 )
@@ -92,8 +92,8 @@ func TestHTTPSEndpointIsCachedPerChannelAndRole(t *testing.T) {
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if diff := cmp.Diff([]signaling.Role{signaling.RoleMaster, signaling.RoleViewer, signaling.RoleMaster}, fs.lookups); diff != "" {
-		t.Errorf("endpoint lookups (-want +got):\n%s", diff)
+	if diff := wiretest.Diff([]signaling.Role{signaling.RoleMaster, signaling.RoleViewer, signaling.RoleMaster}, fs.lookups); diff != "" {
+		t.Errorf("endpoint lookups:\n%s", diff)
 	}
 	if len(fs.iceBodies) != len(calls) {
 		t.Errorf("%d GetIceServerConfig requests, want %d", len(fs.iceBodies), len(calls))
@@ -134,7 +134,7 @@ func TestSendAlexaOfferToMaster(t *testing.T) {
 }
 
 func TestNewFromConfig(t *testing.T) {
-	c := signaling.NewFromConfig(aws.Config{Region: "eu-west-1", Credentials: staticCreds, AppID: "door-app"},
+	c := signaling.NewFromConfig(aws.Config{Region: "eu-west-1", Credentials: wiretest.Credentials, AppID: "door-app"},
 		func(o *signaling.Options) { o.STUNURL = signaling.NoSTUN })
 	o := c.Options()
 	if o.Region != "eu-west-1" || o.AppID != "door-app" || o.Credentials == nil || o.STUNURL != signaling.NoSTUN {

@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -51,8 +50,8 @@ func TestRTCIceServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []signaling.RTCIceServer{{URLs: []string{"stun:stun.kinesisvideo.us-west-2.amazonaws.com:443"}}, turn}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("RTCIceServers (-want +got):\n%s", diff)
+	if diff := wiretest.Diff(want, got); diff != "" {
+		t.Errorf("RTCIceServers:\n%s", diff)
 	}
 
 	// Options.STUNURL replaces or removes the STUN server.
@@ -75,8 +74,8 @@ func TestRTCIceServers(t *testing.T) {
 	}
 	// The viewer's request went to the VIEWER endpoint, the master's to the MASTER endpoint, each
 	// looked up once.
-	if diff := cmp.Diff([]signaling.Role{signaling.RoleViewer, signaling.RoleMaster, signaling.RoleMaster}, fs.lookups); diff != "" {
-		t.Errorf("endpoint lookups (-want +got):\n%s", diff)
+	if diff := wiretest.Diff([]signaling.Role{signaling.RoleViewer, signaling.RoleMaster, signaling.RoleMaster}, fs.lookups); diff != "" {
+		t.Errorf("endpoint lookups:\n%s", diff)
 	}
 }
 

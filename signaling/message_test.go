@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -47,8 +46,8 @@ func TestOutgoingFramesMatchTheJavaScriptSDK(t *testing.T) {
 			if err := json.Unmarshal(frame, &got); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("frame %s differs (-want +got):\n%s", frame, diff)
+			if diff := wiretest.Diff(tt.want, got); diff != "" {
+				t.Errorf("frame %s differs:\n%s", frame, diff)
 			}
 			back, err := signaling.DecodeOutgoing(frame)
 			if err != nil {
@@ -58,8 +57,8 @@ func TestOutgoingFramesMatchTheJavaScriptSDK(t *testing.T) {
 			if want.Type != signaling.MessageTypeICECandidate && want.SessionDescription.Type == "" {
 				want.SessionDescription.Type = "answer"
 			}
-			if diff := cmp.Diff(&want, back); diff != "" {
-				t.Errorf("round trip (-sent +decoded):\n%s", diff)
+			if diff := wiretest.Diff(&want, back); diff != "" {
+				t.Errorf("round trip (want: sent, got: decoded):\n%s", diff)
 			}
 		})
 	}
@@ -96,8 +95,8 @@ func TestDecodeMessageReadsServiceEvents(t *testing.T) {
 			t.Errorf("%s: %v", tt.frame, err)
 			continue
 		}
-		if diff := cmp.Diff(&tt.want, got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.frame, diff)
+		if diff := wiretest.Diff(&tt.want, got); diff != "" {
+			t.Errorf("%s:\n%s", tt.frame, diff)
 		}
 	}
 }
@@ -167,8 +166,8 @@ func TestEncodeMessageRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", frame, err)
 		}
-		if diff := cmp.Diff(&m, back); diff != "" {
-			t.Errorf("%s (-sent +decoded):\n%s", frame, diff)
+		if diff := wiretest.Diff(&m, back); diff != "" {
+			t.Errorf("%s (want: sent, got: decoded):\n%s", frame, diff)
 		}
 	}
 	if _, err := signaling.EncodeMessage(&signaling.Message{Type: signaling.MessageTypeStatusResponse}); err == nil {
@@ -224,7 +223,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decoding re-encoded %s: %v", again, err)
 		}
-		if diff := cmp.Diff(m, back); diff != "" {
+		if diff := wiretest.Diff(m, back); diff != "" {
 			t.Fatalf("round trip of %q changed the message:\n%s", frame, diff)
 		}
 	})
@@ -255,7 +254,7 @@ func FuzzDecodeOutgoing(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decoding re-encoded %s: %v", again, err)
 		}
-		if diff := cmp.Diff(m, back); diff != "" {
+		if diff := wiretest.Diff(m, back); diff != "" {
 			t.Fatalf("round trip of %q changed the message:\n%s", frame, diff)
 		}
 	})

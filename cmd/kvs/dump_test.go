@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -38,8 +37,8 @@ func TestDumpCaptures(t *testing.T) {
 			path := sharedFile(t, filepath.Join("kvs-captures", name))
 			want := goldenSummary(t, name)
 			r := kvsRun(t, invocation{}, "dump", path).mustSucceed(t)
-			if diff := cmp.Diff(want, r.stdout); diff != "" {
-				t.Errorf("kvs dump %s differs from the golden summary (-want +got):\n%s", name, diff)
+			if diff := wiretest.Diff(want, r.stdout); diff != "" {
+				t.Errorf("kvs dump %s differs from the golden summary:\n%s", name, diff)
 			}
 			data, err := os.ReadFile(path)
 			if err != nil {

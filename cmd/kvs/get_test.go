@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvstest"
@@ -93,8 +92,8 @@ func TestGetSelectors(t *testing.T) {
 		{"server:" + all[0].ServerTimestamp.Add(-time.Minute).Format(time.RFC3339Nano), all},
 	} {
 		r := kvsRun(t, invocation{cfg: cfg}, "get", "--stream", "s", "--start", tc.start, "--idle", "1s").mustSucceed(t)
-		if diff := cmp.Diff(numbers(tc.want), numbers(readFragments(t, []byte(r.stdout)))); diff != "" {
-			t.Errorf("--start %s: fragments (-want +got):\n%s", tc.start, diff)
+		if diff := wiretest.Diff(numbers(tc.want), numbers(readFragments(t, []byte(r.stdout)))); diff != "" {
+			t.Errorf("--start %s: fragments:\n%s", tc.start, diff)
 		}
 		if want := "resume with --start token:" + all[4].ContinuationToken; !strings.Contains(r.stderr, want) {
 			t.Errorf("--start %s: stderr lacks %q:\n%s", tc.start, want, r.stderr)
@@ -266,8 +265,8 @@ func TestGetInterruptAndResume(t *testing.T) {
 	for _, f := range all {
 		want = append(want, f.FragmentNumber)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("fragments of the interrupted and the resumed runs (-want +got):\n%s", diff)
+	if diff := wiretest.Diff(want, got); diff != "" {
+		t.Errorf("fragments of the interrupted and the resumed runs:\n%s", diff)
 	}
 }
 
@@ -348,8 +347,8 @@ func TestDocWriterKeepsSummaries(t *testing.T) {
 				line, _ := json.Marshal(f.Summary())
 				got.Write(append(line, '\n'))
 			}
-			if diff := cmp.Diff(goldenSummary(t, name), got.String()); diff != "" {
-				t.Errorf("summaries of the re-encoded capture (-want +got):\n%s", diff)
+			if diff := wiretest.Diff(goldenSummary(t, name), got.String()); diff != "" {
+				t.Errorf("summaries of the re-encoded capture:\n%s", diff)
 			}
 		})
 	}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
 // FuzzUnmarshal checks that no input panics, that whatever decodes re-encodes to a document
@@ -35,7 +35,7 @@ func FuzzUnmarshal(f *testing.F) {
 		if err := Unmarshal(enc, &back); err != nil {
 			t.Fatalf("re-decoding %s: %v", enc, err)
 		}
-		if diff := cmp.Diff(v, back, cmp.AllowUnexported(outer{})); diff != "" {
+		if diff := wiretest.Diff(v, back); diff != "" {
 			t.Fatalf("round trip of %q changed the value:\n%s", data, diff)
 		}
 	})

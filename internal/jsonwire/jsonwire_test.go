@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
 type color string
@@ -139,8 +139,8 @@ func TestUnmarshal(t *testing.T) {
 			if err := Unmarshal([]byte(tt.in), &got); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(outer{})); diff != "" {
-				t.Errorf("Unmarshal mismatch (-want +got):\n%s", diff)
+			if diff := wiretest.Diff(tt.want, got); diff != "" {
+				t.Errorf("Unmarshal mismatch:\n%s", diff)
 			}
 		})
 	}
@@ -224,7 +224,7 @@ func TestRecursiveType(t *testing.T) {
 	if err := Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(in, out); diff != "" {
+	if diff := wiretest.Diff(in, out); diff != "" {
 		t.Error(diff)
 	}
 }

@@ -134,22 +134,34 @@ func ReadShared(rel string) ([]byte, error) {
 	return data, err
 }
 
-// repoRoot finds the directory holding go.mod, upwards from the working directory.
+// repoRoot finds the directory of the SDK's go.mod (module github.com/kvsgo/sdk), upwards from
+// the working directory, passing the go.mod files of the tree's own test modules (interop,
+// examples/signaling, ...) on the way.
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if mod, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && modulePath(mod) == "github.com/kvsgo/sdk" {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
+			return "", fmt.Errorf("no go.mod of github.com/kvsgo/sdk above the working directory")
 		}
 		dir = parent
 	}
+}
+
+// modulePath returns the path of a go.mod file's module directive.
+func modulePath(mod []byte) string {
+	for line := range strings.Lines(string(mod)) {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
 }
 
 // LoadModel reads a service model from the shared models directory, e.g.
@@ -301,10 +313,10 @@ func (ck *checker) member(path string, mem Member, f reflect.StructField, requir
 	ck.bounds(path, s, main)
 	switch s.Type {
 	case "list":
-		ck.bounds(path+"[]", ck.m.Shapes[s.Member.Shape], section(tag, "elem"))
+		ck.bounds(path+"[]", ck.m.Shapes[s.Member.Shape], TagSection(tag, "elem"))
 	case "map":
-		ck.bounds(path+"{key}", ck.m.Shapes[s.Key.Shape], section(tag, "key"))
-		ck.bounds(path+"{value}", ck.m.Shapes[s.Value.Shape], section(tag, "elem"))
+		ck.bounds(path+"{key}", ck.m.Shapes[s.Key.Shape], TagSection(tag, "key"))
+		ck.bounds(path+"{value}", ck.m.Shapes[s.Value.Shape], TagSection(tag, "elem"))
 	}
 }
 
@@ -314,7 +326,7 @@ func (ck *checker) bounds(path string, s Shape, rules string) {
 		name  string
 		model *int64
 	}{{"min", s.Min}, {"max", s.Max}} {
-		got, ok := rule(rules, b.name)
+		got, ok := TagRule(rules, b.name)
 		switch {
 		case b.model == nil && ok:
 			ck.t.Errorf("%s: %s=%s is not in the model", path, b.name, got)
@@ -322,7 +334,7 @@ func (ck *checker) bounds(path string, s Shape, rules string) {
 			ck.t.Errorf("%s: model %s=%d, validate %q", path, b.name, *b.model, rules)
 		}
 	}
-	name, ok := rule(rules, "pattern")
+	name, ok := TagRule(rules, "pattern")
 	switch {
 	case strings.HasPrefix(s.Pattern, "arn:"):
 		if ok {
@@ -395,7 +407,7 @@ func (ck *checker) enum(path string, s Shape, gt reflect.Type) {
 }
 
 func hasRule(rules, name string) bool {
-	_, ok := rule(rules, name)
+	_, ok := TagRule(rules, name)
 	return ok
 }
 

@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/mkv"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 const streamA = "arn:aws:kinesisvideo:us-east-1:123456789012:stream/a/1"
 
@@ -88,8 +87,8 @@ func TestContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("Load (-put +loaded):\n%s", diff)
+			if diff := wiretest.Diff(want, got); diff != "" {
+				t.Fatalf("Load (want: put, got: loaded):\n%s", diff)
 			}
 			if err := s.Remove(streamA, want[0].Number, want[1].Number, "1"); err != nil {
 				t.Fatal(err)
@@ -107,7 +106,7 @@ func TestContract(t *testing.T) {
 			if st, err := s.State(); err != nil || string(st) != "state 1" {
 				t.Fatalf("State = %q, %v", st, err)
 			}
-			if streams, err := s.Streams(); err != nil || !cmp.Equal(streams, []string{streamA}) {
+			if streams, err := s.Streams(); err != nil || wiretest.Diff(streams, []string{streamA}) != "" {
 				t.Fatalf("Streams = %q, %v", streams, err)
 			}
 			for _, err := range s.Frames(streamA, want[0].Number) {
@@ -159,8 +158,8 @@ func TestDiskReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("after reopening (-put +loaded):\n%s", diff)
+	if diff := wiretest.Diff(want, got); diff != "" {
+		t.Fatalf("after reopening (want: put, got: loaded):\n%s", diff)
 	}
 	if st, _ := d.State(); string(st) != `{"streams":1}` {
 		t.Fatalf("State after reopening = %q", st)
@@ -174,7 +173,7 @@ func TestDiskReopen(t *testing.T) {
 	if err := d.Put(streamA, f); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := loadAll(d, streamA); len(got) != len(want)+1 || !cmp.Equal(got[len(got)-1], f) {
+	if got, _ := loadAll(d, streamA); len(got) != len(want)+1 || wiretest.Diff(got[len(got)-1], f) != "" {
 		t.Fatalf("the fragment put after reopening is not loaded back")
 	}
 }
@@ -229,8 +228,8 @@ func TestDiskTornTail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("after the torn tail (-put +loaded):\n%s", diff)
+	if diff := wiretest.Diff(want, got); diff != "" {
+		t.Fatalf("after the torn tail (want: put, got: loaded):\n%s", diff)
 	}
 }
 
@@ -292,8 +291,8 @@ func TestDiskWriteFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]*Fragment{ok1, ok2}, got); diff != "" {
-		t.Fatalf("after a failed write (-want +got):\n%s", diff)
+	if diff := wiretest.Diff([]*Fragment{ok1, ok2}, got); diff != "" {
+		t.Fatalf("after a failed write:\n%s", diff)
 	}
 }
 
@@ -319,7 +318,7 @@ func FuzzFrameReader(f *testing.F) {
 			fr2 := newFrameReader(bytes.NewReader(again.Bytes()), int64(again.Len()), sum)
 			for _, want := range frames {
 				got, err := fr2.next()
-				if err != nil || !cmp.Equal(got, want) {
+				if err != nil || wiretest.Diff(got, want) != "" {
 					t.Fatalf("re-encoded frames decode differently: %v", err)
 				}
 			}

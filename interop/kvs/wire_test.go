@@ -10,22 +10,21 @@ import (
 	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/interop/differential"
 	"github.com/kvsgo/sdk/kvs"
 )
 
-var testCreds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-	return aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: "token", Source: "test"}, nil
-})
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // clients returns our client and the official one, both aimed at srv.
 func clients(srv *wiretest.Server) (*kvs.Client, *official.Client) {
-	ours := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL, Credentials: testCreds, RetryMaxAttempts: 1})
-	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, RetryMaxAttempts: 1})
+	ours := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL, Credentials: wiretest.Credentials, RetryMaxAttempts: 1})
+	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, RetryMaxAttempts: 1})
 	return ours, theirs
 }
 
 func TestOperationsCoverOfficialClient(t *testing.T) {
-	ops := wiretest.Operations(&official.Client{})
+	ops := differential.Operations(&official.Client{})
 	if len(ops) != 32 {
 		t.Errorf("official client has %d operations, want 32", len(ops))
 	}
@@ -36,16 +35,16 @@ func TestOperationsCoverOfficialClient(t *testing.T) {
 	}
 }
 
-func differential() (wiretest.Differential, func()) {
+func newDifferential() (differential.Clients, func()) {
 	srv := wiretest.NewServer()
 	ours, theirs := clients(srv)
-	return wiretest.Differential{Server: srv, Ours: ours, Official: theirs}, srv.Close
+	return differential.Clients{Server: srv, Ours: ours, Official: theirs}, srv.Close
 }
 
 // TestRequestsMatchOfficialClient sends the same fully populated input through both clients
 // and compares method, path, signed headers and the JSON body.
 func TestRequestsMatchOfficialClient(t *testing.T) {
-	d, done := differential()
+	d, done := newDifferential()
 	defer done()
 	d.Requests(t)
 }
@@ -53,7 +52,7 @@ func TestRequestsMatchOfficialClient(t *testing.T) {
 // TestResponsesDecodeLikeOfficialClient serves a fully populated output to both clients and
 // compares what they decode.
 func TestResponsesDecodeLikeOfficialClient(t *testing.T) {
-	d, done := differential()
+	d, done := newDifferential()
 	defer done()
 	d.Responses(t)
 }
@@ -75,7 +74,7 @@ func TestErrorsDecodeLikeOfficialClient(t *testing.T) {
 			_, ourErr := ours.DescribeStream(context.Background(), &kvs.DescribeStreamInput{StreamName: "s"})
 			_, theirErr := theirs.DescribeStream(context.Background(), &official.DescribeStreamInput{StreamName: aws.String("s")})
 			srv.Take()
-			wiretest.SameAPIError(t, ourErr, theirErr, target)
+			differential.SameAPIError(t, ourErr, theirErr, target)
 		})
 	}
 }

@@ -1,4 +1,12 @@
-package wiretest
+// Package differential holds the helpers of the tests that run kvsgo's clients beside the
+// official AWS SDK clients: it fills kvsgo's input and output types with sample values that
+// satisfy their constraints, converts them to and from the official types by field name, reduces
+// any value to a comparable tree, and compares what both clients send and decode (with
+// go-cmp) through a capturing [wiretest.Server].
+//
+// It lives in the interop module, a module of its own, so that the official clients and go-cmp
+// are requirements of that module only and never reach the module graph of the SDK's users.
+package differential
 
 import (
 	"bytes"
@@ -15,6 +23,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/internal/wiretest"
 )
 
 // Operations returns the names of a client's operations: its methods shaped like
@@ -31,12 +40,12 @@ func Operations(client any) []string {
 	return ops
 }
 
-// Differential sends the same inputs through our client and the official one, both aimed at
+// Clients sends the same inputs through our client and the official one, both aimed at
 // Server, and compares what they send and what they decode.
-type Differential struct {
-	Server   *Server // captures the requests of both clients
-	Ours     any     // our client
-	Official any     // the official client
+type Clients struct {
+	Server   *wiretest.Server // captures the requests of both clients
+	Ours     any              // our client
+	Official any              // the official client
 	// Unsent, when set, clears the members of our filled input that are not sent (they choose an
 	// endpoint, say) before it is converted to the official input.
 	Unsent func(in reflect.Value)
@@ -47,7 +56,7 @@ type Differential struct {
 
 // Requests fills the input of each operation in two variants, sends it through both clients and
 // checks that the requests agree (SameRequest).
-func (d Differential) Requests(t *testing.T) {
+func (d Clients) Requests(t *testing.T) {
 	for _, op := range Operations(d.Official) {
 		t.Run(op, func(t *testing.T) {
 			for variant := range 2 {
@@ -71,7 +80,7 @@ func (d Differential) Requests(t *testing.T) {
 // Responses serves a fully populated output of each operation to both clients and checks that
 // they decode the same values, and that ours decodes what was served. Operations whose output
 // streams (see Payloads) are left out.
-func (d Differential) Responses(t *testing.T) {
+func (d Clients) Responses(t *testing.T) {
 	for _, op := range Operations(d.Official) {
 		if streams(d.Ours, op) {
 			continue
@@ -83,7 +92,7 @@ func (d Differential) Responses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d.Server.Respond(Response{Body: body, Header: http.Header{"Content-Type": {"application/json"}}})
+			d.Server.Respond(wiretest.Response{Body: body, Header: http.Header{"Content-Type": {"application/json"}}})
 			defer d.Server.Take()
 			ours, official := d.inputs(t, op, 0)
 			got, err := call(d.Ours, op, ours)
@@ -105,7 +114,7 @@ func (d Differential) Responses(t *testing.T) {
 }
 
 // inputs returns a filled input of ours for op and the same input as the official type.
-func (d Differential) inputs(t *testing.T, op string, variant int) (ours, official reflect.Value) {
+func (d Clients) inputs(t *testing.T, op string, variant int) (ours, official reflect.Value) {
 	t.Helper()
 	ours = newInput(d.Ours, op)
 	Fill(ours.Interface(), variant)
@@ -127,14 +136,14 @@ func (d Differential) inputs(t *testing.T, op string, variant int) (ours, offici
 // Payloads serves a media payload with a content type to both clients for each operation whose
 // output streams (it has a Payload io.ReadCloser and a ContentType string), and checks that both
 // return that content type and exactly those bytes.
-func (d Differential) Payloads(t *testing.T) {
+func (d Clients) Payloads(t *testing.T) {
 	payload := []byte("\x1a\x45\xdf\xa3 sample media payload \x00\x01\x02")
 	for _, op := range Operations(d.Official) {
 		if !streams(d.Ours, op) {
 			continue
 		}
 		t.Run(op, func(t *testing.T) {
-			d.Server.Respond(Response{Body: payload, Header: http.Header{"Content-Type": {"video/sample"}}})
+			d.Server.Respond(wiretest.Response{Body: payload, Header: http.Header{"Content-Type": {"video/sample"}}})
 			defer d.Server.Take()
 			ours, official := d.inputs(t, op, 0)
 			for name, client := range map[string]any{"ours": d.Ours, "official": d.Official} {
@@ -182,7 +191,7 @@ func call(client any, op string, in reflect.Value) (any, error) {
 
 // SameRequest reports where our request differs from the official client's: the request line,
 // the signed headers, Content-Type and the JSON body.
-func SameRequest(t testing.TB, ours, official Captured) {
+func SameRequest(t testing.TB, ours, official wiretest.Captured) {
 	t.Helper()
 	if ours.Method != official.Method || ours.Path != official.Path {
 		t.Errorf("request line: ours %s %s, official %s %s", ours.Method, ours.Path, official.Method, official.Path)

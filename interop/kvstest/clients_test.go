@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 
-	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/interop/differential"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 )
@@ -53,7 +53,7 @@ func officialDriver(s *kvstest.Server) driver {
 		op := opName(in)
 		m := reflect.ValueOf(c).MethodByName(op)
 		theirIn := reflect.New(m.Type().In(1).Elem())
-		if err := wiretest.Convert(theirIn.Interface(), in); err != nil {
+		if err := differential.Convert(theirIn.Interface(), in); err != nil {
 			return nil, err
 		}
 		pruneAbsent(theirIn.Elem(), reflect.ValueOf(in).Elem())
@@ -64,7 +64,7 @@ func officialDriver(s *kvstest.Server) driver {
 		theirOut.Elem().FieldByName("ResultMetadata").SetZero()
 		m2, _ := ourClient.MethodByName(op)
 		out := reflect.New(m2.Type.Out(0).Elem())
-		if err := wiretest.Convert(out.Interface(), theirOut.Interface()); err != nil {
+		if err := differential.Convert(out.Interface(), theirOut.Interface()); err != nil {
 			return nil, err
 		}
 		return out.Interface(), nil
@@ -252,4 +252,23 @@ func exercise(t *testing.T, d driver, prefix string) {
 	call[kvs.DeleteStreamOutput](t, d, &kvs.DeleteStreamInput{StreamARN: arn, CurrentVersion: version()})
 	callFails(t, d, &kvs.DescribeSignalingChannelInput{ChannelName: door}, "ResourceNotFoundException")
 	callFails(t, d, &kvs.DescribeStreamInput{StreamARN: arn}, "ResourceNotFoundException")
+}
+
+// manyTags returns n tags, key-<from> onwards.
+func manyTags(n, from int) map[string]string {
+	tags := map[string]string{}
+	for i := range n {
+		tags[fmt.Sprintf("key-%02d", from+i)] = "v"
+	}
+	return tags
+}
+
+// edgeConfig is an edge configuration for the hub device hub.
+func edgeConfig(hub string) kvs.EdgeConfig {
+	return kvs.EdgeConfig{
+		HubDeviceArn: hub,
+		RecorderConfig: kvs.RecorderConfig{MediaSourceConfig: kvs.MediaSourceConfig{
+			MediaUriSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:camera", MediaUriType: kvs.MediaUriTypeRTSPURI}},
+		DeletionConfig: kvs.DeletionConfig{EdgeRetentionInHours: aws.Int32(48), DeleteAfterUpload: aws.Bool(false)},
+	}
 }

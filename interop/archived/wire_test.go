@@ -10,33 +10,25 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideoarchivedmedia"
-	"go.uber.org/goleak"
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/interop/differential"
 	"github.com/kvsgo/sdk/kvs"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"))
-}
-
-var testCreds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-	return aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: "token", Source: "test"}, nil
-})
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // wireClients returns our client and the official one, both aimed at srv as the data endpoint.
 func wireClients(srv *wiretest.Server) (*archived.Client, *official.Client) {
-	ours := archived.New(archived.Options{Options: kvs.Options{Region: "us-west-2", Credentials: testCreds, RetryMaxAttempts: 1},
+	ours := archived.New(archived.Options{Options: kvs.Options{Region: "us-west-2", Credentials: wiretest.Credentials, RetryMaxAttempts: 1},
 		Endpoint: srv.URL})
-	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, RetryMaxAttempts: 1})
+	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, RetryMaxAttempts: 1})
 	return ours, theirs
 }
 
 func TestOperationsCoverOfficialClient(t *testing.T) {
-	ops := wiretest.Operations(&official.Client{})
+	ops := differential.Operations(&official.Client{})
 	if len(ops) != 6 {
 		t.Errorf("official client has %d operations, want 6", len(ops))
 	}
@@ -68,9 +60,9 @@ func prepare(op string, in reflect.Value) {
 	}
 }
 
-func differential(srv *wiretest.Server) wiretest.Differential {
+func newDifferential(srv *wiretest.Server) differential.Clients {
 	ours, theirs := wireClients(srv)
-	return wiretest.Differential{Server: srv, Ours: ours, Official: theirs, Prepare: prepare}
+	return differential.Clients{Server: srv, Ours: ours, Official: theirs, Prepare: prepare}
 }
 
 // TestRequestsMatchOfficialClient sends the same fully populated input of every operation
@@ -78,7 +70,7 @@ func differential(srv *wiretest.Server) wiretest.Differential {
 func TestRequestsMatchOfficialClient(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	differential(srv).Requests(t)
+	newDifferential(srv).Requests(t)
 }
 
 // TestResponsesDecodeLikeOfficialClient serves a fully populated output of each JSON operation
@@ -86,7 +78,7 @@ func TestRequestsMatchOfficialClient(t *testing.T) {
 func TestResponsesDecodeLikeOfficialClient(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	differential(srv).Responses(t)
+	newDifferential(srv).Responses(t)
 }
 
 // TestPayloadsMatchOfficialClient serves a media payload to GetClip and
@@ -94,7 +86,7 @@ func TestResponsesDecodeLikeOfficialClient(t *testing.T) {
 func TestPayloadsMatchOfficialClient(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	differential(srv).Payloads(t)
+	newDifferential(srv).Payloads(t)
 }
 
 // TestErrorsDecodeLikeOfficialClient serves each modeled error to both clients, on a JSON and
@@ -115,7 +107,7 @@ func TestErrorsDecodeLikeOfficialClient(t *testing.T) {
 			sel := archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorTypeServerTimestamp,
 				TimestampRange: archived.TimestampRange{StartTimestamp: start, EndTimestamp: end}}
 			var in official.GetClipInput
-			if err := wiretest.Convert(&in, &archived.GetClipInput{StreamName: "s", ClipFragmentSelector: sel}); err != nil {
+			if err := differential.Convert(&in, &archived.GetClipInput{StreamName: "s", ClipFragmentSelector: sel}); err != nil {
 				t.Fatal(err)
 			}
 			_, a := ours.GetClip(context.Background(), &archived.GetClipInput{StreamName: "s", ClipFragmentSelector: sel})
@@ -134,7 +126,7 @@ func TestErrorsDecodeLikeOfficialClient(t *testing.T) {
 				})
 				ourErr, theirErr := call()
 				srv.Take()
-				wiretest.SameAPIError(t, ourErr, theirErr, target)
+				differential.SameAPIError(t, ourErr, theirErr, target)
 			})
 		}
 	}

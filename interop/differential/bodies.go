@@ -1,4 +1,4 @@
-package wiretest
+package differential
 
 import (
 	"bytes"

@@ -24,8 +24,8 @@ import (
 func TestMediaErrorHeaderSpellings(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	ours := media.New(media.Options{Options: kvs.Options{Region: "us-west-2", Credentials: testCreds, RetryMaxAttempts: 1}, Endpoint: srv.URL})
-	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, RetryMaxAttempts: 1})
+	ours := media.New(media.Options{Options: kvs.Options{Region: "us-west-2", Credentials: wiretest.Credentials, RetryMaxAttempts: 1}, Endpoint: srv.URL})
+	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, RetryMaxAttempts: 1})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name            string

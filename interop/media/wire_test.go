@@ -1,6 +1,7 @@
 package media_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,13 +16,13 @@ import (
 	officialtypes "github.com/aws/aws-sdk-go-v2/service/kinesisvideomedia/types"
 
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/interop/differential"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
 
-var testCreds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-	return aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: "token"}, nil
-})
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
 
 // TestConformsToModel checks GetMedia's types against the kinesis-video-media model.
 func TestConformsToModel(t *testing.T) {
@@ -41,8 +42,8 @@ func TestConformsToModel(t *testing.T) {
 func TestGetMediaMatchesOfficialClient(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	ours := media.New(media.Options{Options: kvs.Options{Region: "us-west-2", Credentials: testCreds, RetryMaxAttempts: 1}, Endpoint: srv.URL})
-	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, RetryMaxAttempts: 1})
+	ours := media.New(media.Options{Options: kvs.Options{Region: "us-west-2", Credentials: wiretest.Credentials, RetryMaxAttempts: 1}, Endpoint: srv.URL})
+	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, RetryMaxAttempts: 1})
 	ctx := context.Background()
 	start := time.UnixMilli(1700000000123).UTC()
 	for _, sel := range []media.StartSelector{
@@ -75,7 +76,7 @@ func TestGetMediaMatchesOfficialClient(t *testing.T) {
 		theirBody, _ := io.ReadAll(theirOut.Payload)
 		theirOut.Payload.Close()
 		reqs := srv.Take()
-		wiretest.SameRequest(t, reqs[0], reqs[1])
+		differential.SameRequest(t, reqs[0], reqs[1])
 		if string(ourBody) != string(theirBody) || out.ContentType != aws.ToString(theirOut.ContentType) {
 			t.Errorf("payloads: ours %q %q, official %q %q", out.ContentType, ourBody, aws.ToString(theirOut.ContentType), theirBody)
 		}
@@ -96,20 +97,20 @@ func TestGetMediaMatchesOfficialClient(t *testing.T) {
 }
 
 // TestOfficialClientReadsTheEmulator reads a stream produced by our producer with the official
-// client's GetMedia, and decodes its payload with our fragment reader.
+// client's GetMedia, and decodes its payload with our fragment reader: the first two fragments
+// hold the frames written, in order per track, with the same bytes, key flags and times.
 func TestOfficialClientReadsTheEmulator(t *testing.T) {
-	frames, _ := loadSamples(t, 4)
-	srv, client, name := emulator(t, 24, fastLimits)
 	start := time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
-	produce(t, client, media.ProducerConfig{StreamName: name, Tracks: avTracks(), StartTime: start}, frames)
+	const name = "camera"
+	srv, control, frames := differential.SampleStream(t, name, start, kvstest.WithMediaLimits(kvstest.MediaLimits{GetMediaIdle: 300 * time.Millisecond}))
 	ctx := context.Background()
-	ep, err := kvs.NewFromConfig(srv.Config()).DataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: name, APIName: kvs.APINameGetMedia})
+	ep, err := control.DataEndpoint(ctx, &kvs.GetDataEndpointInput{StreamName: name, APIName: kvs.APINameGetMedia})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := srv.Config()
 	cfg.BaseEndpoint = aws.String(ep)
-	theirs := official.NewFromConfig(cfg, func(o *official.Options) { o.HTTPClient = wiretest.KeepRequestBodies(o.HTTPClient) })
+	theirs := official.NewFromConfig(cfg, func(o *official.Options) { o.HTTPClient = differential.KeepRequestBodies(o.HTTPClient) })
 	out, err := theirs.GetMedia(ctx, &official.GetMediaInput{StreamName: aws.String(name),
 		StartSelector: &officialtypes.StartSelector{StartSelectorType: officialtypes.StartSelectorTypeEarliest}})
 	if err != nil {
@@ -125,7 +126,24 @@ func TestOfficialClientReadsTheEmulator(t *testing.T) {
 		}
 		frags = append(frags, f)
 	}
-	checkFrames(t, start, frames, frags)
+	written := map[uint64][]media.Frame{}
+	for _, f := range frames {
+		written[f.Track] = append(written[f.Track], f)
+	}
+	for _, frag := range frags {
+		for _, got := range frag.Frames {
+			if len(written[got.Track]) == 0 {
+				t.Fatalf("track %d: more frames came back than were written", got.Track)
+			}
+			want := written[got.Track][0]
+			written[got.Track] = written[got.Track][1:]
+			at := start.Add(want.Timestamp).Truncate(time.Millisecond)
+			if !bytes.Equal(got.Data, want.Data) || got.Keyframe != want.Keyframe || !frag.FrameTime(got).Equal(at) {
+				t.Fatalf("track %d: key %v at %v (%d bytes), want key %v at %v (%d bytes)",
+					got.Track, got.Keyframe, frag.FrameTime(got), len(got.Data), want.Keyframe, at, len(want.Data))
+			}
+		}
+	}
 	if aws.ToString(out.ContentType) != "video/webm" {
 		t.Errorf("content type %q", aws.ToString(out.ContentType))
 	}

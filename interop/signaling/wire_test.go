@@ -12,13 +12,14 @@ import (
 	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideosignaling"
 
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/interop/differential"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/signaling"
 )
 
-var staticCreds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-	return aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: "token", Source: "test"}, nil
-})
+func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
+
+const testChannelARN = "arn:aws:kinesisvideo:us-west-2:123456789012:channel/door/1700000000000"
 
 // wireClients returns our client and the official one. The official client is aimed at srv
 // directly, as its users must do; ours finds srv as the channel's HTTPS endpoint through a
@@ -28,13 +29,13 @@ func wireClients(t *testing.T, srv *wiretest.Server) (*signaling.Client, *offici
 		fmt.Fprintf(w, `{"ResourceEndpointList":[{"Protocol":"HTTPS","ResourceEndpoint":%q},{"Protocol":"WSS","ResourceEndpoint":"wss://unused"}]}`, srv.URL)
 	}))
 	t.Cleanup(control.Close)
-	ours := signaling.New(signaling.Options{Options: kvs.Options{Region: "us-west-2", BaseEndpoint: control.URL, Credentials: staticCreds, RetryMaxAttempts: 1}})
-	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: staticCreds, RetryMaxAttempts: 1})
+	ours := signaling.New(signaling.Options{Options: kvs.Options{Region: "us-west-2", BaseEndpoint: control.URL, Credentials: wiretest.Credentials, RetryMaxAttempts: 1}})
+	theirs := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, RetryMaxAttempts: 1})
 	return ours, theirs
 }
 
 func TestOperationsCoverOfficialClient(t *testing.T) {
-	ops := wiretest.Operations(&official.Client{})
+	ops := differential.Operations(&official.Client{})
 	if len(ops) != 2 {
 		t.Errorf("official client has %d operations, want 2", len(ops))
 	}
@@ -47,9 +48,9 @@ func TestOperationsCoverOfficialClient(t *testing.T) {
 
 // differential aims both clients at srv. Role is ours only: it picks the endpoint and is not
 // sent.
-func differential(t *testing.T, srv *wiretest.Server) wiretest.Differential {
+func newDifferential(t *testing.T, srv *wiretest.Server) differential.Clients {
 	ours, theirs := wireClients(t, srv)
-	return wiretest.Differential{Server: srv, Ours: ours, Official: theirs,
+	return differential.Clients{Server: srv, Ours: ours, Official: theirs,
 		Unsent: func(in reflect.Value) { in.Elem().FieldByName("Role").SetString("") }}
 }
 
@@ -58,7 +59,7 @@ func differential(t *testing.T, srv *wiretest.Server) wiretest.Differential {
 func TestRequestsMatchOfficialClient(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	differential(t, srv).Requests(t)
+	newDifferential(t, srv).Requests(t)
 }
 
 // TestResponsesDecodeLikeOfficialClient serves a fully populated output to both clients and
@@ -66,7 +67,7 @@ func TestRequestsMatchOfficialClient(t *testing.T) {
 func TestResponsesDecodeLikeOfficialClient(t *testing.T) {
 	srv := wiretest.NewServer()
 	defer srv.Close()
-	differential(t, srv).Responses(t)
+	newDifferential(t, srv).Responses(t)
 }
 
 // TestErrorsDecodeLikeOfficialClient serves each modeled error to both clients and checks that
@@ -87,7 +88,7 @@ func TestErrorsDecodeLikeOfficialClient(t *testing.T) {
 			_, ourErr := ours.GetIceServerConfig(context.Background(), &signaling.GetIceServerConfigInput{ChannelARN: testChannelARN})
 			_, theirErr := theirs.GetIceServerConfig(context.Background(), &official.GetIceServerConfigInput{ChannelARN: aws.String(testChannelARN)})
 			srv.Take()
-			wiretest.SameAPIError(t, ourErr, theirErr, target)
+			differential.SameAPIError(t, ourErr, theirErr, target)
 		})
 	}
 }

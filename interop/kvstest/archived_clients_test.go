@@ -3,7 +3,9 @@ package kvstest_test
 import (
 	"bytes"
 	"errors"
-	"io"
+	"net/http"
+	"net/url"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/internal/wiretest"
+	"github.com/kvsgo/sdk/interop/differential"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
@@ -24,15 +27,24 @@ import (
 // that they get the same answers: the same fragments, media bytes, clip bytes, working session
 // URLs, images and errors.
 func TestArchivedOperationsThroughBothClients(t *testing.T) {
-	needTool(t, "ffmpeg")
-	env, start := imagesEnv(t)
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		wiretest.Skip(t, "ffmpeg is not installed: %v", err)
+	}
+	start := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	srv, control, _ := differential.SampleStream(t, "camera", start)
+	env := struct {
+		srv    *kvstest.Server
+		client *archived.Client
+		name   string
+	}{srv, archived.New(archived.Options{Options: control.Options(), Control: control}), "camera"}
 	theirs := official.NewFromConfig(env.srv.Config(), func(o *official.Options) {
 		o.BaseEndpoint, o.RetryMaxAttempts = aws.String(env.srv.DataURL), 1
-		o.HTTPClient = wiretest.KeepRequestBodies(o.HTTPClient)
+		o.HTTPClient = differential.KeepRequestBodies(o.HTTPClient)
 	})
-	sel := producerRange(start, start.Add(time.Minute))
+	sel := archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorTypeProducerTimestamp,
+		TimestampRange: archived.TimestampRange{StartTimestamp: start, EndTimestamp: start.Add(time.Minute)}}
 	var theirSel types.FragmentSelector
-	if err := wiretest.Convert(&theirSel, &sel); err != nil {
+	if err := differential.Convert(&theirSel, &sel); err != nil {
 		t.Fatal(err)
 	}
 
@@ -59,12 +71,12 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ourMedia := readAll(t, om.Payload)
+	ourMedia := wiretest.ReadAll(t, om.Payload)
 	theirMedia, err := theirs.GetMediaForFragmentList(ctx, &official.GetMediaForFragmentListInput{StreamName: aws.String(env.name), Fragments: numbers})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := readAll(t, theirMedia.Payload); !bytes.Equal(b, ourMedia) || aws.ToString(theirMedia.ContentType) != "video/webm" {
+	if b := wiretest.ReadAll(t, theirMedia.Payload); !bytes.Equal(b, ourMedia) || aws.ToString(theirMedia.ContentType) != "video/webm" {
 		t.Fatalf("GetMediaForFragmentList: %d bytes (%s) officially, %d ours", len(b), aws.ToString(theirMedia.ContentType), len(ourMedia))
 	}
 
@@ -72,16 +84,16 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ourClip := readAll(t, oc.Payload)
+	ourClip := wiretest.ReadAll(t, oc.Payload)
 	var clipSel types.ClipFragmentSelector
-	if err := wiretest.Convert(&clipSel, &sel); err != nil {
+	if err := differential.Convert(&clipSel, &sel); err != nil {
 		t.Fatal(err)
 	}
 	theirClip, err := theirs.GetClip(ctx, &official.GetClipInput{StreamName: aws.String(env.name), ClipFragmentSelector: &clipSel})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := readAll(t, theirClip.Payload); !bytes.Equal(b, ourClip) || aws.ToString(theirClip.ContentType) != "video/mp4" {
+	if b := wiretest.ReadAll(t, theirClip.Payload); !bytes.Equal(b, ourClip) || aws.ToString(theirClip.ContentType) != "video/mp4" {
 		t.Fatalf("GetClip: %d bytes officially, %d ours", len(b), len(ourClip))
 	}
 
@@ -92,18 +104,25 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := mediaPlaylist(t, env.srv, aws.ToString(hls.HLSStreamingSessionURL)); len(tags(p, "#EXTINF:")) != 5 {
+	if p := mediaPlaylist(t, env.srv, aws.ToString(hls.HLSStreamingSessionURL)); strings.Count(p, "\n#EXTINF:") != 5 {
 		t.Fatalf("HLS session of the official client:\n%s", p)
 	}
 	dash, err := theirs.GetDASHStreamingSessionURL(ctx, &official.GetDASHStreamingSessionURLInput{StreamName: aws.String(env.name)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := get(t, env.srv, aws.ToString(dash.DASHStreamingSessionURL)); r.status != 200 || !bytes.Contains(r.body, []byte(`type="dynamic"`)) {
-		t.Fatalf("DASH session of the official client: HTTP %d %s", r.status, r.body)
+	if status, body := get(t, env.srv, aws.ToString(dash.DASHStreamingSessionURL)); status != 200 || !bytes.Contains(body, []byte(`type="dynamic"`)) {
+		t.Fatalf("DASH session of the official client: HTTP %d %s", status, body)
 	}
-	ourHLS := hlsURL(t, env, &archived.GetHLSStreamingSessionURLInput{})
-	ourDASH, _ := dashManifest(t, env, &archived.GetDASHStreamingSessionURLInput{})
+	ourHLSOut, err := env.client.GetHLSStreamingSessionURL(ctx, &archived.GetHLSStreamingSessionURLInput{StreamName: env.name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ourDASHOut, err := env.client.GetDASHStreamingSessionURL(ctx, &archived.GetDASHStreamingSessionURLInput{StreamName: env.name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ourHLS, ourDASH := ourHLSOut.HLSStreamingSessionURL, ourDASHOut.DASHStreamingSessionURL
 	if prefix := func(u string) string { return u[:strings.Index(u, "SessionToken=")] }; prefix(ourHLS) != prefix(aws.ToString(hls.HLSStreamingSessionURL)) ||
 		prefix(ourDASH) != prefix(aws.ToString(dash.DASHStreamingSessionURL)) {
 		t.Fatalf("session URLs: ours %s and %s, official %s and %s", ourHLS, ourDASH, *hls.HLSStreamingSessionURL, *dash.DASHStreamingSessionURL)
@@ -117,7 +136,7 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	var theirIn official.GetImagesInput
-	if err := wiretest.Convert(&theirIn, imagesIn); err != nil {
+	if err := differential.Convert(&theirIn, imagesIn); err != nil {
 		t.Fatal(err)
 	}
 	theirImages, err := theirs.GetImages(ctx, &theirIn)
@@ -150,12 +169,29 @@ func TestArchivedOperationsThroughBothClients(t *testing.T) {
 	}
 }
 
-func readAll(t *testing.T, r io.ReadCloser) []byte {
+// get fetches a playback URL without signing it, and returns the HTTP status and the body.
+func get(t *testing.T, s *kvstest.Server, u string) (int, []byte) {
 	t.Helper()
-	defer r.Close()
-	b, err := io.ReadAll(r)
+	resp, err := s.Client().Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return resp.StatusCode, wiretest.ReadAll(t, resp.Body)
+}
+
+// mediaPlaylist fetches the media playlist a master playlist names last.
+func mediaPlaylist(t *testing.T, s *kvstest.Server, master string) string {
+	t.Helper()
+	status, body := get(t, s, master)
+	if status != http.StatusOK {
+		t.Fatalf("master playlist: HTTP %d %s", status, body)
+	}
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	base, _ := url.Parse(master)
+	ref, _ := url.Parse(lines[len(lines)-1])
+	status, body = get(t, s, base.ResolveReference(ref).String())
+	if status != http.StatusOK {
+		t.Fatalf("media playlist: HTTP %d %s", status, body)
+	}
+	return string(body)
 }

@@ -1,17 +1,12 @@
-// Package wiretest holds the helpers of the wire-compatibility tests: it fills kvsgo's input and
-// output types with sample values that satisfy their constraints, converts them to and from the
-// official AWS SDK's types by field name, reduces any value to a comparable tree, and captures
-// the requests a client sends.
-package wiretest
+package differential
 
 import (
 	"reflect"
 	"strings"
 	"time"
-)
 
-// SampleTime is the time every sample timestamp holds.
-var SampleTime = time.Date(2024, 1, 2, 3, 4, 5, 678e6, time.UTC)
+	"github.com/kvsgo/sdk/internal/wiretest"
+)
 
 // samples are values matching each named pattern of the validate tags.
 var samples = map[string]string{
@@ -46,7 +41,7 @@ func fill(v reflect.Value, name, tag string, variant int) {
 		fill(v.Elem(), name, tag, variant)
 	case reflect.Struct:
 		if v.Type() == reflect.TypeFor[time.Time]() {
-			v.Set(reflect.ValueOf(SampleTime))
+			v.Set(reflect.ValueOf(wiretest.SampleTime))
 			return
 		}
 		for i := range v.NumField() {
@@ -69,45 +64,25 @@ func fill(v reflect.Value, name, tag string, variant int) {
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), 1, 1)
-		fill(s.Index(0), name, section(tag, "elem"), variant)
+		fill(s.Index(0), name, wiretest.TagSection(tag, "elem"), variant)
 		v.Set(s)
 	case reflect.Map:
 		m := reflect.MakeMap(v.Type())
 		k := reflect.New(v.Type().Key()).Elem()
-		fill(k, name+"Key", section(tag, "key"), variant)
+		fill(k, name+"Key", wiretest.TagSection(tag, "key"), variant)
 		e := reflect.New(v.Type().Elem()).Elem()
-		fill(e, name, section(tag, "elem"), variant)
+		fill(e, name, wiretest.TagSection(tag, "elem"), variant)
 		m.SetMapIndex(k, e)
 		v.Set(m)
 	}
 }
 
-// section returns the "key:" or "elem:" part of a validate tag.
-func section(tag, kind string) string {
-	for _, s := range strings.Split(tag, ";") {
-		if body, ok := strings.CutPrefix(s, kind+":"); ok {
-			return body
-		}
-	}
-	return ""
-}
-
-func rule(tag, key string) (string, bool) {
-	main, _, _ := strings.Cut(tag, ";")
-	for _, r := range strings.Split(main, ",") {
-		if k, v, _ := strings.Cut(r, "="); k == key {
-			return v, true
-		}
-	}
-	return "", false
-}
-
 func sampleNumber(tag string) int64 {
 	var n int64 = 7
-	if v, ok := rule(tag, "min"); ok {
+	if v, ok := wiretest.TagRule(tag, "min"); ok {
 		n = max(n, atoi(v))
 	}
-	if v, ok := rule(tag, "max"); ok {
+	if v, ok := wiretest.TagRule(tag, "max"); ok {
 		n = min(n, atoi(v))
 	}
 	return n
@@ -128,7 +103,7 @@ func sampleString(t reflect.Type, name, tag string, variant int) string {
 			return values.Index(variant % values.Len()).String()
 		}
 	}
-	if p, ok := rule(tag, "pattern"); ok {
+	if p, ok := wiretest.TagRule(tag, "pattern"); ok {
 		return samples[p]
 	}
 	lower := strings.ToLower(name)

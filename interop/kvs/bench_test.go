@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	official "github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 
+	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 )
 
@@ -46,7 +47,7 @@ func benchServer(b *testing.B) *httptest.Server {
 func BenchmarkDescribeStream(b *testing.B) {
 	srv := benchServer(b)
 	b.Run("impl=kvsgo", func(b *testing.B) {
-		c := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL, Credentials: testCreds, HTTPClient: srv.Client()})
+		c := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL, Credentials: wiretest.Credentials, HTTPClient: srv.Client()})
 		in := &kvs.DescribeStreamInput{StreamName: "camera-1"}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -56,7 +57,7 @@ func BenchmarkDescribeStream(b *testing.B) {
 		}
 	})
 	b.Run("impl=official", func(b *testing.B) {
-		c := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, HTTPClient: srv.Client()})
+		c := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, HTTPClient: srv.Client()})
 		in := &official.DescribeStreamInput{StreamName: aws.String("camera-1")}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -70,7 +71,7 @@ func BenchmarkDescribeStream(b *testing.B) {
 func BenchmarkListStreams(b *testing.B) {
 	srv := benchServer(b)
 	b.Run("impl=kvsgo", func(b *testing.B) {
-		c := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL, Credentials: testCreds, HTTPClient: srv.Client()})
+		c := kvs.New(kvs.Options{Region: "us-west-2", BaseEndpoint: srv.URL, Credentials: wiretest.Credentials, HTTPClient: srv.Client()})
 		in := &kvs.ListStreamsInput{MaxResults: aws.Int32(10)}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -80,7 +81,7 @@ func BenchmarkListStreams(b *testing.B) {
 		}
 	})
 	b.Run("impl=official", func(b *testing.B) {
-		c := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: testCreds, HTTPClient: srv.Client()})
+		c := official.New(official.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: wiretest.Credentials, HTTPClient: srv.Client()})
 		in := &official.ListStreamsInput{MaxResults: aws.Int32(10)}
 		b.ReportAllocs()
 		for b.Loop() {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -42,10 +43,10 @@ func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, ti
 	now := s.lockState()
 	st, e := s.findStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
 	if e == nil && st.status(now) != "ACTIVE" {
-		e = errStreamNotFound()
+		e = apierr.StreamNotFound()
 	}
 	if e == nil && needRetention && st.retention == 0 {
-		e = errNoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.name)
+		e = apierr.NoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.name)
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -203,10 +204,10 @@ func (s *Server) listFragments(c *call) {
 
 // fragmentListing returns the selector of a ListFragments call and the number after which its
 // page starts: from its NextToken (which carries both) or from its FragmentSelector.
-func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *Error) {
+func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *apierr.Error) {
 	if in.NextToken == "" {
 		if in.FragmentSelector == (archived.FragmentSelector{}) {
-			return archived.FragmentSelector{}, "", errInvalidArgument("FragmentSelector is required when there is no NextToken.")
+			return archived.FragmentSelector{}, "", apierr.InvalidArgument("FragmentSelector is required when there is no NextToken.")
 		}
 		return in.FragmentSelector, "", nil
 	}
@@ -216,7 +217,7 @@ func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.Frag
 	}
 	sel, after, ok := decodeListing(last)
 	if !ok {
-		return archived.FragmentSelector{}, "", errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+		return archived.FragmentSelector{}, "", apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 	}
 	return sel, after, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -58,7 +59,7 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 	now := s.lockState()
 	st, e := s.findStream("", claims.arn)
 	if e == nil && st.status(now) != "ACTIVE" {
-		e = errStreamNotFound()
+		e = apierr.StreamNotFound()
 	}
 	s.mu.Unlock()
 	switch {
@@ -92,7 +93,7 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 }
 
 // track returns the track the request names by TrackNumber (the first when absent).
-func (v *sessionView) track() (*mediaTrack, *Error) {
+func (v *sessionView) track() (*mediaTrack, *apierr.Error) {
 	if v.q.track == 0 {
 		return &v.tracks[0], nil
 	}
@@ -101,25 +102,25 @@ func (v *sessionView) track() (*mediaTrack, *Error) {
 			return &v.tracks[i], nil
 		}
 	}
-	return nil, errInvalidArgument("The session has no track %d.", v.q.track)
+	return nil, apierr.InvalidArgument("The session has no track %d.", v.q.track)
 }
 
 // fragment returns the index of the fragment the request names by FragmentNumber, among those
 // the session has shown so far.
-func (v *sessionView) fragment() (int, *Error) {
+func (v *sessionView) fragment() (int, *apierr.Error) {
 	if v.q.fragment == "" {
-		return 0, errInvalidArgument("The FragmentNumber parameter is missing.")
+		return 0, apierr.InvalidArgument("The FragmentNumber parameter is missing.")
 	}
 	for i := range v.end {
 		if media.CompareFragmentNumbers(v.frags[i].Number, v.q.fragment) == 0 {
 			return i, nil
 		}
 	}
-	return 0, newError(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is not part of the session.", v.q.fragment)
+	return 0, apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is not part of the session.", v.q.fragment)
 }
 
 // trackOf describes the tracks of fragment f and returns the one the request names.
-func (v *sessionView) trackOf(f *storedFragment) (*mediaTrack, *Error) {
+func (v *sessionView) trackOf(f *storedFragment) (*mediaTrack, *apierr.Error) {
 	tracks, e := v.packing.describeTracks(f.Tracks)
 	if e != nil {
 		return nil, e
@@ -142,7 +143,7 @@ func (v *sessionView) serveInit(f *storedFragment) {
 // send replies with a packaged resource, or with the error that packaging it met.
 func (v *sessionView) send(contentType string, data []byte, err error) {
 	if err != nil {
-		v.c.fail(errInternal(err))
+		v.c.fail(apierr.Internal(err))
 		return
 	}
 	v.reply(contentType, data)

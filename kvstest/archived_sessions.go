@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -147,7 +148,7 @@ func (s *Server) getDASHStreamingSessionURL(c *call) {
 }
 
 // newSession checks a session request against the stream's media and records the session.
-func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playbackSession, *Error) {
+func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playbackSession, *apierr.Error) {
 	p := &playbackSession{id: newSessionID(), kind: r.kind, created: now, mode: r.mode,
 		clock: clockOf(r.selector.FragmentSelectorType), from: r.selector.TimestampRange.StartTimestamp,
 		to: r.selector.TimestampRange.EndTimestamp}
@@ -175,7 +176,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	all := append([]*storedFragment(nil), m.fragments...)
 	if p.mode == archived.PlaybackModeLive {
 		if len(all) == 0 || now.Sub(all[len(all)-1].ServerTimestamp) > liveWindow {
-			return nil, newError(http.StatusNotFound, "ResourceNotFoundException",
+			return nil, apierr.New(http.StatusNotFound, "ResourceNotFoundException",
 				"The stream has no fragment from the last %v to start a LIVE session with.", liveWindow)
 		}
 		p.firstLive = all[max(0, len(all)-p.max)].Number
@@ -194,15 +195,15 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 }
 
 // checkRange applies the rules of the session's mode to its range.
-func (p *playbackSession) checkRange(now time.Time) *Error {
+func (p *playbackSession) checkRange(now time.Time) *apierr.Error {
 	hasRange := !p.from.IsZero() || !p.to.IsZero()
 	switch {
 	case p.mode == archived.PlaybackModeLive && hasRange:
-		return errInvalidArgument("A TimestampRange cannot be given when PlaybackMode is LIVE.")
+		return apierr.InvalidArgument("A TimestampRange cannot be given when PlaybackMode is LIVE.")
 	case p.mode == archived.PlaybackModeOnDemand && (p.from.IsZero() || p.to.IsZero()):
-		return errInvalidArgument("PlaybackMode ON_DEMAND needs a TimestampRange with StartTimestamp and EndTimestamp.")
+		return apierr.InvalidArgument("PlaybackMode ON_DEMAND needs a TimestampRange with StartTimestamp and EndTimestamp.")
 	case p.mode == archived.PlaybackModeLiveReplay && p.from.IsZero():
-		return errInvalidArgument("PlaybackMode LIVE_REPLAY needs a TimestampRange with a StartTimestamp.")
+		return apierr.InvalidArgument("PlaybackMode LIVE_REPLAY needs a TimestampRange with a StartTimestamp.")
 	case !p.to.IsZero():
 		return checkRange(p.from, p.to, p.clock, now)
 	}

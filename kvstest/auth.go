@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // The SigV4 constants the verifier needs.
@@ -59,7 +61,7 @@ type signature struct {
 // with: the SHA-256 of the body of a JSON request, or, for a streaming request whose body is not
 // read first, the hashes a producer signs a stream with. It returns the access key ID that
 // signed r.
-func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *Error) {
+func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *apierr.Error) {
 	sig, e := parseSignature(r)
 	if e != nil {
 		return "", e
@@ -86,7 +88,7 @@ func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *Err
 			firstCanonical, firstToSign = canonical, toSign
 		}
 	}
-	return "", newError(http.StatusForbidden, "InvalidSignatureException",
+	return "", apierr.New(http.StatusForbidden, "InvalidSignatureException",
 		"The request signature we calculated does not match the signature you provided. Check your AWS Secret "+
 			"Access Key and signing method. Consult the service documentation for details.\n\n"+
 			"The Canonical String for this request should have been\n'%s'\n\n"+
@@ -95,7 +97,7 @@ func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *Err
 
 // verifyStructure checks what can be checked without the payload hash: that r carries a
 // well-formed signature from known credentials, scoped and dated correctly.
-func (v *verifier) verifyStructure(r *http.Request) (string, *Error) {
+func (v *verifier) verifyStructure(r *http.Request) (string, *apierr.Error) {
 	sig, e := parseSignature(r)
 	if e == nil {
 		e = v.checkScope(sig)
@@ -112,16 +114,16 @@ func (v *verifier) verifyStructure(r *http.Request) (string, *Error) {
 	return sig.accessKey, nil
 }
 
-func incomplete(format string, args ...any) *Error {
-	return newError(http.StatusForbidden, "IncompleteSignatureException", format, args...)
+func incomplete(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusForbidden, "IncompleteSignatureException", format, args...)
 }
 
-func invalidSignature(format string, args ...any) *Error {
-	return newError(http.StatusForbidden, "InvalidSignatureException", format, args...)
+func invalidSignature(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusForbidden, "InvalidSignatureException", format, args...)
 }
 
 // parseSignature reads the signing claims of r.
-func parseSignature(r *http.Request) (*signature, *Error) {
+func parseSignature(r *http.Request) (*signature, *apierr.Error) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		return parseAuthorization(r, auth)
 	}
@@ -129,10 +131,10 @@ func parseSignature(r *http.Request) (*signature, *Error) {
 	if q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential") {
 		return parsePresigned(q)
 	}
-	return nil, newError(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token")
+	return nil, apierr.New(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token")
 }
 
-func parseAuthorization(r *http.Request, auth string) (*signature, *Error) {
+func parseAuthorization(r *http.Request, auth string) (*signature, *apierr.Error) {
 	algorithm, params, _ := strings.Cut(strings.TrimSpace(auth), " ")
 	if algorithm != sigV4Algorithm {
 		return nil, incomplete("Unsupported signing algorithm %q in the Authorization header; only %s is accepted.", algorithm, sigV4Algorithm)
@@ -178,7 +180,7 @@ func parseAuthorization(r *http.Request, auth string) (*signature, *Error) {
 	return sig, nil
 }
 
-func parsePresigned(q url.Values) (*signature, *Error) {
+func parsePresigned(q url.Values) (*signature, *apierr.Error) {
 	required := []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"}
 	for _, k := range required {
 		if q.Get(k) == "" {
@@ -211,7 +213,7 @@ func parsePresigned(q url.Values) (*signature, *Error) {
 	return sig, nil
 }
 
-func (sig *signature) setCredential(cred string) *Error {
+func (sig *signature) setCredential(cred string) *apierr.Error {
 	parts := strings.Split(cred, "/")
 	if len(parts) != 5 {
 		return incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'.", cred)
@@ -221,7 +223,7 @@ func (sig *signature) setCredential(cred string) *Error {
 }
 
 // checkScope checks the credential scope against the request date and the server's region.
-func (v *verifier) checkScope(sig *signature) *Error {
+func (v *verifier) checkScope(sig *signature) *apierr.Error {
 	if _, err := time.Parse(sigV4TimeFormat, sig.date); err != nil {
 		return incomplete("Date must be in ISO-8601 'basic format' (YYYYMMDD'T'HHMMSS'Z'), got '%s'.", sig.date)
 	}
@@ -253,7 +255,7 @@ func containsHost(headers []string) bool {
 
 // checkTime refuses a signature made more than 5 minutes away from the server's clock, or a
 // presigned URL used after it expired.
-func (v *verifier) checkTime(sig *signature) *Error {
+func (v *verifier) checkTime(sig *signature) *apierr.Error {
 	signed, _ := time.Parse(sigV4TimeFormat, sig.date)
 	now := v.now().UTC()
 	f := func(t time.Time) string { return t.Format(sigV4TimeFormat) }
@@ -272,12 +274,12 @@ func (v *verifier) checkTime(sig *signature) *Error {
 }
 
 // checkCredentials refuses an unknown access key ID or session token.
-func (v *verifier) checkCredentials(sig *signature) *Error {
+func (v *verifier) checkCredentials(sig *signature) *apierr.Error {
 	if v.anyKey {
 		return nil
 	}
 	if sig.accessKey != v.accessKey || sig.token != v.sessionToken {
-		return newError(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
+		return apierr.New(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -24,9 +25,9 @@ const (
 	defaultListChannels = 500
 )
 
-func (s *Server) createSignalingChannel(now time.Time, in *kvs.CreateSignalingChannelInput) (*kvs.CreateSignalingChannelOutput, *Error) {
+func (s *Server) createSignalingChannel(now time.Time, in *kvs.CreateSignalingChannelInput) (*kvs.CreateSignalingChannelOutput, *apierr.Error) {
 	if in.ChannelType == kvs.ChannelTypeFullMesh {
-		return nil, errInvalidArgument("The channel type FULL_MESH is not supported; SINGLE_MASTER is the only supported type.")
+		return nil, apierr.InvalidArgument("The channel type FULL_MESH is not supported; SINGLE_MASTER is the only supported type.")
 	}
 	arn, e := admit(s, &s.channels, "channel", in.ChannelName, now, s.opts.limits.Channels, "AccountChannelLimitExceededException")
 	if e != nil {
@@ -63,7 +64,7 @@ func (ch *channel) info(now time.Time) kvs.ChannelInfo {
 	}
 }
 
-func (s *Server) describeSignalingChannel(now time.Time, in *kvs.DescribeSignalingChannelInput) (*kvs.DescribeSignalingChannelOutput, *Error) {
+func (s *Server) describeSignalingChannel(now time.Time, in *kvs.DescribeSignalingChannelInput) (*kvs.DescribeSignalingChannelOutput, *apierr.Error) {
 	ch, e := s.findChannel(in.ChannelName, in.ChannelARN)
 	if e != nil {
 		return nil, e
@@ -71,7 +72,7 @@ func (s *Server) describeSignalingChannel(now time.Time, in *kvs.DescribeSignali
 	return &kvs.DescribeSignalingChannelOutput{ChannelInfo: ch.info(now)}, nil
 }
 
-func (s *Server) listSignalingChannels(now time.Time, in *kvs.ListSignalingChannelsInput) (*kvs.ListSignalingChannelsOutput, *Error) {
+func (s *Server) listSignalingChannels(now time.Time, in *kvs.ListSignalingChannelsInput) (*kvs.ListSignalingChannelsOutput, *apierr.Error) {
 	infos, next, e := listPage(s, &s.channels, "ListSignalingChannels", in.ChannelNameCondition.ComparisonValue, in.NextToken,
 		pageSize(in.MaxResults, defaultListChannels), func(ch *channel) kvs.ChannelInfo { return ch.info(now) })
 	if e != nil {
@@ -80,7 +81,7 @@ func (s *Server) listSignalingChannels(now time.Time, in *kvs.ListSignalingChann
 	return &kvs.ListSignalingChannelsOutput{ChannelInfoList: infos, NextToken: next}, nil
 }
 
-func (s *Server) updateSignalingChannel(now time.Time, in *kvs.UpdateSignalingChannelInput) (*kvs.UpdateSignalingChannelOutput, *Error) {
+func (s *Server) updateSignalingChannel(now time.Time, in *kvs.UpdateSignalingChannelInput) (*kvs.UpdateSignalingChannelOutput, *apierr.Error) {
 	ch, e := s.findChannel("", in.ChannelARN)
 	if e == nil {
 		e = ch.changeable(now, in.CurrentVersion)
@@ -95,7 +96,7 @@ func (s *Server) updateSignalingChannel(now time.Time, in *kvs.UpdateSignalingCh
 	return &kvs.UpdateSignalingChannelOutput{}, nil
 }
 
-func (s *Server) deleteSignalingChannel(now time.Time, in *kvs.DeleteSignalingChannelInput) (*kvs.DeleteSignalingChannelOutput, *Error) {
+func (s *Server) deleteSignalingChannel(now time.Time, in *kvs.DeleteSignalingChannelInput) (*kvs.DeleteSignalingChannelOutput, *apierr.Error) {
 	ch, e := s.findChannel("", in.ChannelARN)
 	if e != nil {
 		return nil, e

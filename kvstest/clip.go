@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -55,7 +56,7 @@ func (s *Server) getClip(c *call) {
 	}
 	mp4, err := newProgressiveMP4(tracks, chunks)
 	if err != nil {
-		c.fail(errInternal(err))
+		c.fail(apierr.Internal(err))
 		return
 	}
 	h := c.w.Header()
@@ -81,7 +82,7 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 
 // checkedTracks describes the tracks of the first fragment and checks that every fragment has
 // the same tracks and codec private data, and frames its codecs can parse.
-func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *Error) {
+func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *apierr.Error) {
 	tracks, e := p.describeTracks(frags[0].Tracks)
 	if e != nil {
 		return nil, e
@@ -96,7 +97,7 @@ func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *Error) 
 
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
 // and frames they can parse.
-func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *Error {
+func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *apierr.Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
 		first[i] = tracks[i].entry
@@ -110,7 +111,7 @@ func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *Error {
 	for _, fr := range f.Frames {
 		for i := range tracks {
 			if tracks[i].number == fr.Track && !tracks[i].validFrame(fr.Data) {
-				return newError(http.StatusBadRequest, "InvalidMediaFrameException",
+				return apierr.New(http.StatusBadRequest, "InvalidMediaFrameException",
 					"A frame of track %d in fragment %s cannot be parsed as %s.", fr.Track, f.Number, tracks[i].entry.CodecID)
 			}
 		}
@@ -120,19 +121,19 @@ func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *Error {
 
 // checkRange applies the rules of a range of fragment start times: the end after the start and
 // within 24 hours of it, and, on the server's clock, not in the future.
-func checkRange(start, end time.Time, k clock, now time.Time) *Error {
+func checkRange(start, end time.Time, k clock, now time.Time) *apierr.Error {
 	switch {
 	case !end.After(start):
-		return errInvalidArgument("EndTimestamp must be later than StartTimestamp.")
+		return apierr.InvalidArgument("EndTimestamp must be later than StartTimestamp.")
 	case end.Sub(start) > archived.MaxSessionRange:
-		return errInvalidArgument("EndTimestamp must be within 24 hours of StartTimestamp.")
+		return apierr.InvalidArgument("EndTimestamp must be within 24 hours of StartTimestamp.")
 	case k == serverClock && end.After(now):
-		return errInvalidArgument("EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.")
+		return apierr.InvalidArgument("EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.")
 	}
 	return nil
 }
 
 // errNoFragments is the answer to a range without fragments.
-func errNoFragments() *Error {
-	return newError(http.StatusNotFound, "ResourceNotFoundException", "No fragments were found in the requested time range.")
+func errNoFragments() *apierr.Error {
+	return apierr.New(http.StatusNotFound, "ResourceNotFoundException", "No fragments were found in the requested time range.")
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // The paths of DASH playback.
@@ -96,7 +97,7 @@ func (s *Server) dashInitFragment(v *sessionView) { v.serveInit(v.frags[0]) }
 func (s *Server) dashMediaFragment(v *sessionView) {
 	i := v.q.sequence
 	if i < 0 || i >= v.end {
-		v.c.fail(newError(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
+		v.c.fail(apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
 		return
 	}
 	if !sameTracks(v.frags[0].Tracks, v.frags[i].Tracks) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -63,7 +64,7 @@ func (st *stream) describeEdge(now time.Time) kvs.ListEdgeAgentConfigurationsEdg
 	}
 }
 
-func (s *Server) startEdgeConfigurationUpdate(now time.Time, in *kvs.StartEdgeConfigurationUpdateInput) (*kvs.StartEdgeConfigurationUpdateOutput, *Error) {
+func (s *Server) startEdgeConfigurationUpdate(now time.Time, in *kvs.StartEdgeConfigurationUpdateInput) (*kvs.StartEdgeConfigurationUpdateOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e == nil {
 		e = st.requireActive(now)
@@ -79,15 +80,15 @@ func (s *Server) startEdgeConfigurationUpdate(now time.Time, in *kvs.StartEdgeCo
 		return nil, e
 	}
 	if st.retention == 0 {
-		return nil, errNoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so the edge agent cannot upload to it.", st.name)
+		return nil, apierr.NoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so the edge agent cannot upload to it.", st.name)
 	}
 	created := now
 	if ed := st.edge; ed != nil {
 		if status := ed.syncStatus(now); status == kvs.SyncStatusSyncing || status == kvs.SyncStatusDeleting {
-			return nil, errResourceInUse("The edge configuration of stream %s is %s; update it once that ends.", st.name, status)
+			return nil, apierr.ResourceInUse("The edge configuration of stream %s is %s; update it once that ends.", st.name, status)
 		}
 		if ed.config.HubDeviceArn != in.EdgeConfig.HubDeviceArn {
-			return nil, errInvalidArgument("The edge configuration of stream %s belongs to hub device %s; delete it before configuring another device.",
+			return nil, apierr.InvalidArgument("The edge configuration of stream %s belongs to hub device %s; delete it before configuring another device.",
 				st.name, ed.config.HubDeviceArn)
 		}
 		created = ed.created
@@ -99,18 +100,18 @@ func (s *Server) startEdgeConfigurationUpdate(now time.Time, in *kvs.StartEdgeCo
 }
 
 // findEdge finds a stream that has an edge configuration.
-func (s *Server) findEdge(name, arn string) (*stream, *Error) {
+func (s *Server) findEdge(name, arn string) (*stream, *apierr.Error) {
 	st, e := s.findStream(name, arn)
 	if e != nil {
 		return nil, e
 	}
 	if st.edge == nil {
-		return nil, errEdgeConfigNotFound("The stream %s has no edge configuration.", st.name)
+		return nil, apierr.EdgeConfigNotFound("The stream %s has no edge configuration.", st.name)
 	}
 	return st, nil
 }
 
-func (s *Server) describeEdgeConfiguration(now time.Time, in *kvs.DescribeEdgeConfigurationInput) (*kvs.DescribeEdgeConfigurationOutput, *Error) {
+func (s *Server) describeEdgeConfiguration(now time.Time, in *kvs.DescribeEdgeConfigurationInput) (*kvs.DescribeEdgeConfigurationOutput, *apierr.Error) {
 	st, e := s.findEdge(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -126,7 +127,7 @@ func (s *Server) describeEdgeConfiguration(now time.Time, in *kvs.DescribeEdgeCo
 	}, nil
 }
 
-func (s *Server) deleteEdgeConfiguration(now time.Time, in *kvs.DeleteEdgeConfigurationInput) (*kvs.DeleteEdgeConfigurationOutput, *Error) {
+func (s *Server) deleteEdgeConfiguration(now time.Time, in *kvs.DeleteEdgeConfigurationInput) (*kvs.DeleteEdgeConfigurationOutput, *apierr.Error) {
 	st, e := s.findEdge(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -140,7 +141,7 @@ func (s *Server) deleteEdgeConfiguration(now time.Time, in *kvs.DeleteEdgeConfig
 	return &kvs.DeleteEdgeConfigurationOutput{}, nil
 }
 
-func (s *Server) listEdgeAgentConfigurations(now time.Time, in *kvs.ListEdgeAgentConfigurationsInput) (*kvs.ListEdgeAgentConfigurationsOutput, *Error) {
+func (s *Server) listEdgeAgentConfigurations(now time.Time, in *kvs.ListEdgeAgentConfigurationsInput) (*kvs.ListEdgeAgentConfigurationsOutput, *apierr.Error) {
 	if e := checkPattern(hubDeviceARNPattern, "HubDeviceArn", in.HubDeviceArn); e != nil {
 		return nil, e
 	}

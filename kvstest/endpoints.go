@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -17,13 +18,13 @@ func init() {
 // getDataEndpoint returns DataURL for the media APIs and ArchivedURL for the archived-media ones,
 // which the service serves from different hosts. A stream that is DELETING has none: see
 // stream.servesMedia.
-func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
+func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
 	}
 	if !st.servesMedia(now) {
-		return nil, errStreamNotFound()
+		return nil, apierr.StreamNotFound()
 	}
 	endpoint := s.ArchivedURL
 	if in.APIName == kvs.APINamePutMedia || in.APIName == kvs.APINameGetMedia {
@@ -35,7 +36,7 @@ func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*
 // getSignalingChannelEndpoint returns one endpoint per protocol asked for (WSS and HTTPS when
 // none is): SignalingWebSocketURL for WSS, SignalingURL for HTTPS, and for WEBRTC, which needs
 // the channel's media storage enabled, SignalingURL too.
-func (s *Server) getSignalingChannelEndpoint(now time.Time, in *kvs.GetSignalingChannelEndpointInput) (*kvs.GetSignalingChannelEndpointOutput, *Error) {
+func (s *Server) getSignalingChannelEndpoint(now time.Time, in *kvs.GetSignalingChannelEndpointInput) (*kvs.GetSignalingChannelEndpointOutput, *apierr.Error) {
 	ch, e := s.findChannel("", in.ChannelARN)
 	if e == nil {
 		e = ch.requireActive(now)
@@ -60,7 +61,7 @@ func (s *Server) getSignalingChannelEndpoint(now time.Time, in *kvs.GetSignaling
 			endpoint = s.SignalingWebSocketURL
 		case kvs.ChannelProtocolWebRTC:
 			if ch.storage.Status != kvs.MediaStorageConfigurationStatusEnabled {
-				return nil, errInvalidArgument("The channel %s is not configured for media ingestion, so it has no WEBRTC endpoint.", ch.name)
+				return nil, apierr.InvalidArgument("The channel %s is not configured for media ingestion, so it has no WEBRTC endpoint.", ch.name)
 			}
 		}
 		out.ResourceEndpointList = append(out.ResourceEndpointList, kvs.ResourceEndpointListItem{Protocol: p, ResourceEndpoint: endpoint})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) getMedia(c *call) {
 	now := s.lockState()
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e == nil && st.status(now) != "ACTIVE" {
-		e = errStreamNotFound()
+		e = apierr.StreamNotFound()
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -50,10 +51,10 @@ func (s *Server) getMedia(c *call) {
 	m.mu.Unlock()
 	switch {
 	case !allowed:
-		c.fail(errThrottled())
+		c.fail(apierr.Throttled())
 		return
 	case readers >= lim.GetMediaConnections:
-		c.fail(newError(http.StatusBadRequest, "ConnectionLimitExceededException",
+		c.fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
 			"The stream %s already has %d GetMedia connections open, the most it may have.", st.name, readers))
 		return
 	}
@@ -79,19 +80,19 @@ func (s *Server) getMedia(c *call) {
 
 // checkStartSelector checks that a selector carries the member its type needs: the service
 // refuses the call (InvalidArgumentException) rather than pick a start.
-func checkStartSelector(sel media.StartSelector) *Error {
+func checkStartSelector(sel media.StartSelector) *apierr.Error {
 	switch sel.StartSelectorType {
 	case media.StartSelectorTypeFragmentNumber:
 		if sel.AfterFragmentNumber == "" {
-			return errInvalidArgument("StartSelector.AfterFragmentNumber is required when StartSelectorType is FRAGMENT_NUMBER.")
+			return apierr.InvalidArgument("StartSelector.AfterFragmentNumber is required when StartSelectorType is FRAGMENT_NUMBER.")
 		}
 	case media.StartSelectorTypeServerTimestamp, media.StartSelectorTypeProducerTimestamp:
 		if sel.StartTimestamp.IsZero() {
-			return errInvalidArgument("StartSelector.StartTimestamp is required when StartSelectorType is %s.", sel.StartSelectorType)
+			return apierr.InvalidArgument("StartSelector.StartTimestamp is required when StartSelectorType is %s.", sel.StartSelectorType)
 		}
 	case media.StartSelectorTypeContinuationToken:
 		if sel.ContinuationToken == "" {
-			return errInvalidArgument("StartSelector.ContinuationToken is required when StartSelectorType is CONTINUATION_TOKEN.")
+			return apierr.InvalidArgument("StartSelector.ContinuationToken is required when StartSelectorType is CONTINUATION_TOKEN.")
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // The paths of HLS playback.
@@ -169,7 +170,7 @@ func (v *sessionView) discontinuities() []bool {
 // numbered SequenceNumber (0 by default).
 func (s *Server) mp4InitFragment(v *sessionView) {
 	if v.ts() {
-		v.c.fail(errInvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
+		v.c.fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
 		return
 	}
 	seq := max(0, v.q.sequence)
@@ -179,7 +180,7 @@ func (s *Server) mp4InitFragment(v *sessionView) {
 		i++
 	}
 	if i == len(seqs) {
-		v.c.fail(errInvalidArgument("The session has no codec private data numbered %d.", seq))
+		v.c.fail(apierr.InvalidArgument("The session has no codec private data numbered %d.", seq))
 		return
 	}
 	v.serveInit(v.frags[i])
@@ -206,7 +207,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 // (MPEG-TS when ts is false, fMP4 when it is true), or has no such fragment.
 func (v *sessionView) containerFragment(ts bool) (int, bool) {
 	if v.ts() != ts {
-		v.c.fail(errInvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
+		v.c.fail(apierr.InvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
 			map[bool]archived.ContainerFormat{false: archived.ContainerFormatFragmentedMP4, true: archived.ContainerFormatMPEGTS}[ts]))
 		return 0, false
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -48,7 +49,7 @@ func (s *Server) getImages(c *call) {
 		last, e := s.resumeAfter("GetImages", in.NextToken)
 		n, err := strconv.Atoi(last)
 		if e == nil && (err != nil || n < 0) {
-			e = errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+			e = apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 		}
 		if e != nil {
 			c.fail(e)
@@ -120,16 +121,16 @@ type imageRequest struct {
 }
 
 // newImageRequest checks the rules of a GetImages request the model cannot express.
-func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *Error) {
+func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *apierr.Error) {
 	r := &imageRequest{clock: clockOf(in.ImageSelectorType), from: in.StartTimestamp, to: in.EndTimestamp,
 		interval: defaultSamplingInterval, png: in.Format == archived.ImageFormatPNG, quality: 80}
 	switch {
 	case r.to.Before(r.from):
-		return nil, errInvalidArgument("EndTimestamp must not be before StartTimestamp.")
+		return nil, apierr.InvalidArgument("EndTimestamp must not be before StartTimestamp.")
 	case r.to.Sub(r.from) > archived.MaxImagesRange:
-		return nil, errInvalidArgument("EndTimestamp must be within %v of StartTimestamp.", archived.MaxImagesRange)
+		return nil, apierr.InvalidArgument("EndTimestamp must be within %v of StartTimestamp.", archived.MaxImagesRange)
 	case in.SamplingInterval != nil && *in.SamplingInterval < archived.MinSamplingInterval:
-		return nil, errInvalidArgument("SamplingInterval must be at least %d milliseconds.", archived.MinSamplingInterval)
+		return nil, apierr.InvalidArgument("SamplingInterval must be at least %d milliseconds.", archived.MinSamplingInterval)
 	}
 	if in.SamplingInterval != nil {
 		r.interval = time.Duration(*in.SamplingInterval) * time.Millisecond
@@ -137,7 +138,7 @@ func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *Error) {
 	if q, ok := in.FormatConfig[archived.FormatConfigKeyJPEGQuality]; ok {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 1 || n > 100 {
-			return nil, errInvalidArgument("JPEGQuality must be an integer from 1 to 100, not %q.", q)
+			return nil, apierr.InvalidArgument("JPEGQuality must be an integer from 1 to 100, not %q.", q)
 		}
 		r.quality = n
 	}

@@ -18,6 +18,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // A streaming route registered the way putmedia.go will register PutMedia: it counts the bytes
@@ -26,7 +27,7 @@ func init() {
 	streamRoute(dataPlane, http.MethodPost, "/testEcho", "TestEcho", func(s *Server, c *call) {
 		n, err := io.Copy(io.Discard, c.r.Body)
 		if errors.Is(err, errBodyHashMismatch) {
-			c.fail(errInvalidArgument("%v", err))
+			c.fail(apierr.InvalidArgument("%v", err))
 			return
 		}
 		c.w.WriteHeader(http.StatusOK)
@@ -167,14 +168,14 @@ func TestStreamSignals(t *testing.T) {
 	s := NewServer()
 	defer s.Close()
 	var st *stream
-	run := func(fn func(now time.Time) *Error) {
+	run := func(fn func(now time.Time) *apierr.Error) {
 		now := s.lockState()
 		defer s.mu.Unlock()
 		if e := fn(now); e != nil {
 			t.Fatal(e)
 		}
 	}
-	run(func(now time.Time) *Error {
+	run(func(now time.Time) *apierr.Error {
 		out, e := s.createStream(now, &kvs.CreateStreamInput{StreamName: "s", DataRetentionInHours: 1})
 		if e == nil {
 			st = s.streams.byARN[out.StreamARN]
@@ -182,7 +183,7 @@ func TestStreamSignals(t *testing.T) {
 		return e
 	})
 	changed, deleted, gen := st.changed, st.deleted, st.generation
-	run(func(now time.Time) *Error {
+	run(func(now time.Time) *apierr.Error {
 		_, e := s.updateDataRetention(now, &kvs.UpdateDataRetentionInput{StreamName: "s", CurrentVersion: st.version,
 			Operation: kvs.UpdateDataRetentionOperationIncreaseDataRetention, DataRetentionChangeInHours: 2})
 		return e
@@ -200,7 +201,7 @@ func TestStreamSignals(t *testing.T) {
 		t.Fatal("deleted closed early")
 	default:
 	}
-	run(func(now time.Time) *Error {
+	run(func(now time.Time) *apierr.Error {
 		_, e := s.deleteStream(now, &kvs.DeleteStreamInput{StreamARN: st.arn})
 		return e
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/Eyevinn/mp4ff/hevc"
 	"github.com/Eyevinn/mp4ff/mp4"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -61,16 +62,16 @@ func (t *mediaTrack) height() int {
 }
 
 // The modeled errors of tracks that cannot be packaged.
-func errUnsupportedMedia(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "UnsupportedStreamMediaTypeException", format, args...)
+func errUnsupportedMedia(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusBadRequest, "UnsupportedStreamMediaTypeException", format, args...)
 }
 
-func errMissingCodecPrivateData(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "MissingCodecPrivateDataException", format, args...)
+func errMissingCodecPrivateData(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusBadRequest, "MissingCodecPrivateDataException", format, args...)
 }
 
-func errInvalidCodecPrivateData(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "InvalidCodecPrivateDataException", format, args...)
+func errInvalidCodecPrivateData(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusBadRequest, "InvalidCodecPrivateDataException", format, args...)
 }
 
 // packaging says which codecs an API packages.
@@ -82,7 +83,7 @@ type packaging struct {
 // describeTracks checks that the tracks of a fragment can be packaged (at most one video track
 // of H.264 or H.265 and one audio track of AAC or, where allowed, G.711, each with valid codec
 // private data) and describes them.
-func (p packaging) describeTracks(entries []mkv.TrackEntry) ([]mediaTrack, *Error) {
+func (p packaging) describeTracks(entries []mkv.TrackEntry) ([]mediaTrack, *apierr.Error) {
 	var tracks []mediaTrack
 	videos, audios := 0, 0
 	for _, e := range entries {
@@ -104,7 +105,7 @@ func (p packaging) describeTracks(entries []mkv.TrackEntry) ([]mediaTrack, *Erro
 	return tracks, nil
 }
 
-func (p packaging) describe(e mkv.TrackEntry) (mediaTrack, *Error) {
+func (p packaging) describe(e mkv.TrackEntry) (mediaTrack, *apierr.Error) {
 	t := mediaTrack{number: e.Number, entry: e}
 	switch e.CodecID {
 	case mkv.CodecIDH264:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -25,7 +26,7 @@ const minSamplingInterval = 200
 
 // setStreamConfig stores an enabled-or-disabled configuration of a stream; a zero config (the
 // member absent from the request) removes it. Enabling one needs the stream to keep data.
-func setStreamConfig[C any](st *stream, now time.Time, cfg C, enabled bool, what string, field **C) *Error {
+func setStreamConfig[C any](st *stream, now time.Time, cfg C, enabled bool, what string, field **C) *apierr.Error {
 	if e := st.requireActive(now); e != nil {
 		return e
 	}
@@ -34,13 +35,13 @@ func setStreamConfig[C any](st *stream, now time.Time, cfg C, enabled bool, what
 		return nil
 	}
 	if enabled && st.retention == 0 {
-		return errNoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so %s cannot be enabled.", st.name, what)
+		return apierr.NoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so %s cannot be enabled.", st.name, what)
 	}
 	*field = &cfg
 	return nil
 }
 
-func (s *Server) describeNotificationConfiguration(_ time.Time, in *kvs.DescribeNotificationConfigurationInput) (*kvs.DescribeNotificationConfigurationOutput, *Error) {
+func (s *Server) describeNotificationConfiguration(_ time.Time, in *kvs.DescribeNotificationConfigurationInput) (*kvs.DescribeNotificationConfigurationOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -52,7 +53,7 @@ func (s *Server) describeNotificationConfiguration(_ time.Time, in *kvs.Describe
 	return out, nil
 }
 
-func (s *Server) updateNotificationConfiguration(now time.Time, in *kvs.UpdateNotificationConfigurationInput) (*kvs.UpdateNotificationConfigurationOutput, *Error) {
+func (s *Server) updateNotificationConfiguration(now time.Time, in *kvs.UpdateNotificationConfigurationInput) (*kvs.UpdateNotificationConfigurationOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e == nil {
 		cfg := in.NotificationConfiguration
@@ -64,7 +65,7 @@ func (s *Server) updateNotificationConfiguration(now time.Time, in *kvs.UpdateNo
 	return &kvs.UpdateNotificationConfigurationOutput{}, nil
 }
 
-func (s *Server) describeImageGenerationConfiguration(_ time.Time, in *kvs.DescribeImageGenerationConfigurationInput) (*kvs.DescribeImageGenerationConfigurationOutput, *Error) {
+func (s *Server) describeImageGenerationConfiguration(_ time.Time, in *kvs.DescribeImageGenerationConfigurationInput) (*kvs.DescribeImageGenerationConfigurationOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -76,7 +77,7 @@ func (s *Server) describeImageGenerationConfiguration(_ time.Time, in *kvs.Descr
 	return out, nil
 }
 
-func (s *Server) updateImageGenerationConfiguration(now time.Time, in *kvs.UpdateImageGenerationConfigurationInput) (*kvs.UpdateImageGenerationConfigurationOutput, *Error) {
+func (s *Server) updateImageGenerationConfiguration(now time.Time, in *kvs.UpdateImageGenerationConfigurationInput) (*kvs.UpdateImageGenerationConfigurationOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -96,17 +97,17 @@ func (s *Server) updateImageGenerationConfiguration(now time.Time, in *kvs.Updat
 // checkImageGeneration applies the rules the API reference states beyond the model: a sampling
 // interval of at least 200 ms, a JPEG quality from 1 to 100, and images delivered in the stream's
 // region.
-func (s *Server) checkImageGeneration(cfg *kvs.ImageGenerationConfiguration) *Error {
+func (s *Server) checkImageGeneration(cfg *kvs.ImageGenerationConfiguration) *apierr.Error {
 	if cfg.SamplingInterval < minSamplingInterval {
-		return errInvalidArgument("SamplingInterval %d ms is below the minimum of %d ms.", cfg.SamplingInterval, minSamplingInterval)
+		return apierr.InvalidArgument("SamplingInterval %d ms is below the minimum of %d ms.", cfg.SamplingInterval, minSamplingInterval)
 	}
 	if q, ok := cfg.FormatConfig[kvs.FormatConfigKeyJPEGQuality]; ok {
 		if n, err := strconv.Atoi(q); err != nil || n < 1 || n > 100 {
-			return errInvalidArgument("FormatConfig JPEGQuality must be a whole number from 1 to 100, got %q.", q)
+			return apierr.InvalidArgument("FormatConfig JPEGQuality must be a whole number from 1 to 100, got %q.", q)
 		}
 	}
 	if r := cfg.DestinationConfig.DestinationRegion; r != s.Region {
-		return errInvalidArgument("DestinationConfig.DestinationRegion %s must be the stream's region, %s.", r, s.Region)
+		return apierr.InvalidArgument("DestinationConfig.DestinationRegion %s must be the stream's region, %s.", r, s.Region)
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"errors"
 	"sort"
 	"strings"
+
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func randomKey() []byte {
@@ -37,17 +39,17 @@ func (s *Server) pageToken(op, last string) string {
 }
 
 // resumeAfter returns the key after which a listing of op resumes for token ("" for none).
-func (s *Server) resumeAfter(op, token string) (string, *Error) {
+func (s *Server) resumeAfter(op, token string) (string, *apierr.Error) {
 	if token == "" {
 		return "", nil
 	}
 	raw, err := decodeToken(base64.StdEncoding, token)
 	if err != nil || len(raw) < tokenMACSize {
-		return "", errInvalidArgument("The NextToken %q is not valid.", token)
+		return "", apierr.InvalidArgument("The NextToken %q is not valid.", token)
 	}
 	last := string(raw[tokenMACSize:])
 	if !hmac.Equal(raw[:tokenMACSize], s.tokenMAC(op, last)) {
-		return "", errInvalidArgument("The NextToken %q is not valid for %s.", token, op)
+		return "", apierr.InvalidArgument("The NextToken %q is not valid for %s.", token, op)
 	}
 	return last, nil
 }
@@ -64,7 +66,7 @@ func decodeToken(enc *base64.Encoding, token string) ([]byte, error) {
 
 // paginate sorts items by key and returns the page that token starts, of at most limit items,
 // with the token of the next page ("" on the last page).
-func paginate[T any](s *Server, op, token string, limit int, items []T, key func(T) string) ([]T, string, *Error) {
+func paginate[T any](s *Server, op, token string, limit int, items []T, key func(T) string) ([]T, string, *apierr.Error) {
 	after, e := s.resumeAfter(op, token)
 	if e != nil {
 		return nil, "", e

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 )
@@ -175,7 +176,7 @@ func (s *Server) persist(st *stream, f *storedFragment) media.AckErrorID {
 }
 
 // saveState saves the control-plane state after an operation changed it. Call with s.mu held.
-func (s *Server) saveState(op string) *Error {
+func (s *Server) saveState(op string) *apierr.Error {
 	if !s.dur.disk {
 		return nil
 	}
@@ -185,7 +186,7 @@ func (s *Server) saveState(op string) *Error {
 	}
 	if err != nil {
 		s.logStore("kvstest: %s: the state was changed but not saved: %v", op, err)
-		return errInternal(fmt.Errorf("the state could not be saved: %w", err))
+		return apierr.Internal(fmt.Errorf("the state could not be saved: %w", err))
 	}
 	return nil
 }

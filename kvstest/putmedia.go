@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
@@ -64,10 +65,10 @@ func (s *Server) putMedia(c *call) {
 }
 
 // openPutMedia checks the headers and the stream, and counts the connection.
-func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaRequest, *Error) {
+func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaRequest, *apierr.Error) {
 	name, arn := r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")
 	if (name == "") == (arn == "") {
-		return nil, errInvalidArgument("Exactly one of x-amzn-stream-name and x-amzn-stream-arn must be set.")
+		return nil, apierr.InvalidArgument("Exactly one of x-amzn-stream-name and x-amzn-stream-arn must be set.")
 	}
 	req := &putMediaRequest{connectionAt: time.Now()}
 	switch tc := r.Header.Get("X-Amzn-Fragment-Timecode-Type"); tc {
@@ -75,21 +76,21 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 	case string(media.FragmentTimecodeRelative):
 		req.relative = true
 	default:
-		return nil, errInvalidArgument("x-amzn-fragment-timecode-type must be ABSOLUTE or RELATIVE, got %q.", tc)
+		return nil, apierr.InvalidArgument("x-amzn-fragment-timecode-type must be ABSOLUTE or RELATIVE, got %q.", tc)
 	}
 	if v := r.Header.Get("X-Amzn-Producer-Start-Timestamp"); v != "" {
 		t, ok := jsonwire.ParseEpochSeconds([]byte(v))
 		if !ok {
-			return nil, errInvalidArgument("x-amzn-producer-start-timestamp %q is not a number of seconds.", v)
+			return nil, apierr.InvalidArgument("x-amzn-producer-start-timestamp %q is not a number of seconds.", v)
 		}
 		req.start = t
 	} else if req.relative {
-		return nil, errInvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
+		return nil, apierr.InvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
 	}
 	now := s.lockState()
 	st, e := s.findStream(name, arn)
 	if e == nil && !st.servesMedia(now) {
-		e = errStreamNotFound()
+		e = apierr.StreamNotFound()
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -106,9 +107,9 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 	defer m.mu.Unlock()
 	switch {
 	case !m.putCalls.allow(time.Now(), lim.PutMediaCallsPerSecond):
-		return nil, errThrottled()
+		return nil, apierr.Throttled()
 	case lim.PutMediaConnections > 0 && m.writers >= lim.PutMediaConnections:
-		return nil, newError(http.StatusBadRequest, "ConnectionLimitExceededException",
+		return nil, apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
 			"The stream %s already has %d PutMedia connection(s) open, the most it may have.", st.name, m.writers)
 	}
 	m.writers++

@@ -11,7 +11,7 @@
 //
 // A JSON operation is a function of the locked state and the decoded, validated input:
 //
-//	func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *Error)
+//	func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *apierr.Error)
 //
 // A streaming operation gets the call and reads the request body and writes the response
 // itself; the signature was verified without reading the body (see streamingPayloadHashes).
@@ -37,6 +37,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/rpc"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // plane is one of the endpoints a Server serves.
@@ -87,7 +88,7 @@ func addRoute(p plane, path string, rt *route) {
 // jsonRoute registers a JSON operation at POST path: the body is decoded into In and checked
 // against the service model (InvalidArgumentException), fn runs with the state locked, and Out
 // is sent as JSON (an empty body when Out has no members, as the service does).
-func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) {
+func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) {
 	empty := reflect.TypeFor[Out]().NumField() == 0
 	addRoute(p, path, &route{op: op, method: http.MethodPost, handle: func(s *Server, c *call) {
 		in := new(In)
@@ -108,7 +109,7 @@ func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now tim
 	}})
 }
 
-func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) (*Out, *Error) {
+func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) (*Out, *apierr.Error) {
 	now := s.lockState()
 	defer s.mu.Unlock()
 	out, e := fn(s, now, in)
@@ -119,7 +120,7 @@ func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Se
 }
 
 // controlOp registers a JSON operation of the control plane.
-func controlOp[In, Out any](path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) {
+func controlOp[In, Out any](path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) {
 	jsonRoute(controlPlane, path, op, fn)
 }
 
@@ -143,7 +144,7 @@ type call struct {
 }
 
 // fail answers the call with e.
-func (c *call) fail(e *Error) {
+func (c *call) fail(e *apierr.Error) {
 	c.detail = e.Code
 	if e.Message != "" {
 		msg, _, _ := strings.Cut(e.Message, "\n")
@@ -152,7 +153,7 @@ func (c *call) fail(e *Error) {
 		}
 		c.detail += msg
 	}
-	e.write(c.w)
+	e.Write(c.w)
 }
 
 // reply answers the call with HTTP 200 and out as JSON, or an empty body when out is nil.
@@ -164,7 +165,7 @@ func (c *call) reply(out any) {
 	}
 	data, err := jsonwire.Marshal(out)
 	if err != nil {
-		c.fail(errInternal(err))
+		c.fail(apierr.Internal(err))
 		return
 	}
 	h := c.w.Header()
@@ -203,7 +204,7 @@ func (s *Server) planeHandler(pick func(*http.Request) plane) http.Handler {
 		defer s.inflight.Done()
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
-		w.Header()[requestIDHeader] = []string{c.requestID}
+		w.Header()[apierr.RequestIDHeader] = []string{c.requestID}
 		if !s.answerBrowser(p, c) {
 			s.serve(p, c)
 		}
@@ -255,7 +256,7 @@ func (s *Server) serve(p plane, c *call) {
 		hookReq = r.Clone(r.Context())
 		hookReq.Body = http.NoBody
 	} else {
-		var e *Error
+		var e *apierr.Error
 		if c.body, e = readBody(r); e == nil {
 			sum := sha256.Sum256(c.body)
 			c.accessKey, e = s.auth.verify(r, []string{hex.EncodeToString(sum[:])})
@@ -280,9 +281,9 @@ func (s *Server) serve(p plane, c *call) {
 // unknownOperation is the answer to a path that is no operation of the endpoint. The control
 // plane answers HTTP 403 with no error code and an empty body, as the service's control-plane
 // endpoint does for the media APIs; the other endpoints answer UnknownOperationException.
-func unknownOperation(p plane, r *http.Request) *Error {
+func unknownOperation(p plane, r *http.Request) *apierr.Error {
 	if p == controlPlane {
-		e := &Error{Status: http.StatusForbidden}
+		e := &apierr.Error{Status: http.StatusForbidden}
 		if dataPlaneOp(r.URL.Path) {
 			e.Message = "data-plane path on the control-plane endpoint: send it to the endpoint GetDataEndpoint returns"
 		} else {
@@ -290,7 +291,7 @@ func unknownOperation(p plane, r *http.Request) *Error {
 		}
 		return e
 	}
-	return newError(http.StatusNotFound, "UnknownOperationException", "No operation at %s %s on this endpoint.", r.Method, r.URL.Path)
+	return apierr.New(http.StatusNotFound, "UnknownOperationException", "No operation at %s %s on this endpoint.", r.Method, r.URL.Path)
 }
 
 func dataPlaneOp(path string) bool {
@@ -300,15 +301,15 @@ func dataPlaneOp(path string) bool {
 
 // readBody reads the body of a JSON request, refusing one larger than maxRequestBody before
 // reading it when its length is declared.
-func readBody(r *http.Request) ([]byte, *Error) {
-	tooLarge := newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+func readBody(r *http.Request) ([]byte, *apierr.Error) {
+	tooLarge := apierr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
 		"The request body is larger than %d bytes.", maxRequestBody)
 	if r.ContentLength > maxRequestBody {
 		return nil, tooLarge
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	if err != nil {
-		return nil, newError(http.StatusBadRequest, "SerializationException", "Reading the request body failed: %v", err)
+		return nil, apierr.New(http.StatusBadRequest, "SerializationException", "Reading the request body failed: %v", err)
 	}
 	if len(data) > maxRequestBody {
 		return nil, tooLarge
@@ -320,7 +321,7 @@ func readBody(r *http.Request) ([]byte, *Error) {
 // producer signs a stream with UNSIGNED-PAYLOAD, announced in X-Amz-Content-Sha256, or with the
 // hash of the empty body, announced or not. A request announcing the hash of its actual body
 // gets a body that fails with an error at its end when the content does not match.
-func streamingPayloadHashes(r *http.Request) ([]string, *Error) {
+func streamingPayloadHashes(r *http.Request) ([]string, *apierr.Error) {
 	switch h := r.Header.Get("X-Amz-Content-Sha256"); h {
 	case "":
 		return []string{emptyPayloadHash, unsignedPayload}, nil
@@ -354,15 +355,6 @@ func (b *hashingBody) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// The response headers are written as the service spells them: HTTP header names are
-// case-insensitive, but some clients are not (the C producer finds the request ID by a
-// case-sensitive comparison with "x-amzn-RequestId"). Header.Set would rewrite them into Go's
-// canonical form, so they are set by map key.
-const (
-	requestIDHeader = "x-amzn-RequestId"
-	errorTypeHeader = "x-amzn-ErrorType"
-)
 
 // sendContinue answers a request that asked for "Expect: 100-continue" with a bare
 // "100 Continue" before a handler writes its response ahead of reading the body. Go's server sends

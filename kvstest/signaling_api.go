@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -39,7 +40,7 @@ var turnURIs = []string{
 // the user name is the expiry in Unix seconds, a dot and the unpadded URL-safe base64 of "v1:"
 // and the channel ARN; the password is the unpadded URL-safe base64 of an HMAC-SHA256 of the
 // user name with a key of the server (see VerifyTURNCredentials).
-func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerConfigInput) (*signaling.GetIceServerConfigOutput, *Error) {
+func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerConfigInput) (*signaling.GetIceServerConfigOutput, *apierr.Error) {
 	ch, e := s.activeChannel(in.ChannelARN, now)
 	if e != nil {
 		return nil, e
@@ -102,17 +103,17 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 	}
 	raw, err := jsonwire.Marshal(&offerFrame{Action: signaling.MessageTypeSDPOffer, MessagePayload: in.MessagePayload})
 	if err != nil {
-		c.fail(errInternal(err))
+		c.fail(apierr.Internal(err))
 		return
 	}
 	if _, err := signaling.DecodeOutgoing(raw); err != nil {
-		c.fail(errInvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
+		c.fail(apierr.InvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
 		return
 	}
 	frame, err := jsonwire.Marshal(&relayedFrame{SenderClientID: in.SenderClientId, MessageType: signaling.MessageTypeSDPOffer,
 		MessagePayload: in.MessagePayload})
 	if err != nil {
-		c.fail(errInvalidArgument("The offer cannot be delivered: %v", err))
+		c.fail(apierr.InvalidArgument("The offer cannot be delivered: %v", err))
 		return
 	}
 	rl, deleted, e := s.channelRelay(in.ChannelARN)
@@ -134,7 +135,7 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 	case out.Answer = <-answer: // "" when a newer offer from the same sender took over
 	case <-timer.C:
 	case <-deleted:
-		c.fail(errChannelNotFound())
+		c.fail(apierr.ChannelNotFound())
 		return
 	case <-c.r.Context().Done():
 		return

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/validate"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -49,15 +50,15 @@ type connectQuery struct {
 	ClientID   string `validate:"min=1,max=256,pattern=name"`
 }
 
-func (q *connectQuery) check(viewer bool) *Error {
+func (q *connectQuery) check(viewer bool) *apierr.Error {
 	if err := validate.Struct(q); err != nil {
-		return errInvalidArgument("%s", validationMessage(err))
+		return apierr.InvalidArgument("%s", validationMessage(err))
 	}
 	switch {
 	case viewer && q.ClientID == "":
-		return errInvalidArgument("A VIEWER must name itself with a non-empty X-Amz-ClientId.")
+		return apierr.InvalidArgument("A VIEWER must name itself with a non-empty X-Amz-ClientId.")
 	case len(q.ClientID) >= 4 && strings.EqualFold(q.ClientID[:4], "AWS_"):
-		return errInvalidArgument("The client ID %q must not start with AWS_.", q.ClientID)
+		return apierr.InvalidArgument("The client ID %q must not start with AWS_.", q.ClientID)
 	}
 	return nil
 }
@@ -102,7 +103,7 @@ func (s *Server) connectSignaling(c *call) {
 
 // channelRelay finds an ACTIVE channel by ARN and returns its relay, created on first use, and
 // the channel's deletion signal.
-func (s *Server) channelRelay(arn string) (*relay, <-chan struct{}, *Error) {
+func (s *Server) channelRelay(arn string) (*relay, <-chan struct{}, *apierr.Error) {
 	now := s.lockState()
 	defer s.mu.Unlock()
 	ch, e := s.activeChannel(arn, now)
@@ -126,10 +127,10 @@ func (s *Server) channelRelay(arn string) (*relay, <-chan struct{}, *Error) {
 
 // activeChannel finds a channel by ARN for the signaling endpoints, which know only ACTIVE
 // channels.
-func (s *Server) activeChannel(arn string, now time.Time) (*channel, *Error) {
+func (s *Server) activeChannel(arn string, now time.Time) (*channel, *apierr.Error) {
 	ch, e := s.findChannel("", arn)
 	if e == nil && ch.status(now) != kvs.StatusActive {
-		e = errChannelNotFound()
+		e = apierr.ChannelNotFound()
 	}
 	return ch, e
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/validate"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -127,14 +128,14 @@ func (p *peer) enqueue(frame []byte) bool {
 // join registers a connection, replacing the one the peer had (a master replaces the master, a
 // viewer the connection with its client ID), and gives a new master the messages kept for it.
 // An eleventh viewer is refused.
-func (r *relay) join(p *peer) *Error {
+func (r *relay) join(p *peer) *apierr.Error {
 	now := r.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if p.id != "" {
 		old := r.viewers[p.id]
 		if old == nil && len(r.viewers) >= maxViewers {
-			return newError(http.StatusBadRequest, "ClientLimitExceededException",
+			return apierr.New(http.StatusBadRequest, "ClientLimitExceededException",
 				"The channel already has %d viewers connected, the most it allows.", maxViewers)
 		}
 		if old != nil {

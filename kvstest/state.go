@@ -19,6 +19,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // resource is what streams and signaling channels have in common.
@@ -83,16 +84,16 @@ func (r *resource) status(now time.Time) kvs.Status {
 }
 
 // requireActive refuses to change a resource that is not ACTIVE, as the service does.
-func (r *resource) requireActive(now time.Time) *Error {
+func (r *resource) requireActive(now time.Time) *apierr.Error {
 	if st := r.status(now); st != kvs.StatusActive {
-		return errResourceInUse("The %s %s is %s; it can be changed once it is ACTIVE.", r.kind, r.name, st)
+		return apierr.ResourceInUse("The %s %s is %s; it can be changed once it is ACTIVE.", r.kind, r.name, st)
 	}
 	return nil
 }
 
 // changeable checks that the resource may be changed at version current: it is ACTIVE, and
 // current, when given, is its version.
-func (r *resource) changeable(now time.Time, current string) *Error {
+func (r *resource) changeable(now time.Time, current string) *apierr.Error {
 	if e := r.requireActive(now); e != nil {
 		return e
 	}
@@ -101,9 +102,9 @@ func (r *resource) changeable(now time.Time, current string) *Error {
 
 // checkVersion refuses a CurrentVersion that is not the resource's version; an empty one, where
 // the API makes it optional, is not checked.
-func (r *resource) checkVersion(current string) *Error {
+func (r *resource) checkVersion(current string) *apierr.Error {
 	if current != "" && current != r.version {
-		return errVersionMismatch("The version %s of the %s %s is not its latest version; describe it again to read the latest.", current, r.kind, r.name)
+		return apierr.VersionMismatch("The version %s of the %s %s is not its latest version; describe it again to read the latest.", current, r.kind, r.name)
 	}
 	return nil
 }
@@ -126,9 +127,9 @@ func (r *resource) signalChange() {
 
 // beginDelete starts the deletion of the resource, at version current when given; it
 // disappears goneAfter later.
-func (r *resource) beginDelete(now time.Time, current string, goneAfter time.Duration) *Error {
+func (r *resource) beginDelete(now time.Time, current string, goneAfter time.Duration) *apierr.Error {
 	if r.deleting {
-		return errResourceInUse("The %s %s is already being deleted.", r.kind, r.name)
+		return apierr.ResourceInUse("The %s %s is already being deleted.", r.kind, r.name)
 	}
 	if e := r.checkVersion(current); e != nil {
 		return e
@@ -192,10 +193,10 @@ func (g *registry[T]) purge(now time.Time) {
 // find looks a record up by name or ARN, the way the operations that take both do: at least one
 // is needed, and when both are given they must name the same record. A malformed ARN is refused
 // with badARN.
-func (g *registry[T]) find(name, arn string, notFound func() *Error, badARN func(string, ...any) *Error) (T, *Error) {
+func (g *registry[T]) find(name, arn string, notFound func() *apierr.Error, badARN func(string, ...any) *apierr.Error) (T, *apierr.Error) {
 	var zero T
 	if name == "" && arn == "" {
-		return zero, errInvalidArgument("Either the name or the ARN must be specified.")
+		return zero, apierr.InvalidArgument("Either the name or the ARN must be specified.")
 	}
 	if arn == "" {
 		if v, ok := g.byName[name]; ok {
@@ -211,7 +212,7 @@ func (g *registry[T]) find(name, arn string, notFound func() *Error, badARN func
 		return zero, notFound()
 	}
 	if name != "" && v.res().name != name {
-		return zero, errInvalidArgument("The name %q and the ARN %q identify different resources.", name, arn)
+		return zero, apierr.InvalidArgument("The name %q and the ARN %q identify different resources.", name, arn)
 	}
 	return v, nil
 }
@@ -219,12 +220,12 @@ func (g *registry[T]) find(name, arn string, notFound func() *Error, badARN func
 // admit checks that a record of g named name may be created (the name is free, and the
 // account's quota of quotaCode, when positive, allows one more) and returns the ARN it gets, in
 // the service's format: the creation time in milliseconds is its last part.
-func admit[T record](s *Server, g *registry[T], kind, name string, now time.Time, quota int, quotaCode string) (string, *Error) {
+func admit[T record](s *Server, g *registry[T], kind, name string, now time.Time, quota int, quotaCode string) (string, *apierr.Error) {
 	if _, taken := g.byName[name]; taken {
-		return "", errResourceInUse("The %s %s already exists.", kind, name)
+		return "", apierr.ResourceInUse("The %s %s already exists.", kind, name)
 	}
 	if quota > 0 && len(g.byName) >= quota {
-		return "", newError(http.StatusBadRequest, quotaCode, "The account already has %d %ss, the most it may have.", quota, kind)
+		return "", apierr.New(http.StatusBadRequest, quotaCode, "The account already has %d %ss, the most it may have.", quota, kind)
 	}
 	prefix := "arn:" + endpoints.PartitionOf(s.Region).ID + ":kinesisvideo:" + s.Region + ":" + s.AccountID + ":" + kind + "/" + name + "/"
 	for ms := now.UnixMilli(); ; ms++ {
@@ -236,7 +237,7 @@ func admit[T record](s *Server, g *registry[T], kind, name string, now time.Time
 
 // listPage returns the page of g's records whose names start with prefix that token starts,
 // described by info, and the token of the next page.
-func listPage[T record, I any](s *Server, g *registry[T], op, prefix, token string, limit int, info func(T) I) ([]I, string, *Error) {
+func listPage[T record, I any](s *Server, g *registry[T], op, prefix, token string, limit int, info func(T) I) ([]I, string, *apierr.Error) {
 	var matched []T
 	for name, v := range g.byName {
 		if strings.HasPrefix(name, prefix) {
@@ -272,10 +273,10 @@ func (s *Server) lockState() time.Time {
 	return now
 }
 
-func (s *Server) findStream(name, arn string) (*stream, *Error) {
-	return s.streams.find(name, arn, errStreamNotFound, errInvalidArgument)
+func (s *Server) findStream(name, arn string) (*stream, *apierr.Error) {
+	return s.streams.find(name, arn, apierr.StreamNotFound, apierr.InvalidArgument)
 }
 
-func (s *Server) findChannel(name, arn string) (*channel, *Error) {
-	return s.channels.find(name, arn, errChannelNotFound, errInvalidArgument)
+func (s *Server) findChannel(name, arn string) (*channel, *apierr.Error) {
+	return s.channels.find(name, arn, apierr.ChannelNotFound, apierr.InvalidArgument)
 }

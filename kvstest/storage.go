@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -22,7 +23,7 @@ func init() {
 // mappedChannelType is the Type of a signaling channel in DescribeMappedResourceConfiguration.
 const mappedChannelType = "SIGNALING_CHANNEL"
 
-func (s *Server) describeMediaStorageConfiguration(_ time.Time, in *kvs.DescribeMediaStorageConfigurationInput) (*kvs.DescribeMediaStorageConfigurationOutput, *Error) {
+func (s *Server) describeMediaStorageConfiguration(_ time.Time, in *kvs.DescribeMediaStorageConfigurationInput) (*kvs.DescribeMediaStorageConfigurationOutput, *apierr.Error) {
 	ch, e := s.findChannel(in.ChannelName, in.ChannelARN)
 	if e != nil {
 		return nil, e
@@ -32,7 +33,7 @@ func (s *Server) describeMediaStorageConfiguration(_ time.Time, in *kvs.Describe
 
 // updateMediaStorageConfiguration maps a channel to the stream its media is stored in, or
 // unmaps it. A stream stores the media of one channel at most.
-func (s *Server) updateMediaStorageConfiguration(now time.Time, in *kvs.UpdateMediaStorageConfigurationInput) (*kvs.UpdateMediaStorageConfigurationOutput, *Error) {
+func (s *Server) updateMediaStorageConfiguration(now time.Time, in *kvs.UpdateMediaStorageConfigurationInput) (*kvs.UpdateMediaStorageConfigurationOutput, *apierr.Error) {
 	ch, e := s.findChannel("", in.ChannelARN)
 	if e == nil {
 		e = ch.requireActive(now)
@@ -45,7 +46,7 @@ func (s *Server) updateMediaStorageConfiguration(now time.Time, in *kvs.UpdateMe
 	if cfg.Status == kvs.MediaStorageConfigurationStatusEnabled {
 		arn := in.MediaStorageConfiguration.StreamARN
 		if arn == "" {
-			return nil, errInvalidArgument("MediaStorageConfiguration.StreamARN is required when the Status is ENABLED.")
+			return nil, apierr.InvalidArgument("MediaStorageConfiguration.StreamARN is required when the Status is ENABLED.")
 		}
 		if target, e = s.findStream("", arn); e == nil {
 			e = target.requireActive(now)
@@ -54,10 +55,10 @@ func (s *Server) updateMediaStorageConfiguration(now time.Time, in *kvs.UpdateMe
 			return nil, e
 		}
 		if target.retention == 0 {
-			return nil, errNoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so it cannot store the channel's media.", target.name)
+			return nil, apierr.NoDataRetention("The stream %s keeps no data (DataRetentionInHours is 0), so it cannot store the channel's media.", target.name)
 		}
 		if target.channelARN != "" && target.channelARN != ch.arn {
-			return nil, errResourceInUse("The stream %s already stores the media of the channel %s.", target.name, target.channelARN)
+			return nil, apierr.ResourceInUse("The stream %s already stores the media of the channel %s.", target.name, target.channelARN)
 		}
 		cfg.StreamARN = target.arn
 	}
@@ -72,13 +73,13 @@ func (s *Server) updateMediaStorageConfiguration(now time.Time, in *kvs.UpdateMe
 	return &kvs.UpdateMediaStorageConfigurationOutput{}, nil
 }
 
-func (s *Server) describeMappedResourceConfiguration(_ time.Time, in *kvs.DescribeMappedResourceConfigurationInput) (*kvs.DescribeMappedResourceConfigurationOutput, *Error) {
+func (s *Server) describeMappedResourceConfiguration(_ time.Time, in *kvs.DescribeMappedResourceConfigurationInput) (*kvs.DescribeMappedResourceConfigurationOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
 	}
 	if in.NextToken != "" {
-		return nil, errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+		return nil, apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 	}
 	out := &kvs.DescribeMappedResourceConfigurationOutput{MappedResourceConfigurationList: []kvs.MappedResourceConfigurationListItem{}}
 	if st.channelARN != "" {
@@ -88,7 +89,7 @@ func (s *Server) describeMappedResourceConfiguration(_ time.Time, in *kvs.Descri
 	return out, nil
 }
 
-func (s *Server) describeStreamStorageConfiguration(_ time.Time, in *kvs.DescribeStreamStorageConfigurationInput) (*kvs.DescribeStreamStorageConfigurationOutput, *Error) {
+func (s *Server) describeStreamStorageConfiguration(_ time.Time, in *kvs.DescribeStreamStorageConfigurationInput) (*kvs.DescribeStreamStorageConfigurationOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -100,7 +101,7 @@ func (s *Server) describeStreamStorageConfiguration(_ time.Time, in *kvs.Describ
 	}, nil
 }
 
-func (s *Server) updateStreamStorageConfiguration(now time.Time, in *kvs.UpdateStreamStorageConfigurationInput) (*kvs.UpdateStreamStorageConfigurationOutput, *Error) {
+func (s *Server) updateStreamStorageConfiguration(now time.Time, in *kvs.UpdateStreamStorageConfigurationInput) (*kvs.UpdateStreamStorageConfigurationOutput, *apierr.Error) {
 	st, e := s.findChangeableStream(now, in.StreamName, in.StreamARN, in.CurrentVersion)
 	if e != nil {
 		return nil, e

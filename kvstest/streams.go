@@ -9,6 +9,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -26,9 +27,9 @@ const maxRetentionHours = 87600
 // defaultListStreams is the page size of ListStreams when MaxResults is absent.
 const defaultListStreams = 10000
 
-func (s *Server) createStream(now time.Time, in *kvs.CreateStreamInput) (*kvs.CreateStreamOutput, *Error) {
+func (s *Server) createStream(now time.Time, in *kvs.CreateStreamInput) (*kvs.CreateStreamOutput, *apierr.Error) {
 	if in.DataRetentionInHours > maxRetentionHours {
-		return nil, errInvalidArgument("DataRetentionInHours %d is above the maximum of %d hours.", in.DataRetentionInHours, maxRetentionHours)
+		return nil, apierr.InvalidArgument("DataRetentionInHours %d is above the maximum of %d hours.", in.DataRetentionInHours, maxRetentionHours)
 	}
 	arn, e := admit(s, &s.streams, "stream", in.StreamName, now, s.opts.limits.Streams, "AccountStreamLimitExceededException")
 	if e != nil {
@@ -84,7 +85,7 @@ func (st *stream) info(now time.Time) kvs.StreamInfo {
 	}
 }
 
-func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *Error) {
+func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *apierr.Error) {
 	st, e := s.findStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -92,7 +93,7 @@ func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kv
 	return &kvs.DescribeStreamOutput{StreamInfo: st.info(now)}, nil
 }
 
-func (s *Server) listStreams(now time.Time, in *kvs.ListStreamsInput) (*kvs.ListStreamsOutput, *Error) {
+func (s *Server) listStreams(now time.Time, in *kvs.ListStreamsInput) (*kvs.ListStreamsOutput, *apierr.Error) {
 	infos, next, e := listPage(s, &s.streams, "ListStreams", in.StreamNameCondition.ComparisonValue, in.NextToken,
 		pageSize(in.MaxResults, defaultListStreams), func(st *stream) kvs.StreamInfo { return st.info(now) })
 	if e != nil {
@@ -103,7 +104,7 @@ func (s *Server) listStreams(now time.Time, in *kvs.ListStreamsInput) (*kvs.List
 
 // findChangeableStream finds a stream that is to be changed at version current (see
 // resource.changeable).
-func (s *Server) findChangeableStream(now time.Time, name, arn, current string) (*stream, *Error) {
+func (s *Server) findChangeableStream(now time.Time, name, arn, current string) (*stream, *apierr.Error) {
 	st, e := s.findStream(name, arn)
 	if e == nil {
 		e = st.changeable(now, current)
@@ -114,7 +115,7 @@ func (s *Server) findChangeableStream(now time.Time, name, arn, current string) 
 	return st, nil
 }
 
-func (s *Server) updateStream(now time.Time, in *kvs.UpdateStreamInput) (*kvs.UpdateStreamOutput, *Error) {
+func (s *Server) updateStream(now time.Time, in *kvs.UpdateStreamInput) (*kvs.UpdateStreamOutput, *apierr.Error) {
 	st, e := s.findChangeableStream(now, in.StreamName, in.StreamARN, in.CurrentVersion)
 	if e != nil {
 		return nil, e
@@ -129,7 +130,7 @@ func (s *Server) updateStream(now time.Time, in *kvs.UpdateStreamInput) (*kvs.Up
 	return &kvs.UpdateStreamOutput{}, nil
 }
 
-func (s *Server) updateDataRetention(now time.Time, in *kvs.UpdateDataRetentionInput) (*kvs.UpdateDataRetentionOutput, *Error) {
+func (s *Server) updateDataRetention(now time.Time, in *kvs.UpdateDataRetentionInput) (*kvs.UpdateDataRetentionOutput, *apierr.Error) {
 	st, e := s.findChangeableStream(now, in.StreamName, in.StreamARN, in.CurrentVersion)
 	if e != nil {
 		return nil, e
@@ -143,14 +144,14 @@ func (s *Server) updateDataRetention(now time.Time, in *kvs.UpdateDataRetentionI
 		retention -= change
 	}
 	if retention < 0 || retention > maxRetentionHours {
-		return nil, errInvalidArgument("The data retention would become %d hours; it must stay between 0 and %d hours.", retention, maxRetentionHours)
+		return nil, apierr.InvalidArgument("The data retention would become %d hours; it must stay between 0 and %d hours.", retention, maxRetentionHours)
 	}
 	st.retention = int32(retention)
 	st.touch(now, s.opts.delays.StreamUpdate)
 	return &kvs.UpdateDataRetentionOutput{}, nil
 }
 
-func (s *Server) deleteStream(now time.Time, in *kvs.DeleteStreamInput) (*kvs.DeleteStreamOutput, *Error) {
+func (s *Server) deleteStream(now time.Time, in *kvs.DeleteStreamInput) (*kvs.DeleteStreamOutput, *apierr.Error) {
 	st, e := s.findStream("", in.StreamARN)
 	if e != nil {
 		return nil, e

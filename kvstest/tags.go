@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func init() {
@@ -25,8 +26,8 @@ const maxTags = 50
 
 // taggedStream finds the stream of a stream tag operation, which reports a malformed StreamARN
 // with InvalidResourceFormatException.
-func (s *Server) taggedStream(name, arn string) (*resource, *Error) {
-	st, e := s.streams.find(name, arn, errStreamNotFound, errInvalidResourceFormat)
+func (s *Server) taggedStream(name, arn string) (*resource, *apierr.Error) {
+	st, e := s.streams.find(name, arn, apierr.StreamNotFound, apierr.InvalidResourceFormat)
 	if e != nil {
 		return nil, e
 	}
@@ -34,9 +35,9 @@ func (s *Server) taggedStream(name, arn string) (*resource, *Error) {
 }
 
 // taggedResource finds the stream or channel an ARN names.
-func (s *Server) taggedResource(arn string) (*resource, *Error) {
+func (s *Server) taggedResource(arn string) (*resource, *apierr.Error) {
 	if !arnPattern.MatchString(arn) {
-		return nil, errInvalidArgument("The ResourceARN %q is not valid.", arn)
+		return nil, apierr.InvalidArgument("The ResourceARN %q is not valid.", arn)
 	}
 	if st, ok := s.streams.byARN[arn]; ok {
 		return &st.resource, nil
@@ -45,15 +46,15 @@ func (s *Server) taggedResource(arn string) (*resource, *Error) {
 		return &ch.resource, nil
 	}
 	if strings.Contains(arn, ":channel/") {
-		return nil, errChannelNotFound()
+		return nil, apierr.ChannelNotFound()
 	}
-	return nil, errStreamNotFound()
+	return nil, apierr.StreamNotFound()
 }
 
 // addTags adds or replaces tags, unless the resource would have more than maxTags.
-func (r *resource) addTags(tags map[string]string) *Error {
+func (r *resource) addTags(tags map[string]string) *apierr.Error {
 	if r.deleting {
-		return errResourceInUse("The %s %s is being deleted.", r.kind, r.name)
+		return apierr.ResourceInUse("The %s %s is being deleted.", r.kind, r.name)
 	}
 	n := len(r.tags)
 	for k := range tags {
@@ -62,16 +63,16 @@ func (r *resource) addTags(tags map[string]string) *Error {
 		}
 	}
 	if n > maxTags {
-		return errTagLimit("The %s %s would have %d tags; a resource may have at most %d.", r.kind, r.name, n, maxTags)
+		return apierr.TagLimit("The %s %s would have %d tags; a resource may have at most %d.", r.kind, r.name, n, maxTags)
 	}
 	maps.Copy(r.tags, tags)
 	return nil
 }
 
 // removeTags removes the tags with the keys given; absent keys are ignored.
-func (r *resource) removeTags(keys []string) *Error {
+func (r *resource) removeTags(keys []string) *apierr.Error {
 	if r.deleting {
-		return errResourceInUse("The %s %s is being deleted.", r.kind, r.name)
+		return apierr.ResourceInUse("The %s %s is being deleted.", r.kind, r.name)
 	}
 	for _, k := range keys {
 		delete(r.tags, k)
@@ -80,14 +81,14 @@ func (r *resource) removeTags(keys []string) *Error {
 }
 
 // listTags returns a copy of the tags. They always fit one page, so no token is ever valid.
-func (r *resource) listTags(token string) (map[string]string, *Error) {
+func (r *resource) listTags(token string) (map[string]string, *apierr.Error) {
 	if token != "" {
-		return nil, errInvalidArgument("The NextToken %q is not valid.", token)
+		return nil, apierr.InvalidArgument("The NextToken %q is not valid.", token)
 	}
 	return maps.Clone(r.tags), nil
 }
 
-func (s *Server) tagStream(_ time.Time, in *kvs.TagStreamInput) (*kvs.TagStreamOutput, *Error) {
+func (s *Server) tagStream(_ time.Time, in *kvs.TagStreamInput) (*kvs.TagStreamOutput, *apierr.Error) {
 	r, e := s.taggedStream(in.StreamName, in.StreamARN)
 	if e == nil {
 		e = r.addTags(in.Tags)
@@ -98,7 +99,7 @@ func (s *Server) tagStream(_ time.Time, in *kvs.TagStreamInput) (*kvs.TagStreamO
 	return &kvs.TagStreamOutput{}, nil
 }
 
-func (s *Server) untagStream(_ time.Time, in *kvs.UntagStreamInput) (*kvs.UntagStreamOutput, *Error) {
+func (s *Server) untagStream(_ time.Time, in *kvs.UntagStreamInput) (*kvs.UntagStreamOutput, *apierr.Error) {
 	r, e := s.taggedStream(in.StreamName, in.StreamARN)
 	if e == nil {
 		e = r.removeTags(in.TagKeyList)
@@ -109,7 +110,7 @@ func (s *Server) untagStream(_ time.Time, in *kvs.UntagStreamInput) (*kvs.UntagS
 	return &kvs.UntagStreamOutput{}, nil
 }
 
-func (s *Server) listTagsForStream(_ time.Time, in *kvs.ListTagsForStreamInput) (*kvs.ListTagsForStreamOutput, *Error) {
+func (s *Server) listTagsForStream(_ time.Time, in *kvs.ListTagsForStreamInput) (*kvs.ListTagsForStreamOutput, *apierr.Error) {
 	r, e := s.taggedStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -121,7 +122,7 @@ func (s *Server) listTagsForStream(_ time.Time, in *kvs.ListTagsForStreamInput) 
 	return &kvs.ListTagsForStreamOutput{Tags: tags}, nil
 }
 
-func (s *Server) tagResource(_ time.Time, in *kvs.TagResourceInput) (*kvs.TagResourceOutput, *Error) {
+func (s *Server) tagResource(_ time.Time, in *kvs.TagResourceInput) (*kvs.TagResourceOutput, *apierr.Error) {
 	tags := make(map[string]string, len(in.Tags))
 	for _, t := range in.Tags {
 		tags[t.Key] = t.Value
@@ -136,7 +137,7 @@ func (s *Server) tagResource(_ time.Time, in *kvs.TagResourceInput) (*kvs.TagRes
 	return &kvs.TagResourceOutput{}, nil
 }
 
-func (s *Server) untagResource(_ time.Time, in *kvs.UntagResourceInput) (*kvs.UntagResourceOutput, *Error) {
+func (s *Server) untagResource(_ time.Time, in *kvs.UntagResourceInput) (*kvs.UntagResourceOutput, *apierr.Error) {
 	r, e := s.taggedResource(in.ResourceARN)
 	if e == nil {
 		e = r.removeTags(in.TagKeyList)
@@ -147,7 +148,7 @@ func (s *Server) untagResource(_ time.Time, in *kvs.UntagResourceInput) (*kvs.Un
 	return &kvs.UntagResourceOutput{}, nil
 }
 
-func (s *Server) listTagsForResource(_ time.Time, in *kvs.ListTagsForResourceInput) (*kvs.ListTagsForResourceOutput, *Error) {
+func (s *Server) listTagsForResource(_ time.Time, in *kvs.ListTagsForResourceInput) (*kvs.ListTagsForResourceOutput, *apierr.Error) {
 	r, e := s.taggedResource(in.ResourceARN)
 	if e != nil {
 		return nil, e

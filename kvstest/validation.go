@@ -17,18 +17,19 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/validate"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // decodeInput decodes a JSON body into in and checks in against the service model.
-func decodeInput(body []byte, in any) *Error {
+func decodeInput(body []byte, in any) *apierr.Error {
 	if len(bytes.TrimSpace(body)) > 0 {
 		if err := jsonwire.Unmarshal(body, in); err != nil {
-			return newError(http.StatusBadRequest, "SerializationException", "The request body cannot be read as %s: %v",
+			return apierr.New(http.StatusBadRequest, "SerializationException", "The request body cannot be read as %s: %v",
 				reflect.TypeOf(in).Elem().Name(), err)
 		}
 	}
 	if err := validate.Struct(in); err != nil {
-		return errInvalidArgument("%s", validationMessage(err))
+		return apierr.InvalidArgument("%s", validationMessage(err))
 	}
 	return nil
 }
@@ -79,10 +80,10 @@ var (
 )
 
 // checkPattern refuses a value of the member at path that does not match the model's pattern.
-func checkPattern(re *regexp.Regexp, path, value string) *Error {
+func checkPattern(re *regexp.Regexp, path, value string) *apierr.Error {
 	if re.MatchString(value) {
 		return nil
 	}
-	return errInvalidArgument("1 validation error detected: Value at '%s' failed to satisfy constraint: %q does not match the pattern %s",
+	return apierr.InvalidArgument("1 validation error detected: Value at '%s' failed to satisfy constraint: %q does not match the pattern %s",
 		memberPath(path), value, re)
 }

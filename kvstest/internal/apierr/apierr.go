@@ -1,6 +1,7 @@
-// Error responses: the shape every client decodes, and the errors the operations return.
-
-package kvstest
+// Package apierr is the error answer of the emulator's operations, in the shape every client
+// decodes: an HTTP status, a code in the x-amzn-ErrorType header and a JSON message. Every
+// internal package of kvstest returns it; kvstest converts it to and from its public Error.
+package apierr
 
 import (
 	"fmt"
@@ -9,13 +10,10 @@ import (
 	"github.com/kvsgo/sdk/internal/jsonwire"
 )
 
-// Error is an error answer of the emulator, in the shape the service uses: an HTTP status, an
-// error code sent in the X-Amzn-ErrorType header, and a message sent as the "message" member of
-// a JSON body. The operations return it and FailNext injects it; it is also what a hook installed
-// with OnCall may return to choose the answer.
+// Error is an error answer. Its fields are those of kvstest.Error, which converts to it.
 //
 // An Error with an empty Code is sent with no error type and an empty body, as the service does
-// for some failures (see the package documentation).
+// for some failures.
 type Error struct {
 	// Status is the HTTP status; 400 when zero.
 	Status int
@@ -27,10 +25,11 @@ type Error struct {
 
 // Error returns "Code (HTTP status): message".
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.status(), e.Message)
+	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.HTTPStatus(), e.Message)
 }
 
-func (e *Error) status() int {
+// HTTPStatus returns the status the error is sent with.
+func (e *Error) HTTPStatus() int {
 	if e.Status == 0 {
 		return http.StatusBadRequest
 	}
@@ -56,76 +55,94 @@ var frontEndCodes = map[string]bool{
 	"InternalFailure":                     true,
 }
 
-// write sends e as the response, with the request ID already set on w.
-func (e *Error) write(w http.ResponseWriter) {
+// The response headers are written as the service spells them: HTTP header names are
+// case-insensitive, but some clients are not (the C producer finds the request ID by a
+// case-sensitive comparison with "x-amzn-RequestId"). Header.Set would rewrite them into Go's
+// canonical form, so they are set by map key.
+const (
+	RequestIDHeader = "x-amzn-RequestId"
+	ErrorTypeHeader = "x-amzn-ErrorType"
+)
+
+// Write sends e as the response, with the request ID already set on w.
+func (e *Error) Write(w http.ResponseWriter) {
 	h := w.Header()
 	if e.Code == "" {
 		h.Set("Content-Length", "0")
-		w.WriteHeader(e.status())
+		w.WriteHeader(e.HTTPStatus())
 		return
 	}
 	ns := serviceNamespace
 	if frontEndCodes[e.Code] {
 		ns = frontEndNamespace
 	}
-	h[errorTypeHeader] = []string{e.Code + ns}
+	h[ErrorTypeHeader] = []string{e.Code + ns}
 	h.Set("Content-Type", "application/json")
 	body := append([]byte(`{"message":`), jsonwire.AppendString(nil, e.Message)...)
 	body = append(body, '}')
-	w.WriteHeader(e.status())
+	w.WriteHeader(e.HTTPStatus())
 	_, _ = w.Write(body)
 }
 
-func newError(status int, code, format string, args ...any) *Error {
+// New returns an Error with the message format formats.
+func New(status int, code, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // The modeled errors of the control plane, with the statuses the API reference gives them.
 
-func errInvalidArgument(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "InvalidArgumentException", format, args...)
+// InvalidArgument returns an InvalidArgumentException.
+func InvalidArgument(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, "InvalidArgumentException", format, args...)
 }
 
-func errResourceInUse(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "ResourceInUseException", format, args...)
+// ResourceInUse returns a ResourceInUseException.
+func ResourceInUse(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, "ResourceInUseException", format, args...)
 }
 
-func errVersionMismatch(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "VersionMismatchException", format, args...)
+// VersionMismatch returns a VersionMismatchException.
+func VersionMismatch(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, "VersionMismatchException", format, args...)
 }
 
-func errNoDataRetention(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "NoDataRetentionException", format, args...)
+// NoDataRetention returns a NoDataRetentionException.
+func NoDataRetention(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, "NoDataRetentionException", format, args...)
 }
 
-func errTagLimit(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "TagsPerResourceExceededLimitException", format, args...)
+// TagLimit returns a TagsPerResourceExceededLimitException.
+func TagLimit(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, "TagsPerResourceExceededLimitException", format, args...)
 }
 
-func errInvalidResourceFormat(format string, args ...any) *Error {
-	return newError(http.StatusBadRequest, "InvalidResourceFormatException", format, args...)
+// InvalidResourceFormat returns an InvalidResourceFormatException.
+func InvalidResourceFormat(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, "InvalidResourceFormatException", format, args...)
 }
 
-func errEdgeConfigNotFound(format string, args ...any) *Error {
-	return newError(http.StatusNotFound, "StreamEdgeConfigurationNotFoundException", format, args...)
+// EdgeConfigNotFound returns a StreamEdgeConfigurationNotFoundException (HTTP 404).
+func EdgeConfigNotFound(format string, args ...any) *Error {
+	return New(http.StatusNotFound, "StreamEdgeConfigurationNotFoundException", format, args...)
 }
 
-// errStreamNotFound and errChannelNotFound carry the service's wording for a missing resource.
-func errStreamNotFound() *Error {
-	return newError(http.StatusNotFound, "ResourceNotFoundException", "The requested stream is not found or not active.")
+// StreamNotFound is the service's ResourceNotFoundException for a missing stream, in its wording.
+func StreamNotFound() *Error {
+	return New(http.StatusNotFound, "ResourceNotFoundException", "The requested stream is not found or not active.")
 }
 
-func errChannelNotFound() *Error {
-	return newError(http.StatusNotFound, "ResourceNotFoundException", "The requested channel is not found or not active.")
+// ChannelNotFound is StreamNotFound for a signaling channel.
+func ChannelNotFound() *Error {
+	return New(http.StatusNotFound, "ResourceNotFoundException", "The requested channel is not found or not active.")
 }
 
-// errThrottled is the answer Throttle injects.
-func errThrottled() *Error {
-	return newError(http.StatusBadRequest, "ClientLimitExceededException",
+// Throttled is the answer Throttle injects.
+func Throttled() *Error {
+	return New(http.StatusBadRequest, "ClientLimitExceededException",
 		"The request rate for this operation is above the allowed limit; retry later.")
 }
 
-// errInternal reports a failure of the emulator itself, or a hook's plain error.
-func errInternal(err error) *Error {
-	return newError(http.StatusInternalServerError, "InternalFailure", "%v", err)
+// Internal reports a failure of the emulator itself, or a hook's plain error.
+func Internal(err error) *Error {
+	return New(http.StatusInternalServerError, "InternalFailure", "%v", err)
 }

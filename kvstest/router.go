@@ -25,7 +25,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"maps"
 	"net"
@@ -38,6 +37,7 @@ import (
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
 
 // plane is one of the endpoints a Server serves.
@@ -224,7 +224,7 @@ func (s *Server) serve(p plane, c *call) {
 	if rt == nil || r.Method != rt.method {
 		// The body is not read: answer at once and drop the connection, which may carry a stream.
 		c.w.Header().Set("Connection", "close")
-		if _, e := s.auth.verifyStructure(r); e != nil {
+		if _, e := s.auth.VerifyStructure(r); e != nil {
 			c.fail(e)
 			return
 		}
@@ -239,11 +239,11 @@ func (s *Server) serve(p plane, c *call) {
 	if rt.sessionToken {
 		hookReq = r.Clone(r.Context())
 	} else if rt.streaming {
-		hashes, e := streamingPayloadHashes(r)
+		hashes, e := sigv4.StreamingPayloadHashes(r)
 		if e == nil {
-			c.accessKey, e = s.auth.verify(r, hashes)
+			c.accessKey, e = s.auth.Verify(r, hashes)
 			c.payloadHash = hashes[0] // which one the client signed with, for the record
-			if _, miss := s.auth.verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
+			if _, miss := s.auth.Verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
 				c.payloadHash = hashes[1]
 			}
 		}
@@ -259,7 +259,7 @@ func (s *Server) serve(p plane, c *call) {
 		var e *apierr.Error
 		if c.body, e = readBody(r); e == nil {
 			sum := sha256.Sum256(c.body)
-			c.accessKey, e = s.auth.verify(r, []string{hex.EncodeToString(sum[:])})
+			c.accessKey, e = s.auth.Verify(r, []string{hex.EncodeToString(sum[:])})
 		}
 		if e != nil {
 			c.fail(e)
@@ -315,45 +315,6 @@ func readBody(r *http.Request) ([]byte, *apierr.Error) {
 		return nil, tooLarge
 	}
 	return data, nil
-}
-
-// streamingPayloadHashes returns the payload hashes a streaming request may be signed with. A
-// producer signs a stream with UNSIGNED-PAYLOAD, announced in X-Amz-Content-Sha256, or with the
-// hash of the empty body, announced or not. A request announcing the hash of its actual body
-// gets a body that fails with an error at its end when the content does not match.
-func streamingPayloadHashes(r *http.Request) ([]string, *apierr.Error) {
-	switch h := r.Header.Get("X-Amz-Content-Sha256"); h {
-	case "":
-		return []string{emptyPayloadHash, unsignedPayload}, nil
-	case unsignedPayload, emptyPayloadHash:
-		return []string{h}, nil
-	default:
-		want, err := hex.DecodeString(h)
-		if err != nil || len(want) != sha256.Size {
-			return nil, invalidSignature("X-Amz-Content-Sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256, got %q.", h)
-		}
-		r.Body = &hashingBody{ReadCloser: r.Body, h: sha256.New(), want: want}
-		return []string{h}, nil
-	}
-}
-
-// errBodyHashMismatch is the error at the end of a streaming body that does not match the hash
-// it was signed with.
-var errBodyHashMismatch = errors.New("kvstest: the request body does not match its X-Amz-Content-Sha256")
-
-type hashingBody struct {
-	io.ReadCloser
-	h    hash.Hash
-	want []byte
-}
-
-func (b *hashingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.h.Write(p[:n])
-	if err == io.EOF && !bytes.Equal(b.h.Sum(nil), b.want) {
-		return n, errBodyHashMismatch
-	}
-	return n, err
 }
 
 // sendContinue answers a request that asked for "Expect: 100-continue" with a bare

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
 
 // Server is a running emulator of Kinesis Video Streams. It serves the control plane at URL, the
@@ -45,7 +46,7 @@ type Server struct {
 	AccountID string
 
 	opts     options
-	auth     verifier
+	auth     sigv4.Verifier
 	servers  [len(endpointPlanes)]*httptest.Server // by endpoint; nil for those the control plane's serves
 	client   *http.Client
 	ctx      context.Context // canceled by Close, ending every request
@@ -98,8 +99,8 @@ func Start(opts ...Option) (*Server, error) {
 		Region:    o.region,
 		AccountID: o.accountID,
 		opts:      o,
-		auth: verifier{accessKey: o.accessKey, secretKey: o.secretKey, sessionToken: o.sessionToken,
-			anyKey: o.anyKey, region: o.region, now: o.clock},
+		auth: sigv4.Verifier{AccessKey: o.accessKey, SecretKey: o.secretKey, SessionToken: o.sessionToken,
+			AnyKey: o.anyKey, Region: o.region, Now: o.clock},
 		streams:  newRegistry[*stream](),
 		channels: newRegistry[*channel](),
 		pageKey:  randomKey(),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -61,8 +62,8 @@ const turnUserSeparator = "."
 
 // turnPassword returns the password of a TURN user name.
 func (s *Server) turnPassword(user string) string {
-	key := hmacSHA256(s.pageKey, "kvstest TURN credentials")
-	return base64.RawURLEncoding.EncodeToString(hmacSHA256(key, user))
+	key := sigv4.HMACSHA256(s.pageKey, "kvstest TURN credentials")
+	return base64.RawURLEncoding.EncodeToString(sigv4.HMACSHA256(key, user))
 }
 
 // VerifyTURNCredentials checks a user name and password that GetIceServerConfig returned, as a

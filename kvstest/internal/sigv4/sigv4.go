@@ -1,7 +1,7 @@
-// SigV4 verification: every request on every endpoint is authenticated the way the service
-// does it, by recomputing its signature with the configured key pair.
-
-package kvstest
+// Package sigv4 verifies Signature Version 4 the way the service does: every request on every
+// endpoint is authenticated by recomputing its signature with the configured key pair, from the
+// Authorization header or the query of a presigned URL.
+package sigv4
 
 import (
 	"crypto/hmac"
@@ -19,6 +19,12 @@ import (
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
+// The payload hashes a producer signs a stream with, whose body is not read before it is verified.
+const (
+	UnsignedPayload  = "UNSIGNED-PAYLOAD"
+	EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+
 // The SigV4 constants the verifier needs.
 const (
 	sigV4Algorithm   = "AWS4-HMAC-SHA256"
@@ -26,18 +32,16 @@ const (
 	sigV4TimeFormat  = "20060102T150405Z"
 	sigV4DateFormat  = "20060102"
 	signingService   = "kinesisvideo"
-	unsignedPayload  = "UNSIGNED-PAYLOAD"
-	emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	maxClockSkew     = 5 * time.Minute
 	maxPresignExpiry = 7 * 24 * 60 * 60 // seconds
 )
 
-// verifier checks SigV4 signatures against one key pair.
-type verifier struct {
-	accessKey, secretKey, sessionToken string
-	anyKey                             bool
-	region                             string
-	now                                func() time.Time
+// Verifier checks SigV4 signatures against one key pair.
+type Verifier struct {
+	AccessKey, SecretKey, SessionToken string
+	AnyKey                             bool // accept any access key ID, still checking the signature with SecretKey
+	Region                             string
+	Now                                func() time.Time
 }
 
 // signature is what a request claims about its signing, from the Authorization header or from
@@ -57,11 +61,11 @@ type signature struct {
 	token         string // X-Amz-Security-Token
 }
 
-// verify checks the signature of r. payloadHashes are the payload hashes r may have been signed
+// Verify checks the signature of r. payloadHashes are the payload hashes r may have been signed
 // with: the SHA-256 of the body of a JSON request, or, for a streaming request whose body is not
 // read first, the hashes a producer signs a stream with. It returns the access key ID that
 // signed r.
-func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *apierr.Error) {
+func (v *Verifier) Verify(r *http.Request, payloadHashes []string) (string, *apierr.Error) {
 	sig, e := parseSignature(r)
 	if e != nil {
 		return "", e
@@ -75,12 +79,12 @@ func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *api
 	if e := v.checkCredentials(sig); e != nil {
 		return "", e
 	}
-	key := signingKey(v.secretKey, sig.scopeDate, sig.scopeRegion, sig.scopeService)
+	key := signingKey(v.SecretKey, sig.scopeDate, sig.scopeRegion, sig.scopeService)
 	var firstCanonical, firstToSign string
 	for i, hash := range payloadHashes {
 		canonical := canonicalRequest(r, sig, hash)
 		toSign := stringToSign(sig, canonical)
-		want := hex.EncodeToString(hmacSHA256(key, toSign))
+		want := hex.EncodeToString(HMACSHA256(key, toSign))
 		if subtle.ConstantTimeCompare([]byte(want), []byte(sig.value)) == 1 {
 			return sig.accessKey, nil
 		}
@@ -95,9 +99,9 @@ func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *api
 			"The String-to-Sign should have been\n'%s'\n", firstCanonical, firstToSign)
 }
 
-// verifyStructure checks what can be checked without the payload hash: that r carries a
+// VerifyStructure checks what can be checked without the payload hash: that r carries a
 // well-formed signature from known credentials, scoped and dated correctly.
-func (v *verifier) verifyStructure(r *http.Request) (string, *apierr.Error) {
+func (v *Verifier) VerifyStructure(r *http.Request) (string, *apierr.Error) {
 	sig, e := parseSignature(r)
 	if e == nil {
 		e = v.checkScope(sig)
@@ -223,7 +227,7 @@ func (sig *signature) setCredential(cred string) *apierr.Error {
 }
 
 // checkScope checks the credential scope against the request date and the server's region.
-func (v *verifier) checkScope(sig *signature) *apierr.Error {
+func (v *Verifier) checkScope(sig *signature) *apierr.Error {
 	if _, err := time.Parse(sigV4TimeFormat, sig.date); err != nil {
 		return incomplete("Date must be in ISO-8601 'basic format' (YYYYMMDD'T'HHMMSS'Z'), got '%s'.", sig.date)
 	}
@@ -232,7 +236,7 @@ func (v *verifier) checkScope(sig *signature) *apierr.Error {
 		return invalidSignature("Credential should be scoped with a valid terminator: '%s', not '%s'. ", sigV4Terminator, sig.terminator)
 	case sig.scopeService != signingService:
 		return invalidSignature("Credential should be scoped to correct service: '%s'. ", signingService)
-	case sig.scopeRegion != v.region:
+	case sig.scopeRegion != v.Region:
 		return invalidSignature("Credential should be scoped to a valid region, not '%s'. ", sig.scopeRegion)
 	case sig.scopeDate != sig.date[:8]:
 		return invalidSignature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
@@ -255,9 +259,9 @@ func containsHost(headers []string) bool {
 
 // checkTime refuses a signature made more than 5 minutes away from the server's clock, or a
 // presigned URL used after it expired.
-func (v *verifier) checkTime(sig *signature) *apierr.Error {
+func (v *Verifier) checkTime(sig *signature) *apierr.Error {
 	signed, _ := time.Parse(sigV4TimeFormat, sig.date)
-	now := v.now().UTC()
+	now := v.Now().UTC()
 	f := func(t time.Time) string { return t.Format(sigV4TimeFormat) }
 	if sig.presigned {
 		if now.After(signed.Add(time.Duration(sig.expires) * time.Second)) {
@@ -274,11 +278,11 @@ func (v *verifier) checkTime(sig *signature) *apierr.Error {
 }
 
 // checkCredentials refuses an unknown access key ID or session token.
-func (v *verifier) checkCredentials(sig *signature) *apierr.Error {
-	if v.anyKey {
+func (v *Verifier) checkCredentials(sig *signature) *apierr.Error {
+	if v.AnyKey {
 		return nil
 	}
-	if sig.accessKey != v.accessKey || sig.token != v.sessionToken {
+	if sig.accessKey != v.AccessKey || sig.token != v.SessionToken {
 		return apierr.New(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	return nil
@@ -314,13 +318,15 @@ func stringToSign(sig *signature, canonical string) string {
 }
 
 func signingKey(secret, date, region, service string) []byte {
-	k := hmacSHA256([]byte("AWS4"+secret), date)
-	k = hmacSHA256(k, region)
-	k = hmacSHA256(k, service)
-	return hmacSHA256(k, sigV4Terminator)
+	k := HMACSHA256([]byte("AWS4"+secret), date)
+	k = HMACSHA256(k, region)
+	k = HMACSHA256(k, service)
+	return HMACSHA256(k, sigV4Terminator)
 }
 
-func hmacSHA256(key []byte, data string) []byte {
+// HMACSHA256 returns the HMAC-SHA256 of data with key, the primitive of SigV4 (and of the
+// emulator's other keyed digests).
+func HMACSHA256(key []byte, data string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))
 	return m.Sum(nil)

@@ -8,6 +8,8 @@ package kvstest
 import (
 	"net/http"
 	"sort"
+
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 )
 
 func init() {
@@ -46,7 +48,7 @@ func (s *Server) describeSignalingChannelActivity(c *call) {
 	}
 	now := s.lockState()
 	ch, e := s.findChannel("", in.ChannelARN)
-	var rl *relay
+	var rl *relay.Relay
 	if e == nil {
 		rl = ch.relay
 	}
@@ -57,18 +59,9 @@ func (s *Server) describeSignalingChannelActivity(c *call) {
 	}
 	out := &DescribeSignalingChannelActivityOutput{ViewerClientIds: []string{}}
 	if rl != nil {
-		rl.mu.Lock()
-		out.MasterConnected = rl.master != nil
-		for id := range rl.viewers {
-			out.ViewerClientIds = append(out.ViewerClientIds, id)
-		}
-		out.MessagesRelayed = rl.relayed
-		for _, h := range rl.held {
-			if now.Before(h.expires) {
-				out.MessagesHeld++
-			}
-		}
-		rl.mu.Unlock()
+		a := rl.Activity(now)
+		out.MasterConnected, out.MessagesRelayed, out.MessagesHeld = a.MasterConnected, a.Relayed, a.Held
+		out.ViewerClientIds = append(out.ViewerClientIds, a.Viewers...)
 	}
 	sort.Strings(out.ViewerClientIds)
 	c.reply(out)

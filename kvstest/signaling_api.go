@@ -15,6 +15,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 	"github.com/kvsgo/sdk/signaling"
 )
@@ -111,8 +112,7 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 		c.fail(apierr.InvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
 		return
 	}
-	frame, err := jsonwire.Marshal(&relayedFrame{SenderClientID: in.SenderClientId, MessageType: signaling.MessageTypeSDPOffer,
-		MessagePayload: in.MessagePayload})
+	frame, err := relay.Frame(in.SenderClientId, signaling.MessageTypeSDPOffer, in.MessagePayload)
 	if err != nil {
 		c.fail(apierr.InvalidArgument("The offer cannot be delivered: %v", err))
 		return
@@ -122,13 +122,13 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 		c.fail(e)
 		return
 	}
-	expires := rl.holdUntil()
+	expires := rl.HoldUntil()
 	wait := s.opts.signaling.AlexaAnswerWait
 	if wait == 0 {
-		wait = expires.Sub(rl.now())
+		wait = expires.Sub(rl.Now())
 	}
-	answer := rl.offerFromAlexa(in.SenderClientId, frame, expires)
-	defer rl.stopWaiting(in.SenderClientId, answer)
+	answer := rl.OfferFromAlexa(in.SenderClientId, frame, expires)
+	defer rl.StopWaiting(in.SenderClientId, answer)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	out := &signaling.SendAlexaOfferToMasterOutput{}

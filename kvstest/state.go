@@ -20,6 +20,7 @@ import (
 	"github.com/kvsgo/sdk/internal/endpoints"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 )
 
 // resource is what streams and signaling channels have in common.
@@ -67,7 +68,7 @@ type channel struct {
 	channelType kvs.ChannelType
 	messageTTL  int32
 	storage     kvs.MediaStorageConfiguration
-	relay       *relay // the channel's WebSocket signaling, once a client has used it (signaling_relay.go)
+	relay       *relay.Relay // the channel's WebSocket signaling, once a client has used it
 }
 
 func (r *resource) res() *resource { return r }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -16,8 +17,13 @@ func testSession(kind sessionKind, expires time.Time) *playbackSession {
 	return &playbackSession{id: newSessionID(), kind: kind, expires: expires}
 }
 
+// keyedServer returns a Server that only makes and reads tokens, with key.
+func keyedServer(key []byte) *Server {
+	return &Server{state: state.New(state.Config[*mediaStore]{PageKey: key})}
+}
+
 func TestSessionTokenRoundTrip(t *testing.T) {
-	s := &Server{pageKey: randomKey()}
+	s := keyedServer(bytes.Repeat([]byte{3}, 32))
 	exp := time.UnixMilli(1795229944845).UTC()
 	const arn = "arn:aws:kinesisvideo:us-east-1:123456789012:stream/camera/1795229944845"
 	p := testSession(dashSession, exp)
@@ -25,7 +31,7 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 	if strings.ContainsAny(token, "+/=&%") {
 		t.Fatalf("token %q needs escaping in a URL", token)
 	}
-	c, err := decodeSessionToken(s.pageKey, token)
+	c, err := decodeSessionToken(s.state.PageKey(), token)
 	if err != nil || c.kind != dashSession || !c.expires.Equal(exp) || c.id != p.id || c.arn != arn {
 		t.Fatalf("claims %+v, %v", c, err)
 	}
@@ -33,11 +39,11 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 		if bad == token {
 			continue
 		}
-		if _, err := decodeSessionToken(s.pageKey, bad); err == nil {
+		if _, err := decodeSessionToken(s.state.PageKey(), bad); err == nil {
 			t.Errorf("token %q was accepted", bad)
 		}
 	}
-	if _, err := decodeSessionToken(randomKey(), token); err == nil {
+	if _, err := decodeSessionToken(bytes.Repeat([]byte{4}, 32), token); err == nil {
 		t.Error("a token of another server was accepted")
 	}
 }
@@ -46,7 +52,7 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 // that whatever it accepts is a token the server made.
 func FuzzDecodeSessionToken(f *testing.F) {
 	key := bytes.Repeat([]byte{7}, 32)
-	s := &Server{pageKey: key}
+	s := keyedServer(key)
 	f.Add(s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1"))
 	f.Add("AQAAAAGh_Azc0vnl_B9V-Np6QHhRZ2Fybjphd3M6a2luZXNpc3ZpZGVv")
 	f.Add("CiAz~")
@@ -207,13 +213,13 @@ func TestVintLength(t *testing.T) {
 // TestTokensHaveOneSpelling checks that a page token and a session token are accepted only as
 // issued: not with a line break inside, nor with other bits in their last character.
 func TestTokensHaveOneSpelling(t *testing.T) {
-	s := &Server{pageKey: bytes.Repeat([]byte{7}, 32)}
-	page := s.pageToken("ListStreams", "camera-12")
+	s := keyedServer(bytes.Repeat([]byte{7}, 32))
+	page := s.state.PageToken("ListStreams", "camera-12")
 	session := s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1")
-	if _, e := s.resumeAfter("ListStreams", page); e != nil {
+	if _, e := s.state.ResumeAfter("ListStreams", page); e != nil {
 		t.Fatal(e)
 	}
-	if _, err := decodeSessionToken(s.pageKey, session); err != nil {
+	if _, err := decodeSessionToken(s.state.PageKey(), session); err != nil {
 		t.Fatal(err)
 	}
 	// respell returns other spellings of tok: every other character in place of its last one
@@ -229,12 +235,12 @@ func TestTokensHaveOneSpelling(t *testing.T) {
 		return append(out, tok[:4]+"\n"+tok[4:], tok[:4]+"\r\n"+tok[4:])
 	}
 	for _, tok := range respell(page) {
-		if last, e := s.resumeAfter("ListStreams", tok); e == nil && tok != page {
+		if last, e := s.state.ResumeAfter("ListStreams", tok); e == nil && tok != page {
 			t.Errorf("page token %q accepted (after %q)", tok, last)
 		}
 	}
 	for _, tok := range respell(session) {
-		if _, err := decodeSessionToken(s.pageKey, tok); err == nil && tok != session {
+		if _, err := decodeSessionToken(s.state.PageKey(), tok); err == nil && tok != session {
 			t.Errorf("session token %q accepted", tok)
 		}
 	}

@@ -51,17 +51,17 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 		c.fail(e)
 		return nil, false
 	}
-	claims, err := decodeSessionToken(s.pageKey, q.token)
+	claims, err := decodeSessionToken(s.state.PageKey(), q.token)
 	if err != nil || claims.kind != kind {
 		c.fail(errNotAuthorized("The session token is not a valid %s session token.", kind))
 		return nil, false
 	}
-	now := s.lockState()
-	st, e := s.findStream("", claims.arn)
-	if e == nil && st.status(now) != "ACTIVE" {
+	now := s.state.Lock()
+	st, e := s.state.FindStream("", claims.arn)
+	if e == nil && st.Status(now) != "ACTIVE" {
 		e = apierr.StreamNotFound()
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	switch {
 	case e != nil:
 		c.fail(e)
@@ -70,7 +70,7 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 		c.fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
 		return nil, false
 	}
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	p := m.sessions.find(kind, claims.id)
 	all := append([]*storedFragment(nil), m.fragments...)

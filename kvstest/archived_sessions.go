@@ -170,7 +170,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	if e := p.checkRange(now); e != nil {
 		return nil, e
 	}
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	all := append([]*storedFragment(nil), m.fragments...)
@@ -265,5 +265,5 @@ func newSessionID() string {
 
 // sessionURL returns the URL of a session's root resource (the master playlist or manifest).
 func (s *Server) sessionURL(st *stream, p *playbackSession, path string) string {
-	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.arn))
+	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.ARN))
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -45,7 +46,7 @@ func (s *Server) sessionToken(p *playbackSession, arn string) string {
 	raw = binary.BigEndian.AppendUint64(raw, uint64(p.expires.UnixMilli()))
 	raw = append(raw, id...)
 	raw = append(raw, arn...)
-	raw = append(raw, sessionMAC(s.pageKey, raw)...)
+	raw = append(raw, sessionMAC(s.state.PageKey(), raw)...)
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
@@ -64,7 +65,7 @@ func decodeSessionToken(key []byte, token string) (sessionClaims, error) {
 	if len(token) > maxSessionTokenSize {
 		return sessionClaims{}, errBadSessionToken
 	}
-	raw, err := decodeToken(base64.RawURLEncoding, token)
+	raw, err := state.DecodeToken(base64.RawURLEncoding, token)
 	if err != nil || len(raw) < sessionHeaderSize+sessionMACSize || raw[0] != sessionTokenVersion || raw[1] > byte(dashSession) {
 		return sessionClaims{}, errBadSessionToken
 	}

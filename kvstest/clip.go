@@ -34,7 +34,7 @@ func (s *Server) getClip(c *call) {
 		c.fail(e)
 		return
 	}
-	frags := dedupeProducer(inRange(st.media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
+	frags := dedupeProducer(inRange(st.Media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
 	byStart(frags, k)
 	if len(frags) == 0 {
 		c.fail(errNoFragments())

@@ -167,7 +167,7 @@ func (s *Server) SetLatency(op Operation, d time.Duration) error {
 // OnCall installs a hook called for every call of every operation, with the operation name and
 // the request; nil removes it. The request's body may be read for JSON operations (the
 // operation gets its own copy); for streaming operations the hook sees an empty body. When the
-// hook returns an *apierr.Error the call is answered with it; any other non-nil error is answered as
+// hook returns an *Error the call is answered with it; any other non-nil error is answered as
 // HTTP 500 InternalFailure. The hook runs on the request's goroutine: it may block, and it may
 // call the Server.
 func (s *Server) OnCall(hook func(op Operation, r *http.Request) error) {

@@ -21,7 +21,7 @@ const fragmentNotFound = 4000
 
 func (s *Server) getMedia(c *call) {
 	in := new(media.GetMediaInput)
-	e := decodeInput(c.body, in)
+	e := apierr.Decode(c.body, in)
 	if e == nil {
 		e = checkStartSelector(in.StartSelector)
 	}
@@ -29,18 +29,18 @@ func (s *Server) getMedia(c *call) {
 		c.fail(e)
 		return
 	}
-	now := s.lockState()
-	st, e := s.findStream(in.StreamName, in.StreamARN)
-	if e == nil && st.status(now) != "ACTIVE" {
+	now := s.state.Lock()
+	st, e := s.state.FindStream(in.StreamName, in.StreamARN)
+	if e == nil && st.Status(now) != "ACTIVE" {
 		e = apierr.StreamNotFound()
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		c.fail(e)
 		return
 	}
 	lim := s.opts.media.withDefaults()
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	allowed := m.getCalls.allow(time.Now(), lim.GetMediaCallsPerSecond)
 	readers := m.readers
@@ -55,7 +55,7 @@ func (s *Server) getMedia(c *call) {
 		return
 	case readers >= lim.GetMediaConnections:
 		c.fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
-			"The stream %s already has %d GetMedia connections open, the most it may have.", st.name, readers))
+			"The stream %s already has %d GetMedia connections open, the most it may have.", st.Name, readers))
 		return
 	}
 	defer func() {
@@ -155,7 +155,7 @@ type mediaReader struct {
 }
 
 func (r *mediaReader) run() {
-	m := r.st.media
+	m := r.st.Media
 	quietSince := time.Now()
 	for !r.out.cut && time.Now().Before(r.endAt) {
 		m.mu.Lock()
@@ -185,7 +185,7 @@ func (r *mediaReader) run() {
 		case <-r.ctx.Done():
 			t.Stop()
 			return
-		case <-r.st.deleted:
+		case <-r.st.Deleted:
 			t.Stop()
 			return
 		}
@@ -197,7 +197,7 @@ func (r *mediaReader) run() {
 // its frames come; when its producer's connection drops inside it, the response is dropped too,
 // since the document cannot be completed. It reports whether reading goes on.
 func (r *mediaReader) send(f *storedFragment) bool {
-	m := r.st.media
+	m := r.st.Media
 	buf := appendDocumentStart(r.buf[:0], f, getMediaTags)
 	for sent := 0; ; {
 		m.mu.Lock()
@@ -226,7 +226,7 @@ func (r *mediaReader) send(f *storedFragment) bool {
 		}
 		select {
 		case <-changed:
-		case <-r.st.deleted:
+		case <-r.st.Deleted:
 			return false
 		case <-r.ctx.Done():
 			return false
@@ -236,7 +236,7 @@ func (r *mediaReader) send(f *storedFragment) bool {
 
 // behind returns how far f is behind the newest fragment of the stream.
 func (r *mediaReader) behind(f *storedFragment) time.Duration {
-	m := r.st.media
+	m := r.st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	newest := f.ServerTimestamp

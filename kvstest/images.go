@@ -46,7 +46,7 @@ func (s *Server) getImages(c *call) {
 	}
 	first := 0
 	if in.NextToken != "" {
-		last, e := s.resumeAfter("GetImages", in.NextToken)
+		last, e := s.state.ResumeAfter("GetImages", in.NextToken)
 		n, err := strconv.Atoi(last)
 		if e == nil && (err != nil || n < 0) {
 			e = apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
@@ -65,7 +65,7 @@ func (s *Server) getImages(c *call) {
 	page := times[min(first, len(times)):min(len(times), first+size)]
 	out := &archived.GetImagesOutput{Images: make([]archived.Image, len(page))}
 	decoder, why := s.imageDecoder()
-	frags := st.media.snapshot()
+	frags := st.Media.snapshot()
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2) // ffmpeg processes at once
 	var mu sync.Mutex
@@ -100,7 +100,7 @@ func (s *Server) getImages(c *call) {
 	}
 	wg.Wait()
 	if first+size < len(times) {
-		out.NextToken = s.pageToken("GetImages", strconv.Itoa(first+size))
+		out.NextToken = s.state.PageToken("GetImages", strconv.Itoa(first+size))
 	}
 	if why != "" {
 		c.w.Header().Set(imagesHeader, why)

@@ -17,7 +17,6 @@ import (
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
@@ -160,56 +159,6 @@ func TestUnknownPaths(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("X-Amzn-Errortype"), "MissingAuthenticationTokenException") {
 		t.Errorf("unsigned: HTTP %d %q", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"))
-	}
-}
-
-// TestStreamSignals checks what data-plane handlers watch: a stream's changed and deleted
-// signals.
-func TestStreamSignals(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
-	var st *stream
-	run := func(fn func(now time.Time) *apierr.Error) {
-		now := s.lockState()
-		defer s.mu.Unlock()
-		if e := fn(now); e != nil {
-			t.Fatal(e)
-		}
-	}
-	run(func(now time.Time) *apierr.Error {
-		out, e := s.createStream(now, &kvs.CreateStreamInput{StreamName: "s", DataRetentionInHours: 1})
-		if e == nil {
-			st = s.streams.byARN[out.StreamARN]
-		}
-		return e
-	})
-	changed, deleted, gen := st.changed, st.deleted, st.generation
-	run(func(now time.Time) *apierr.Error {
-		_, e := s.updateDataRetention(now, &kvs.UpdateDataRetentionInput{StreamName: "s", CurrentVersion: st.version,
-			Operation: kvs.UpdateDataRetentionOperationIncreaseDataRetention, DataRetentionChangeInHours: 2})
-		return e
-	})
-	select {
-	case <-changed:
-	default:
-		t.Fatal("changed not closed by UpdateDataRetention")
-	}
-	if st.generation != gen+1 || st.retention != 3 {
-		t.Errorf("generation %d → %d, retention %d", gen, st.generation, st.retention)
-	}
-	select {
-	case <-deleted:
-		t.Fatal("deleted closed early")
-	default:
-	}
-	run(func(now time.Time) *apierr.Error {
-		_, e := s.deleteStream(now, &kvs.DeleteStreamInput{StreamARN: st.arn})
-		return e
-	})
-	select {
-	case <-deleted:
-	default:
-		t.Fatal("deleted not closed by DeleteStream")
 	}
 }
 

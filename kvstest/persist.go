@@ -98,22 +98,22 @@ func (s *Server) restore() error {
 		return err
 	}
 	if data != nil {
-		if err := s.restoreState(data); err != nil {
+		if err := s.state.Restore(data); err != nil {
 			return err
 		}
 	}
 	var counter uint64
-	for _, stream := range s.streams.byName {
-		index, err := st.Index(stream.arn)
+	for _, stream := range s.state.Streams.ByName {
+		index, err := st.Index(stream.ARN)
 		if err != nil {
 			return err
 		}
-		m := stream.media
+		m := stream.Media
 		for _, f := range index {
-			if err := store.LoadFrames(st, stream.arn, &f); err != nil {
+			if err := store.LoadFrames(st, stream.ARN, &f); err != nil {
 				// Damaged on disk after it was stored: it is not served, and forgotten.
-				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.name, err)
-				if err := st.Remove(stream.arn, f.Number); err != nil {
+				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.Name, err)
+				if err := st.Remove(stream.ARN, f.Number); err != nil {
 					return err
 				}
 				continue
@@ -168,8 +168,8 @@ func (s *Server) fragmentNumber(now time.Time) string {
 // persist keeps a complete fragment of st in the store; with a data directory it returns once the
 // fragment is on disk. A failure is logged and becomes the ARCHIVAL_ERROR acknowledgement.
 func (s *Server) persist(st *stream, f *storedFragment) media.AckErrorID {
-	if err := s.dur.store.Put(st.arn, &f.Fragment); err != nil {
-		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.name, err)
+	if err := s.dur.store.Put(st.ARN, &f.Fragment); err != nil {
+		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.Name, err)
 		return media.AckErrArchivalError
 	}
 	return 0
@@ -180,7 +180,7 @@ func (s *Server) saveState(op string) *apierr.Error {
 	if !s.dur.disk {
 		return nil
 	}
-	data, err := s.encodeState()
+	data, err := s.state.Encode()
 	if err == nil {
 		err = s.dur.store.SaveState(data)
 	}

@@ -41,7 +41,7 @@ func (s *Server) putMedia(c *call) {
 		c.fail(e)
 		return
 	}
-	m := req.stream.media
+	m := req.stream.Media
 	defer func() {
 		m.mu.Lock()
 		m.writers--
@@ -55,7 +55,7 @@ func (s *Server) putMedia(c *call) {
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
-	record := s.addPutMediaConnection(req.stream.name, c, req.connectionAt)
+	record := s.addPutMediaConnection(req.stream.Name, c, req.connectionAt)
 	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
 	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
@@ -87,22 +87,22 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 	} else if req.relative {
 		return nil, apierr.InvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
 	}
-	now := s.lockState()
-	st, e := s.findStream(name, arn)
-	if e == nil && !st.servesMedia(now) {
+	now := s.state.Lock()
+	st, e := s.state.FindStream(name, arn)
+	if e == nil && !st.ServesMedia(now) {
 		e = apierr.StreamNotFound()
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		return nil, e
 	}
 	req.stream = st
 	req.retention = func() int32 {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return st.retention
+		s.state.Mu.Lock()
+		defer s.state.Unlock()
+		return st.Retention
 	}
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch {
@@ -110,7 +110,7 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 		return nil, apierr.Throttled()
 	case lim.PutMediaConnections > 0 && m.writers >= lim.PutMediaConnections:
 		return nil, apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
-			"The stream %s already has %d PutMedia connection(s) open, the most it may have.", st.name, m.writers)
+			"The stream %s already has %d PutMedia connection(s) open, the most it may have.", st.Name, m.writers)
 	}
 	m.writers++
 	return req, nil
@@ -146,7 +146,7 @@ var errCut = errors.New("kvstest: connection cut by an injected fault")
 // run reads the body to its end or to an error. It reports whether the connection must be
 // dropped abruptly (an injected cut).
 func (in *ingest) run() (abort bool) {
-	deleted := in.req.stream.deleted
+	deleted := in.req.stream.Deleted
 	for {
 		select {
 		case <-deleted:
@@ -282,7 +282,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		return media.AckErrInvalidProducerTimestamp
 	}
 	in.paceFragment()
-	now := in.s.now()
+	now := in.s.state.Now()
 	f := &storedFragment{Fragment: store.Fragment{
 		Number: in.s.fragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
@@ -294,7 +294,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		in.metaErr = 0
 		return id
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	m.live = f
 	m.signal()
@@ -312,7 +312,7 @@ func (in *ingest) paceFragment() {
 	if in.lim.FragmentRate <= 0 {
 		return
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	wait := m.newFrags.reserve(time.Now(), 1, float64(in.lim.FragmentRate))
 	m.mu.Unlock()
@@ -337,7 +337,7 @@ func (in *ingest) addFrame(fr mkv.Frame) media.AckErrorID {
 		return media.AckErrMaxFragmentDurationReached
 	}
 	in.seen[fr.Track] = true
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	f.Frames = append(f.Frames, storedFrame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: append([]byte(nil), fr.Data...)})
 	f.Size += int64(len(fr.Data))
@@ -354,7 +354,7 @@ func (in *ingest) finish() media.AckErrorID {
 		return 0
 	}
 	select {
-	case <-in.req.stream.deleted:
+	case <-in.req.stream.Deleted:
 		return media.AckErrStreamNotActive
 	default:
 	}
@@ -370,7 +370,7 @@ func (in *ingest) finish() media.AckErrorID {
 			return id
 		}
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	f.complete = true
 	if keep {
@@ -405,7 +405,7 @@ func (in *ingest) discard() {
 	if f == nil {
 		return
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	f.discarded = true
 	if m.live == f {

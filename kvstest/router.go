@@ -14,7 +14,7 @@
 //	func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *apierr.Error)
 //
 // A streaming operation gets the call and reads the request body and writes the response
-// itself; the signature was verified without reading the body (see streamingPayloadHashes).
+// itself; the signature was verified without reading the body (see sigv4.StreamingPayloadHashes).
 
 package kvstest
 
@@ -92,7 +92,7 @@ func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now tim
 	empty := reflect.TypeFor[Out]().NumField() == 0
 	addRoute(p, path, &route{op: op, method: http.MethodPost, handle: func(s *Server, c *call) {
 		in := new(In)
-		if e := decodeInput(c.body, in); e != nil {
+		if e := apierr.Decode(c.body, in); e != nil {
 			c.fail(e)
 			return
 		}
@@ -110,8 +110,8 @@ func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now tim
 }
 
 func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) (*Out, *apierr.Error) {
-	now := s.lockState()
-	defer s.mu.Unlock()
+	now := s.state.Lock()
+	defer s.state.Unlock()
 	out, e := fn(s, now, in)
 	if e == nil && mutates(p, op) {
 		e = s.saveState(op)
@@ -119,9 +119,22 @@ func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Se
 	return out, e
 }
 
-// controlOp registers a JSON operation of the control plane.
-func controlOp[In, Out any](path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) {
-	jsonRoute(controlPlane, path, op, fn)
+// mutates reports whether the control-plane operation op may change the state.
+func mutates(p plane, op string) bool {
+	if p != controlPlane {
+		return false
+	}
+	for _, read := range []string{"Describe", "List", "Get"} {
+		if len(op) >= len(read) && op[:len(read)] == read {
+			return false
+		}
+	}
+	return true
+}
+
+// controlOp registers a JSON operation of the control plane, an operation of its state.
+func controlOp[In, Out any](path, op string, fn func(st *controlState, now time.Time, in *In) (*Out, *apierr.Error)) {
+	jsonRoute(controlPlane, path, op, func(s *Server, now time.Time, in *In) (*Out, *apierr.Error) { return fn(s.state, now, in) })
 }
 
 // streamRoute registers an operation whose handler reads the request body and writes the

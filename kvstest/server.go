@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 )
 
 // Server is a running emulator of Kinesis Video Streams. It serves the control plane at URL, the
@@ -62,10 +63,7 @@ type Server struct {
 
 	fragmentCounter atomic.Uint64 // numbers the fragments stored, see newFragmentNumber
 
-	mu       sync.Mutex // guards the state below; see state.go
-	streams  registry[*stream]
-	channels registry[*channel]
-	pageKey  []byte // authenticates pagination tokens
+	state *controlState // streams and channels; see internal/state
 }
 
 // endpointPlanes lists the endpoints a Server listens on, by the plane each serves; the index of
@@ -101,10 +99,9 @@ func Start(opts ...Option) (*Server, error) {
 		opts:      o,
 		auth: sigv4.Verifier{AccessKey: o.accessKey, SecretKey: o.secretKey, SessionToken: o.sessionToken,
 			AnyKey: o.anyKey, Region: o.region, Now: o.clock},
-		streams:  newRegistry[*stream](),
-		channels: newRegistry[*channel](),
-		pageKey:  randomKey(),
 	}
+	s.state = state.New(state.Config[*mediaStore]{Region: o.region, AccountID: o.accountID,
+		Limits: state.Limits(o.limits), Delays: state.Delays(o.delays), Clock: o.clock, NewMedia: newMediaStore})
 	s.faults.reset()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 
@@ -156,6 +153,8 @@ func Start(opts ...Option) (*Server, error) {
 	s.ArchivedURL = url(archivedEndpoint)
 	s.SignalingURL = url(int(signalingPlane))
 	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(url(int(signalingWSPlane)), "http")
+	s.state.Endpoints = state.Endpoints{Data: s.DataURL, Archived: s.ArchivedURL, Signaling: s.SignalingURL,
+		SignalingWebSocket: s.SignalingWebSocketURL}
 	s.client = s.servers[controlPlane].Client()
 	return s, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/relay"
 )
 
@@ -42,17 +43,17 @@ type DescribeSignalingChannelActivityOutput struct {
 
 func (s *Server) describeSignalingChannelActivity(c *call) {
 	in := new(DescribeSignalingChannelActivityInput)
-	if e := decodeInput(c.body, in); e != nil {
+	if e := apierr.Decode(c.body, in); e != nil {
 		c.fail(e)
 		return
 	}
-	now := s.lockState()
-	ch, e := s.findChannel("", in.ChannelARN)
+	now := s.state.Lock()
+	ch, e := s.state.FindChannel("", in.ChannelARN)
 	var rl *relay.Relay
 	if e == nil {
-		rl = ch.relay
+		rl = ch.Relay
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		c.fail(e)
 		return

@@ -48,7 +48,7 @@ func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerCon
 		return nil, e
 	}
 	ttl := s.opts.signaling.withDefaults().ICECredentialTTL
-	user := strconv.FormatInt(now.Add(ttl).Unix(), 10) + turnUserSeparator + base64.RawURLEncoding.EncodeToString([]byte("v1:"+ch.arn))
+	user := strconv.FormatInt(now.Add(ttl).Unix(), 10) + turnUserSeparator + base64.RawURLEncoding.EncodeToString([]byte("v1:"+ch.ARN))
 	return &signaling.GetIceServerConfigOutput{IceServerList: []signaling.IceServer{{
 		Uris:     append([]string(nil), turnURIs...),
 		Username: user,
@@ -63,7 +63,7 @@ const turnUserSeparator = "."
 
 // turnPassword returns the password of a TURN user name.
 func (s *Server) turnPassword(user string) string {
-	key := sigv4.HMACSHA256(s.pageKey, "kvstest TURN credentials")
+	key := sigv4.HMACSHA256(s.state.PageKey(), "kvstest TURN credentials")
 	return base64.RawURLEncoding.EncodeToString(sigv4.HMACSHA256(key, user))
 }
 
@@ -79,7 +79,7 @@ func (s *Server) VerifyTURNCredentials(username, password string) error {
 	if err != nil {
 		return fmt.Errorf("kvstest: the TURN user name %q does not start with an expiry time", username)
 	}
-	if now := s.now(); !now.Before(time.Unix(sec, 0)) {
+	if now := s.state.Now(); !now.Before(time.Unix(sec, 0)) {
 		return fmt.Errorf("kvstest: the TURN credentials expired at %s", time.Unix(sec, 0).UTC().Format(time.RFC3339))
 	}
 	return nil
@@ -99,7 +99,7 @@ type offerFrame struct {
 // none comes, the call succeeds without an Answer, as the service has been seen to do.
 func (s *Server) sendAlexaOfferToMaster(c *call) {
 	in := new(signaling.SendAlexaOfferToMasterInput)
-	if e := decodeInput(c.body, in); e != nil {
+	if e := apierr.Decode(c.body, in); e != nil {
 		c.fail(e)
 		return
 	}

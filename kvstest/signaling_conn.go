@@ -44,7 +44,7 @@ type connectQuery struct {
 
 func (q *connectQuery) check(viewer bool) *apierr.Error {
 	if err := validate.Struct(q); err != nil {
-		return apierr.InvalidArgument("%s", validationMessage(err))
+		return apierr.InvalidArgument("%s", apierr.ValidationMessage(err))
 	}
 	switch {
 	case viewer && q.ClientID == "":
@@ -96,27 +96,27 @@ func (s *Server) connectSignaling(c *call) {
 // channelRelay finds an ACTIVE channel by ARN and returns its relay, created on first use, and
 // the channel's deletion signal.
 func (s *Server) channelRelay(arn string) (*relay.Relay, <-chan struct{}, *apierr.Error) {
-	now := s.lockState()
-	defer s.mu.Unlock()
+	now := s.state.Lock()
+	defer s.state.Unlock()
 	ch, e := s.activeChannel(arn, now)
 	if e != nil {
 		return nil, nil, e
 	}
-	if ch.relay == nil {
-		ch.relay = relay.New(s.now, func() time.Time {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return s.now().Add(time.Duration(ch.messageTTL) * time.Second)
+	if ch.Relay == nil {
+		ch.Relay = relay.New(s.state.Now, func() time.Time {
+			s.state.Mu.Lock()
+			defer s.state.Unlock()
+			return s.state.Now().Add(time.Duration(ch.MessageTTL) * time.Second)
 		})
 	}
-	return ch.relay, ch.deleted, nil
+	return ch.Relay, ch.Deleted, nil
 }
 
 // activeChannel finds a channel by ARN for the signaling endpoints, which know only ACTIVE
 // channels.
 func (s *Server) activeChannel(arn string, now time.Time) (*channel, *apierr.Error) {
-	ch, e := s.findChannel("", arn)
-	if e == nil && ch.status(now) != kvs.StatusActive {
+	ch, e := s.state.FindChannel("", arn)
+	if e == nil && ch.Status(now) != kvs.StatusActive {
 		e = apierr.ChannelNotFound()
 	}
 	return ch, e

@@ -66,13 +66,13 @@ func (s *Server) SignalingPeers(channelARN string) (master bool, viewers []strin
 // existingRelay returns a channel's relay, or nil when the channel does not exist or nobody
 // has connected to it yet.
 func (s *Server) existingRelay(channelARN string) *relay.Relay {
-	s.lockState()
-	defer s.mu.Unlock()
-	ch, e := s.findChannel("", channelARN)
+	s.state.Lock()
+	defer s.state.Unlock()
+	ch, e := s.state.FindChannel("", channelARN)
 	if e != nil {
 		return nil
 	}
-	return ch.relay
+	return ch.Relay
 }
 
 // signalingPeer returns the connection of a channel's master (clientID "") or viewer.

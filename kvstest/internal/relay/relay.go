@@ -38,8 +38,9 @@ const (
 	maxHeldMessages = 1024
 )
 
-// Relay is the signaling state of one channel. Its lock is taken after Server.mu is released,
-// never while holding it; holdUntil takes Server.mu, so it is called before r.mu is locked.
+// Relay is the signaling state of one channel. Its lock is taken after the control plane's lock
+// is released, never while holding it; HoldUntil takes that lock, so it is called before r.mu is
+// locked.
 type Relay struct {
 	// HoldUntil returns when a message for the master, sent now, expires: now plus the channel's
 	// MessageTtlSeconds at this moment, on the server's clock.

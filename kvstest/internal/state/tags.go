@@ -1,7 +1,7 @@
 // Tags: TagStream, UntagStream and ListTagsForStream for streams; TagResource, UntagResource
 // and ListTagsForResource for signaling channels (and streams, by ARN).
 
-package kvstest
+package state
 
 import (
 	"maps"
@@ -12,38 +12,29 @@ import (
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
-func init() {
-	controlOp("/tagStream", "TagStream", (*Server).tagStream)
-	controlOp("/untagStream", "UntagStream", (*Server).untagStream)
-	controlOp("/listTagsForStream", "ListTagsForStream", (*Server).listTagsForStream)
-	controlOp("/TagResource", "TagResource", (*Server).tagResource)
-	controlOp("/UntagResource", "UntagResource", (*Server).untagResource)
-	controlOp("/ListTagsForResource", "ListTagsForResource", (*Server).listTagsForResource)
-}
-
 // maxTags is the most tags a stream or channel may have.
 const maxTags = 50
 
 // taggedStream finds the stream of a stream tag operation, which reports a malformed StreamARN
 // with InvalidResourceFormatException.
-func (s *Server) taggedStream(name, arn string) (*resource, *apierr.Error) {
-	st, e := s.streams.find(name, arn, apierr.StreamNotFound, apierr.InvalidResourceFormat)
+func (s *State[M]) taggedStream(name, arn string) (*Resource, *apierr.Error) {
+	st, e := s.Streams.find(name, arn, apierr.StreamNotFound, apierr.InvalidResourceFormat)
 	if e != nil {
 		return nil, e
 	}
-	return &st.resource, nil
+	return &st.Resource, nil
 }
 
 // taggedResource finds the stream or channel an ARN names.
-func (s *Server) taggedResource(arn string) (*resource, *apierr.Error) {
+func (s *State[M]) taggedResource(arn string) (*Resource, *apierr.Error) {
 	if !arnPattern.MatchString(arn) {
 		return nil, apierr.InvalidArgument("The ResourceARN %q is not valid.", arn)
 	}
-	if st, ok := s.streams.byARN[arn]; ok {
-		return &st.resource, nil
+	if st, ok := s.Streams.ByARN[arn]; ok {
+		return &st.Resource, nil
 	}
-	if ch, ok := s.channels.byARN[arn]; ok {
-		return &ch.resource, nil
+	if ch, ok := s.Channels.ByARN[arn]; ok {
+		return &ch.Resource, nil
 	}
 	if strings.Contains(arn, ":channel/") {
 		return nil, apierr.ChannelNotFound()
@@ -51,47 +42,48 @@ func (s *Server) taggedResource(arn string) (*resource, *apierr.Error) {
 	return nil, apierr.StreamNotFound()
 }
 
-// addTags adds or replaces tags, unless the resource would have more than maxTags.
-func (r *resource) addTags(tags map[string]string) *apierr.Error {
-	if r.deleting {
-		return apierr.ResourceInUse("The %s %s is being deleted.", r.kind, r.name)
+// AddTags adds or replaces tags, unless the Resource would have more than maxTags.
+func (r *Resource) AddTags(tags map[string]string) *apierr.Error {
+	if r.Deleting {
+		return apierr.ResourceInUse("The %s %s is being deleted.", r.Kind, r.Name)
 	}
-	n := len(r.tags)
+	n := len(r.Tags)
 	for k := range tags {
-		if _, ok := r.tags[k]; !ok {
+		if _, ok := r.Tags[k]; !ok {
 			n++
 		}
 	}
 	if n > maxTags {
-		return apierr.TagLimit("The %s %s would have %d tags; a resource may have at most %d.", r.kind, r.name, n, maxTags)
+		return apierr.TagLimit("The %s %s would have %d tags; a Resource may have at most %d.", r.Kind, r.Name, n, maxTags)
 	}
-	maps.Copy(r.tags, tags)
+	maps.Copy(r.Tags, tags)
 	return nil
 }
 
 // removeTags removes the tags with the keys given; absent keys are ignored.
-func (r *resource) removeTags(keys []string) *apierr.Error {
-	if r.deleting {
-		return apierr.ResourceInUse("The %s %s is being deleted.", r.kind, r.name)
+func (r *Resource) removeTags(keys []string) *apierr.Error {
+	if r.Deleting {
+		return apierr.ResourceInUse("The %s %s is being deleted.", r.Kind, r.Name)
 	}
 	for _, k := range keys {
-		delete(r.tags, k)
+		delete(r.Tags, k)
 	}
 	return nil
 }
 
 // listTags returns a copy of the tags. They always fit one page, so no token is ever valid.
-func (r *resource) listTags(token string) (map[string]string, *apierr.Error) {
+func (r *Resource) listTags(token string) (map[string]string, *apierr.Error) {
 	if token != "" {
 		return nil, apierr.InvalidArgument("The NextToken %q is not valid.", token)
 	}
-	return maps.Clone(r.tags), nil
+	return maps.Clone(r.Tags), nil
 }
 
-func (s *Server) tagStream(_ time.Time, in *kvs.TagStreamInput) (*kvs.TagStreamOutput, *apierr.Error) {
+// TagStream is the TagStream operation.
+func (s *State[M]) TagStream(_ time.Time, in *kvs.TagStreamInput) (*kvs.TagStreamOutput, *apierr.Error) {
 	r, e := s.taggedStream(in.StreamName, in.StreamARN)
 	if e == nil {
-		e = r.addTags(in.Tags)
+		e = r.AddTags(in.Tags)
 	}
 	if e != nil {
 		return nil, e
@@ -99,7 +91,8 @@ func (s *Server) tagStream(_ time.Time, in *kvs.TagStreamInput) (*kvs.TagStreamO
 	return &kvs.TagStreamOutput{}, nil
 }
 
-func (s *Server) untagStream(_ time.Time, in *kvs.UntagStreamInput) (*kvs.UntagStreamOutput, *apierr.Error) {
+// UntagStream is the UntagStream operation.
+func (s *State[M]) UntagStream(_ time.Time, in *kvs.UntagStreamInput) (*kvs.UntagStreamOutput, *apierr.Error) {
 	r, e := s.taggedStream(in.StreamName, in.StreamARN)
 	if e == nil {
 		e = r.removeTags(in.TagKeyList)
@@ -110,7 +103,8 @@ func (s *Server) untagStream(_ time.Time, in *kvs.UntagStreamInput) (*kvs.UntagS
 	return &kvs.UntagStreamOutput{}, nil
 }
 
-func (s *Server) listTagsForStream(_ time.Time, in *kvs.ListTagsForStreamInput) (*kvs.ListTagsForStreamOutput, *apierr.Error) {
+// ListTagsForStream is the ListTagsForStream operation.
+func (s *State[M]) ListTagsForStream(_ time.Time, in *kvs.ListTagsForStreamInput) (*kvs.ListTagsForStreamOutput, *apierr.Error) {
 	r, e := s.taggedStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
@@ -122,14 +116,15 @@ func (s *Server) listTagsForStream(_ time.Time, in *kvs.ListTagsForStreamInput) 
 	return &kvs.ListTagsForStreamOutput{Tags: tags}, nil
 }
 
-func (s *Server) tagResource(_ time.Time, in *kvs.TagResourceInput) (*kvs.TagResourceOutput, *apierr.Error) {
+// TagResource is the TagResource operation.
+func (s *State[M]) TagResource(_ time.Time, in *kvs.TagResourceInput) (*kvs.TagResourceOutput, *apierr.Error) {
 	tags := make(map[string]string, len(in.Tags))
 	for _, t := range in.Tags {
 		tags[t.Key] = t.Value
 	}
 	r, e := s.taggedResource(in.ResourceARN)
 	if e == nil {
-		e = r.addTags(tags)
+		e = r.AddTags(tags)
 	}
 	if e != nil {
 		return nil, e
@@ -137,7 +132,8 @@ func (s *Server) tagResource(_ time.Time, in *kvs.TagResourceInput) (*kvs.TagRes
 	return &kvs.TagResourceOutput{}, nil
 }
 
-func (s *Server) untagResource(_ time.Time, in *kvs.UntagResourceInput) (*kvs.UntagResourceOutput, *apierr.Error) {
+// UntagResource is the UntagResource operation.
+func (s *State[M]) UntagResource(_ time.Time, in *kvs.UntagResourceInput) (*kvs.UntagResourceOutput, *apierr.Error) {
 	r, e := s.taggedResource(in.ResourceARN)
 	if e == nil {
 		e = r.removeTags(in.TagKeyList)
@@ -148,7 +144,8 @@ func (s *Server) untagResource(_ time.Time, in *kvs.UntagResourceInput) (*kvs.Un
 	return &kvs.UntagResourceOutput{}, nil
 }
 
-func (s *Server) listTagsForResource(_ time.Time, in *kvs.ListTagsForResourceInput) (*kvs.ListTagsForResourceOutput, *apierr.Error) {
+// ListTagsForResource is the ListTagsForResource operation.
+func (s *State[M]) ListTagsForResource(_ time.Time, in *kvs.ListTagsForResourceInput) (*kvs.ListTagsForResourceOutput, *apierr.Error) {
 	r, e := s.taggedResource(in.ResourceARN)
 	if e != nil {
 		return nil, e

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -37,8 +38,8 @@ type sessionView struct {
 	first   int               // the window shown now is frags[first:end]
 	end     int
 	ended   bool // no fragment will be added
-	tracks  []mediaTrack
-	packing packaging
+	tracks  []pack.Track
+	packing pack.Packaging
 }
 
 // openSession finds the session of a playback request and its fragments, or answers the
@@ -79,13 +80,13 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 		c.fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))
 		return nil, false
 	}
-	v := &sessionView{c: c, st: st, p: p, q: q, now: now, frags: p.fragments(all), packing: packaging{api: kind.String(), g711: kind == dashSession}}
+	v := &sessionView{c: c, st: st, p: p, q: q, now: now, frags: p.fragments(all), packing: pack.Packaging{API: kind.String(), G711: kind == dashSession}}
 	v.first, v.end, v.ended = p.window(v.frags, now)
 	if v.end == 0 {
 		c.fail(errNoFragments())
 		return nil, false
 	}
-	if v.tracks, e = v.packing.describeTracks(v.frags[v.first].Tracks); e != nil {
+	if v.tracks, e = v.packing.DescribeTracks(v.frags[v.first].Tracks); e != nil {
 		c.fail(e)
 		return nil, false
 	}
@@ -93,12 +94,12 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 }
 
 // track returns the track the request names by TrackNumber (the first when absent).
-func (v *sessionView) track() (*mediaTrack, *apierr.Error) {
+func (v *sessionView) track() (*pack.Track, *apierr.Error) {
 	if v.q.track == 0 {
 		return &v.tracks[0], nil
 	}
 	for i := range v.tracks {
-		if v.tracks[i].number == v.q.track {
+		if v.tracks[i].Number == v.q.track {
 			return &v.tracks[i], nil
 		}
 	}
@@ -120,8 +121,8 @@ func (v *sessionView) fragment() (int, *apierr.Error) {
 }
 
 // trackOf describes the tracks of fragment f and returns the one the request names.
-func (v *sessionView) trackOf(f *storedFragment) (*mediaTrack, *apierr.Error) {
-	tracks, e := v.packing.describeTracks(f.Tracks)
+func (v *sessionView) trackOf(f *storedFragment) (*pack.Track, *apierr.Error) {
+	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
 		return nil, e
 	}
@@ -136,7 +137,7 @@ func (v *sessionView) serveInit(f *storedFragment) {
 		v.c.fail(e)
 		return
 	}
-	data, err := initSegment([]mediaTrack{*t})
+	data, err := pack.InitSegment([]pack.Track{*t})
 	v.send("video/mp4", data, err)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 func init() {
@@ -98,7 +99,7 @@ type sessionRequest struct {
 	selector  archived.StreamingFragmentSelector
 	expires   *int32
 	max       *int64
-	packaging packaging
+	packaging pack.Packaging
 	options   func(*playbackSession) // sets the options of one kind only
 }
 
@@ -109,7 +110,7 @@ func (s *Server) getHLSStreamingSessionURL(c *call) {
 		return
 	}
 	p, e := s.newSession(st, now, sessionRequest{kind: hlsSession, mode: in.PlaybackMode, selector: in.HLSFragmentSelector,
-		expires: in.Expires, max: in.MaxMediaPlaylistFragmentResults, packaging: packaging{api: "HLS"},
+		expires: in.Expires, max: in.MaxMediaPlaylistFragmentResults, packaging: pack.Packaging{API: "HLS"},
 		options: func(p *playbackSession) {
 			p.container, p.breaks, p.showTime = in.ContainerFormat, in.DiscontinuityMode, in.DisplayFragmentTimestamp == archived.DisplayAlways
 			if p.container == "" {
@@ -136,7 +137,7 @@ func (s *Server) getDASHStreamingSessionURL(c *call) {
 		return
 	}
 	p, e := s.newSession(st, now, sessionRequest{kind: dashSession, mode: in.PlaybackMode, selector: in.DASHFragmentSelector,
-		expires: in.Expires, max: in.MaxManifestFragmentResults, packaging: packaging{api: "DASH", g711: true},
+		expires: in.Expires, max: in.MaxManifestFragmentResults, packaging: pack.Packaging{API: "DASH", G711: true},
 		options: func(p *playbackSession) {
 			p.showTime, p.showNum = in.DisplayFragmentTimestamp == archived.DisplayAlways, in.DisplayFragmentNumber == archived.DisplayAlways
 		}})
@@ -185,7 +186,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	if len(frags) == 0 {
 		return nil, errNoFragments()
 	}
-	if _, e := r.packaging.describeTracks(frags[0].Tracks); e != nil {
+	if _, e := r.packaging.DescribeTracks(frags[0].Tracks); e != nil {
 		return nil, e
 	}
 	p.origin = p.clock.start(frags[0]).Add(-timelineMargin)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -16,7 +17,7 @@ func init() {
 	addRoute(dataPlane, "/getClip", &route{op: "GetClip", method: http.MethodPost, handle: (*Server).getClip})
 }
 
-var clipPackaging = packaging{api: "GetClip", g711: true}
+var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
 
 // getClip answers GetClip: the fragments that start in the range (one per producer timestamp,
 // the oldest ingested), cut after ClipMaxFragments fragments or ClipMaxBytes bytes of media,
@@ -47,23 +48,23 @@ func (s *Server) getClip(c *call) {
 		return
 	}
 	tl := newTimeline(frags, k)
-	chunks := make([][][]sample, len(frags))
+	chunks := make([][][]pack.Sample, len(frags))
 	for i := range frags {
-		chunks[i] = make([][]sample, len(tracks))
+		chunks[i] = make([][]pack.Sample, len(tracks))
 		for j := range tracks {
 			chunks[i][j] = tl.samples(i, &tracks[j])
 		}
 	}
-	mp4, err := newProgressiveMP4(tracks, chunks)
+	mp4, err := pack.NewProgressiveMP4(tracks, chunks)
 	if err != nil {
 		c.fail(apierr.Internal(err))
 		return
 	}
 	h := c.w.Header()
 	h.Set("Content-Type", "video/mp4")
-	h.Set("Content-Length", strconv.FormatInt(mp4.size(), 10))
+	h.Set("Content-Length", strconv.FormatInt(mp4.Size(), 10))
 	c.w.WriteHeader(http.StatusOK)
-	_ = mp4.writeTo(c.w)
+	_ = mp4.Write(c.w)
 }
 
 // clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than
@@ -82,8 +83,8 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 
 // checkedTracks describes the tracks of the first fragment and checks that every fragment has
 // the same tracks and codec private data, and frames its codecs can parse.
-func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *apierr.Error) {
-	tracks, e := p.describeTracks(frags[0].Tracks)
+func checkedTracks(p pack.Packaging, frags []*storedFragment) ([]pack.Track, *apierr.Error) {
+	tracks, e := p.DescribeTracks(frags[0].Tracks)
 	if e != nil {
 		return nil, e
 	}
@@ -97,22 +98,22 @@ func checkedTracks(p packaging, frags []*storedFragment) ([]mediaTrack, *apierr.
 
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
 // and frames they can parse.
-func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment) *apierr.Error {
+func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment) *apierr.Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
-		first[i] = tracks[i].entry
+		first[i] = tracks[i].Entry
 	}
-	if !sameTracks(first, f.Tracks) {
+	if !pack.SameTracks(first, f.Tracks) {
 		if len(f.Tracks) != len(first) {
-			return errUnsupportedMedia("The tracks change within the requested media (fragment %s); %s needs the same tracks throughout.", f.Number, p.api)
+			return pack.UnsupportedMedia("The tracks change within the requested media (fragment %s); %s needs the same tracks throughout.", f.Number, p.API)
 		}
-		return errInvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.api)
+		return pack.InvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.API)
 	}
 	for _, fr := range f.Frames {
 		for i := range tracks {
-			if tracks[i].number == fr.Track && !tracks[i].validFrame(fr.Data) {
+			if tracks[i].Number == fr.Track && !tracks[i].ValidFrame(fr.Data) {
 				return apierr.New(http.StatusBadRequest, "InvalidMediaFrameException",
-					"A frame of track %d in fragment %s cannot be parsed as %s.", fr.Track, f.Number, tracks[i].entry.CodecID)
+					"A frame of track %d in fragment %s cannot be parsed as %s.", fr.Track, f.Number, tracks[i].Entry.CodecID)
 			}
 		}
 	}

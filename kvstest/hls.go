@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 // The paths of HLS playback.
@@ -47,20 +48,20 @@ func (s *Server) hlsMasterPlaylist(v *sessionView) {
 	audio := ""
 	if !v.ts() && len(v.tracks) > 1 {
 		a := &v.tracks[1]
-		if a.video() {
+		if a.Video() {
 			main, a = a, main
 		}
 		audio = `,AUDIO="audio"`
 		fmt.Fprintf(&b, "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"track %d\",DEFAULT=YES,AUTOSELECT=YES,URI=\"%s?SessionToken=%s&TrackNumber=%d\"\n",
-			a.number, strings.TrimPrefix(hlsMediaPath, hlsPrefix), token, a.number)
+			a.Number, strings.TrimPrefix(hlsMediaPath, hlsPrefix), token, a.Number)
 	}
-	fmt.Fprintf(&b, "#EXT-X-STREAM-INF:BANDWIDTH=%d,CODECS=\"%s\"", v.bandwidth(), codecsOf(v.tracks))
-	if main.video() {
-		fmt.Fprintf(&b, ",RESOLUTION=%dx%d", main.width(), main.height())
+	fmt.Fprintf(&b, "#EXT-X-STREAM-INF:BANDWIDTH=%d,CODECS=\"%s\"", v.bandwidth(), pack.CodecsOf(v.tracks))
+	if main.Video() {
+		fmt.Fprintf(&b, ",RESOLUTION=%dx%d", main.Width(), main.Height())
 	}
 	fmt.Fprintf(&b, "%s\n%s?SessionToken=%s", audio, strings.TrimPrefix(hlsMediaPath, hlsPrefix), token)
 	if !v.ts() {
-		fmt.Fprintf(&b, "&TrackNumber=%d", main.number)
+		fmt.Fprintf(&b, "&TrackNumber=%d", main.Number)
 	}
 	b.WriteString("\n")
 	v.reply(playlistType, []byte(b.String()))
@@ -117,7 +118,7 @@ func (s *Server) hlsMediaPlaylist(v *sessionView) {
 			b.WriteString("#EXT-X-DISCONTINUITY\n")
 		}
 		if !v.ts() && (i == v.first || seqs[i] != seqs[i-1]) {
-			fmt.Fprintf(&b, "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=%s&TrackNumber=%d&SequenceNumber=%d\"\n", token, t.number, seqs[i])
+			fmt.Fprintf(&b, "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=%s&TrackNumber=%d&SequenceNumber=%d\"\n", token, t.Number, seqs[i])
 		}
 		if v.p.showTime {
 			fmt.Fprintf(&b, "#EXT-X-PROGRAM-DATE-TIME:%s\n", v.p.clock.start(f).UTC().Format("2006-01-02T15:04:05.000Z"))
@@ -126,7 +127,7 @@ func (s *Server) hlsMediaPlaylist(v *sessionView) {
 		if v.ts() {
 			fmt.Fprintf(&b, "getTSFragment.ts?FragmentNumber=%s&SessionToken=%s\n", f.Number, token)
 		} else {
-			fmt.Fprintf(&b, "getMP4MediaFragment.mp4?FragmentNumber=%s&SessionToken=%s&TrackNumber=%d\n", f.Number, token, t.number)
+			fmt.Fprintf(&b, "getMP4MediaFragment.mp4?FragmentNumber=%s&SessionToken=%s&TrackNumber=%d\n", f.Number, token, t.Number)
 		}
 	}
 	if v.ended {
@@ -141,7 +142,7 @@ func (v *sessionView) cpdSequences() []int {
 	seqs := make([]int, v.end)
 	for i := 1; i < v.end; i++ {
 		seqs[i] = seqs[i-1]
-		if !sameTracks(v.frags[i-1].Tracks, v.frags[i].Tracks) {
+		if !pack.SameTracks(v.frags[i-1].Tracks, v.frags[i].Tracks) {
 			seqs[i]++
 		}
 	}
@@ -161,7 +162,7 @@ func (v *sessionView) discontinuities() []bool {
 		gap := v.p.clock.start(f).Sub(v.p.clock.start(prev).Add(fragmentLength(prev)))
 		breaks[i] = v.p.breaks == archived.DiscontinuityModeAlways ||
 			v.p.breaks == archived.DiscontinuityModeOnDiscontinuity && (gap > maxGap || gap < -maxGap) ||
-			!sameTracks(prev.Tracks, f.Tracks)
+			!pack.SameTracks(prev.Tracks, f.Tracks)
 	}
 	return breaks
 }
@@ -198,7 +199,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 		v.c.fail(e)
 		return
 	}
-	data, err := mediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, t))
+	data, err := pack.MediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, t))
 	v.send("video/mp4", data, err)
 }
 
@@ -226,15 +227,15 @@ func (s *Server) tsFragment(v *sessionView) {
 		return
 	}
 	f := v.frags[i]
-	tracks, e := v.packing.describeTracks(f.Tracks)
+	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
 		v.c.fail(e)
 		return
 	}
 	tl := newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin)
-	samples := make([][]sample, len(tracks))
+	samples := make([][]pack.Sample, len(tracks))
 	for j := range tracks {
 		samples[j] = tl.samples(i, &tracks[j])
 	}
-	v.reply("video/mp2t", tsSegment(tracks, samples))
+	v.reply("video/mp2t", pack.TSSegment(tracks, samples))
 }

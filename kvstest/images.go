@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 func init() {
@@ -161,13 +162,13 @@ func (r *imageRequest) times() []time.Time {
 }
 
 // imagesPackaging reads the video tracks images are made of; the other tracks do not matter.
-var imagesPackaging = packaging{api: "GetImages", g711: true}
+var imagesPackaging = pack.Packaging{API: "GetImages", G711: true}
 
 // shot is the video to decode one image from: the samples of a fragment's video track from a
 // key frame on, and which of them (in presentation order) is the image.
 type shot struct {
-	track   *mediaTrack
-	samples []sample
+	track   *pack.Track
+	samples []pack.Sample
 	index   int // the image is the index-th frame shown after the key frame
 }
 
@@ -180,9 +181,9 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
 		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
 			continue
 		}
-		var v *mediaTrack
+		var v *pack.Track
 		for _, entry := range f.Tracks {
-			if t, e := imagesPackaging.describe(entry); e == nil && t.video() {
+			if t, e := imagesPackaging.Describe(entry); e == nil && t.Video() {
 				v = &t
 				break
 			}
@@ -191,17 +192,17 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
 			return shot{}, true
 		}
 		samples := trackSamples(f, v, k, start)
-		target := v.units(t.Sub(start))
+		target := v.Units(t.Sub(start))
 		key := 0
 		for i, s := range samples {
-			if s.sync && s.pts() <= target {
+			if s.Sync && s.PTS() <= target {
 				key = i
 			}
 		}
 		samples = samples[key:]
 		index := -1
 		for _, s := range samples {
-			if s.pts() <= target {
+			if s.PTS() <= target {
 				index++
 			}
 		}

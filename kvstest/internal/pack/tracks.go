@@ -47,7 +47,7 @@ type Track struct {
 // Video reports whether the track is video.
 func (t *Track) Video() bool { return t.Codec == CodecH264 || t.Codec == CodecH265 }
 
-// Width and height return the picture size of a video track.
+// Width returns the picture width of a video track.
 func (t *Track) Width() int {
 	if t.Codec == CodecH265 {
 		return t.h265.Width
@@ -55,7 +55,7 @@ func (t *Track) Width() int {
 	return t.h264.Width
 }
 
-// Height is Width's counterpart.
+// Height returns the picture height of a video track.
 func (t *Track) Height() int {
 	if t.Codec == CodecH265 {
 		return t.h265.Height

@@ -137,17 +137,9 @@ func fragmentSpan(f *storedFragment) time.Duration {
 func trackLengths(f *storedFragment) (play, longest time.Duration) {
 	var video time.Duration
 	haveVideo := false
-	for _, t := range f.Tracks {
-		first, last, n := int64(0), int64(0), 0
-		for _, fr := range f.Frames {
-			if fr.Track != t.Number {
-				continue
-			}
-			if n == 0 {
-				first, last = fr.Timecode, fr.Timecode
-			}
-			first, last, n = min(first, fr.Timecode), max(last, fr.Timecode), n+1
-		}
+	for i, t := range f.Tracks {
+		ts := f.stats.track(i)
+		first, last, n := ts.first, ts.last, ts.frames
 		length := mkv.Timestamp(last-min(first, f.Timecode), f.TimecodeScale)
 		if n > 1 {
 			length += mkv.Timestamp(last-first, f.TimecodeScale) / time.Duration(n-1)
@@ -247,12 +239,7 @@ func decodeListing(s string) (archived.FragmentSelector, string, bool) {
 // documentSize is the size of a fragment's document in GetMediaForFragmentList: its header and
 // tags, and each frame as a SimpleBlock.
 func documentSize(f *storedFragment) int64 {
-	n := int64(len(appendDocumentStart(nil, f, fragmentListTags)))
-	for _, fr := range f.Frames {
-		body := int64(len(fr.Data)) + 4 // track number, relative timecode, flags
-		n += 1 + vintLength(body) + body
-	}
-	return n
+	return int64(len(appendDocumentStart(nil, f, fragmentListTags))) + f.stats.blockBytes
 }
 
 // vintLength is the length of the EBML size of an element of n bytes.
@@ -285,13 +272,10 @@ func (s *Server) getMediaForFragmentList(c *call) {
 			continue
 		}
 		f := frags[i]
-		buf = appendDocumentStart(buf[:0], f, fragmentListTags)
-		for _, fr := range f.Frames {
-			buf = appendFrame(buf, f, fr)
-		}
-		out.write(buf)
-		if c.r.Context().Err() != nil {
-			return
+		var more bool
+		buf, more = s.writeStored("GetMediaForFragmentList", out, f, appendDocumentStart(buf[:0], f, fragmentListTags), 0, true, fragmentListTags, nil)
+		if !more || c.r.Context().Err() != nil {
+			break
 		}
 	}
 	out.finish()

@@ -42,17 +42,39 @@ func (s *Server) getClip(c *call) {
 		return
 	}
 	frags = s.clipCut(frags)
-	tracks, e := checkedTracks(clipPackaging, frags)
+	tracks, e := clipPackaging.DescribeTracks(frags[0].Tracks)
 	if e != nil {
 		c.fail(e)
 		return
 	}
 	tl := newTimeline(frags, k)
+	samplesOf := func(i int) ([][]pack.Sample, *apierr.Error) {
+		f := frags[i]
+		frames, err := f.loadFrames()
+		if err != nil {
+			return nil, s.readError("GetClip", f, err)
+		}
+		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
+			return nil, e
+		}
+		out := make([][]pack.Sample, len(tracks))
+		for j := range tracks {
+			out[j] = tl.samples(i, frames, &tracks[j])
+		}
+		return out, nil
+	}
+	// The file is laid out from the samples' times and sizes, and their data read again, a
+	// fragment at a time, as it is written.
 	chunks := make([][][]pack.Sample, len(frags))
 	for i := range frags {
-		chunks[i] = make([][]pack.Sample, len(tracks))
-		for j := range tracks {
-			chunks[i][j] = tl.samples(i, &tracks[j])
+		if chunks[i], e = samplesOf(i); e != nil {
+			c.fail(e)
+			return
+		}
+		for _, track := range chunks[i] {
+			for k := range track {
+				track[k].Data = nil
+			}
 		}
 	}
 	mp4, err := pack.NewProgressiveMP4(tracks, chunks)
@@ -64,7 +86,18 @@ func (s *Server) getClip(c *call) {
 	h.Set("Content-Type", "video/mp4")
 	h.Set("Content-Length", strconv.FormatInt(mp4.Size(), 10))
 	c.w.WriteHeader(http.StatusOK)
-	_ = mp4.Write(c.w)
+	err = mp4.Write(c.w, func(i int) ([][]pack.Sample, error) {
+		chunk, e := samplesOf(i)
+		if e != nil {
+			return nil, e
+		}
+		return chunk, nil
+	})
+	if err != nil {
+		// The headers are out: the connection is dropped, so that the file is not taken for whole.
+		s.logStore("kvstest: GetClip: the clip was cut after its headers: %v", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than
@@ -81,24 +114,9 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 	return frags
 }
 
-// checkedTracks describes the tracks of the first fragment and checks that every fragment has
-// the same tracks and codec private data, and frames its codecs can parse.
-func checkedTracks(p pack.Packaging, frags []*storedFragment) ([]pack.Track, *apierr.Error) {
-	tracks, e := p.DescribeTracks(frags[0].Tracks)
-	if e != nil {
-		return nil, e
-	}
-	for _, f := range frags {
-		if e := checkFragment(p, tracks, f); e != nil {
-			return nil, e
-		}
-	}
-	return tracks, nil
-}
-
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
-// and frames they can parse.
-func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment) *apierr.Error {
+// and frames (its frames) they can parse.
+func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment, frames []storedFrame) *apierr.Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
 		first[i] = tracks[i].Entry
@@ -109,7 +127,7 @@ func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment) *ap
 		}
 		return pack.InvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.API)
 	}
-	for _, fr := range f.Frames {
+	for _, fr := range frames {
 		for i := range tracks {
 			if tracks[i].Number == fr.Track && !tracks[i].ValidFrame(fr.Data) {
 				return apierr.New(http.StatusBadRequest, "InvalidMediaFrameException",

@@ -110,7 +110,11 @@ func (s *Server) dashMediaFragment(v *sessionView) {
 		v.c.fail(e)
 		return
 	}
+	frames, ok := s.sessionFrames(v, v.frags[i])
+	if !ok {
+		return
+	}
 	tl := newTimeline(v.frags[:i+1], v.p.clock)
-	data, err := pack.MediaSegment(uint32(i+1), t, tl.samples(i, t))
+	data, err := pack.MediaSegment(uint32(i+1), t, tl.samples(i, frames, t))
 	v.send("video/mp4", data, err)
 }

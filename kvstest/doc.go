@@ -237,7 +237,8 @@
 //	kvstest                 handlers, state, archive packaging (the facade and, for now, the rest)
 //	  └─ internal/store     MediaStore: Memory, and Disk (bbolt index + per-stream segment files)
 //
-// A restarted server reads the stored frames back into memory; they are served from there.
+// A stored fragment keeps only its metadata in memory: its frames are read from the store, one
+// fragment at a time, whenever a call serves them, so memory does not grow with the stored media.
 //
 // # What is not emulated
 //

@@ -195,12 +195,20 @@ func (r *mediaReader) run() {
 
 // send writes one fragment's document. A fragment still arriving is written frame by frame as
 // its frames come; when its producer's connection drops inside it, the response is dropped too,
-// since the document cannot be completed. It reports whether reading goes on.
+// since the document cannot be completed. A stored fragment's frames (the rest of them, for one
+// that was live) are read from the store. It reports whether reading goes on.
 func (r *mediaReader) send(f *storedFragment) bool {
 	m := r.st.Media
 	buf := appendDocumentStart(r.buf[:0], f, getMediaTags)
-	for sent := 0; ; {
+	for sent, fresh := 0, true; ; fresh = false {
 		m.mu.Lock()
+		if f.stored() {
+			m.mu.Unlock()
+			var more bool
+			r.buf, more = r.s.writeStored("GetMedia", r.out, f, buf, sent, fresh, getMediaTags,
+				func(b []byte) []byte { return appendDocumentEnd(b, f, r.behind(f)) })
+			return more
+		}
 		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.changed
 		m.mu.Unlock()
 		// The frames at hand go out in one write: a whole stored fragment at once, a live one as

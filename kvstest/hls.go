@@ -199,7 +199,11 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 		v.c.fail(e)
 		return
 	}
-	data, err := pack.MediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, t))
+	frames, ok := s.sessionFrames(v, f)
+	if !ok {
+		return
+	}
+	data, err := pack.MediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, frames, t))
 	v.send("video/mp4", data, err)
 }
 
@@ -232,10 +236,14 @@ func (s *Server) tsFragment(v *sessionView) {
 		v.c.fail(e)
 		return
 	}
+	frames, ok := s.sessionFrames(v, f)
+	if !ok {
+		return
+	}
 	tl := newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin)
 	samples := make([][]pack.Sample, len(tracks))
 	for j := range tracks {
-		samples[j] = tl.samples(i, &tracks[j])
+		samples[j] = tl.samples(i, frames, &tracks[j])
 	}
 	v.reply("video/mp2t", pack.TSSegment(tracks, samples))
 }

@@ -70,10 +70,14 @@ func (s *Server) getImages(c *call) {
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2) // ffmpeg processes at once
 	var mu sync.Mutex
+	var readErr *apierr.Error
 	for i, t := range page {
 		out.Images[i] = archived.Image{TimeStamp: t}
-		shot, ok := findShot(frags, r.clock, t)
+		shot, ok, err := findShot(frags, r.clock, t)
 		switch {
+		case err != nil:
+			readErr = s.readError("GetImages", shot.frag, err)
+		case readErr != nil:
 		case !ok:
 			out.Images[i].Error = archived.ImageErrorNoMedia
 		case shot.track == nil || decoder == "":
@@ -100,6 +104,10 @@ func (s *Server) getImages(c *call) {
 		}
 	}
 	wg.Wait()
+	if readErr != nil {
+		c.fail(readErr)
+		return
+	}
 	if first+size < len(times) {
 		out.NextToken = s.state.PageToken("GetImages", strconv.Itoa(first+size))
 	}
@@ -167,6 +175,7 @@ var imagesPackaging = pack.Packaging{API: "GetImages", G711: true}
 // shot is the video to decode one image from: the samples of a fragment's video track from a
 // key frame on, and which of them (in presentation order) is the image.
 type shot struct {
+	frag    *storedFragment
 	track   *pack.Track
 	samples []pack.Sample
 	index   int // the image is the index-th frame shown after the key frame
@@ -174,8 +183,9 @@ type shot struct {
 
 // findShot finds the fragment that contains t on clock k and, in its first video track, the
 // latest frame shown at or before t. ok is false when no fragment contains t; track is nil when
-// the fragment has no H.264 or H.265 video with valid codec private data.
-func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
+// the fragment has no H.264 or H.265 video with valid codec private data. An error is that of
+// reading the fragment's frames (shot.frag).
+func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error) {
 	for _, f := range frags {
 		start := k.start(f)
 		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
@@ -189,9 +199,13 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
 			}
 		}
 		if v == nil {
-			return shot{}, true
+			return shot{}, true, nil
 		}
-		samples := trackSamples(f, v, k, start)
+		frames, err := f.loadFrames()
+		if err != nil {
+			return shot{frag: f}, false, err
+		}
+		samples := trackSamples(f, frames, v, k, start)
 		target := v.Units(t.Sub(start))
 		key := 0
 		for i, s := range samples {
@@ -206,7 +220,7 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool) {
 				index++
 			}
 		}
-		return shot{track: v, samples: samples, index: max(0, index)}, true
+		return shot{frag: f, track: v, samples: samples, index: max(0, index)}, true, nil
 	}
-	return shot{}, false
+	return shot{}, false, nil
 }

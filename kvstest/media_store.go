@@ -15,12 +15,18 @@ import (
 )
 
 // storedFragment is one fragment as the service keeps it: the producer's header, the fragment's
-// metadata and frames, and the service's own numbering and timestamps.
+// metadata, the service's own numbering and timestamps, and its frames while it is received
+// (once stored, they are read from the store: fragment_frames.go).
 type storedFragment struct {
 	store.Fragment
 
 	complete  bool // every frame arrived (RECEIVED)
 	discarded bool // the producer's connection ended inside it: it is not kept
+
+	released bool             // its frames are no longer in memory but in the store
+	stats    fragmentStats    // of its frames, once stored
+	store    store.MediaStore // where its frames are, once stored
+	key      string           // its stream in the store
 }
 
 // storedFrame is one frame of a stored fragment.
@@ -28,14 +34,7 @@ type storedFrame = store.Frame
 
 // Duration returns the time from the fragment's first frame to its last.
 func (f *storedFragment) Duration() time.Duration {
-	if len(f.Frames) == 0 {
-		return 0
-	}
-	first, last := f.Frames[0].Timecode, f.Frames[0].Timecode
-	for _, fr := range f.Frames {
-		first, last = min(first, fr.Timecode), max(last, fr.Timecode)
-	}
-	return mkv.Timestamp(last-first, f.TimecodeScale)
+	return mkv.Timestamp(f.stats.last-f.stats.first, f.TimecodeScale)
 }
 
 // frameTime returns a frame's producer time.

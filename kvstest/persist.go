@@ -19,7 +19,8 @@ import (
 // dir (created if needed), so that a server started again on it, after Close or after the
 // process was killed, finds them as they were. A PERSISTED acknowledgement is sent only once the
 // fragment is on disk: its frames fsynced, then its index entry committed. A fragment the crash
-// cut off is never served. Only one process may use a directory at a time. Without this option
+// cut off is never served. Only one process may use a directory at a time. Stored frames are
+// read from the directory when they are served, not kept in memory. Without this option
 // everything is kept in memory and lost with the server.
 //
 // The directory holds a bbolt database (the control-plane state and the fragment indexes) and
@@ -110,7 +111,8 @@ func (s *Server) restore() error {
 		}
 		m := stream.Media
 		for _, f := range index {
-			if err := store.LoadFrames(st, stream.ARN, &f); err != nil {
+			sf, err := s.restoreFragment(stream, f)
+			if err != nil {
 				// Damaged on disk after it was stored: it is not served, and forgotten.
 				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.Name, err)
 				if err := st.Remove(stream.ARN, f.Number); err != nil {
@@ -118,7 +120,7 @@ func (s *Server) restore() error {
 				}
 				continue
 			}
-			m.fragments = append(m.fragments, &storedFragment{Fragment: f, complete: true})
+			m.fragments = append(m.fragments, sf)
 			ms, n, ok := parseFragmentNumber(f.Number)
 			if ok {
 				s.dur.floorMs = max(s.dur.floorMs, ms)
@@ -168,7 +170,7 @@ func (s *Server) fragmentNumber(now time.Time) string {
 // persist keeps a complete fragment of st in the store; with a data directory it returns once the
 // fragment is on disk. A failure is logged and becomes the ARCHIVAL_ERROR acknowledgement.
 func (s *Server) persist(st *stream, f *storedFragment) media.AckErrorID {
-	if err := s.dur.store.Put(st.ARN, &f.Fragment); err != nil {
+	if err := s.storeFragment(st, f); err != nil {
 		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.Name, err)
 		return media.AckErrArchivalError
 	}

@@ -374,6 +374,7 @@ func (in *ingest) finish() media.AckErrorID {
 	m.mu.Lock()
 	f.complete = true
 	if keep {
+		f.release()
 		m.fragments = append(m.fragments, f)
 	}
 	if m.live == f {

@@ -267,8 +267,10 @@ func (s *Server) generateImages(stream string, f *storedFragment, cfg kvs.ImageG
 		img := GeneratedImage{StreamName: stream, FragmentNumber: f.Number, Timestamp: t, Format: cfg.Format,
 			Destination: cfg.DestinationConfig.Uri, Metadata: ev.imagePayload,
 			Key: joinKey(base, ev.imagePrefix+stream, f.Number, strconv.FormatInt(t.UnixMilli(), 10)+ext)}
-		shot, _ := findShot(frags, k, t)
+		shot, _, err := findShot(frags, k, t)
 		switch {
+		case err != nil:
+			img.Error = "reading the fragment from the store: " + err.Error()
 		case shot.track == nil:
 			img.Error = "the fragment has no H.264 or H.265 video to make an image of"
 		case decoder == "":

@@ -9,9 +9,10 @@ import (
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
-// trackSamples returns the samples of track t in fragment f, timed on clock k from origin.
-func trackSamples(f *storedFragment, t *pack.Track, k clock, origin time.Time) []pack.Sample {
-	return pack.Samples(t, f.Frames, f.Timecode, f.TimecodeScale, k.start(f).Sub(origin))
+// trackSamples returns the samples of track t in fragment f (whose frames are frames), timed on
+// clock k from origin.
+func trackSamples(f *storedFragment, frames []storedFrame, t *pack.Track, k clock, origin time.Time) []pack.Sample {
+	return pack.Samples(t, frames, f.Timecode, f.TimecodeScale, k.start(f).Sub(origin))
 }
 
 // timeline places fragments on a media timeline from time 0, in their order, so that media
@@ -52,8 +53,9 @@ func placeFragments(frags []*storedFragment, k clock, length, at func(*storedFra
 	return tl
 }
 
-// samples returns the samples of track t in fragment i, timed on the timeline.
-func (tl timeline) samples(i int, t *pack.Track) []pack.Sample {
+// samples returns the samples of track t in fragment i (whose frames are frames), timed on the
+// timeline.
+func (tl timeline) samples(i int, frames []storedFrame, t *pack.Track) []pack.Sample {
 	f := tl.frags[i]
-	return trackSamples(f, t, tl.k, tl.k.start(f).Add(-tl.starts[i]))
+	return trackSamples(f, frames, t, tl.k, tl.k.start(f).Add(-tl.starts[i]))
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"sync"
 	"syscall"
@@ -90,10 +89,7 @@ func TestCrashKeepsPersisted(t *testing.T) {
 		t.Skip("builds the command and kills it repeatedly")
 	}
 	const kills = 24
-	bin := filepath.Join(t.TempDir(), "kvslocal")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildKvslocal(t)
 	dir := t.TempDir()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)

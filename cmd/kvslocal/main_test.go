@@ -54,6 +54,16 @@ func banner(t *testing.T, r io.Reader) map[string]string {
 	}
 }
 
+// buildKvslocal builds the command into a temporary directory and returns its path.
+func buildKvslocal(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "kvslocal")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // checkServes sends requests signed with the printed credentials to the printed endpoint,
 // trusting only the printed certificate authority when one is printed.
 func checkServes(t *testing.T, f map[string]string) {
@@ -136,10 +146,7 @@ func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "kvslocal")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildKvslocal(t)
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-region", "eu-central-1", "-access-key", "AKIDLOCAL", "-secret-key", "local-secret")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -36,9 +36,13 @@ func MediaSegment(seq uint32, t *Track, samples []Sample) ([]byte, error) {
 		return nil, err
 	}
 	for _, s := range samples {
-		frag.AddFullSample(fullSample(s))
+		fs := fullSample(s)
+		fs.Data = nil
+		frag.AddFullSample(fs)
+		frag.Mdat.AddSampleDataPart(s.Data) // not copied until the segment is encoded
 	}
 	var buf bytes.Buffer
+	buf.Grow(int(frag.Size()))
 	if err := frag.Encode(&buf); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package pack
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
 
 	"github.com/Eyevinn/mp4ff/mp4"
@@ -50,7 +51,7 @@ func NewProgressiveMP4(tracks []Track, chunks [][][]Sample) (*ProgressiveMP4, er
 		mvhd.Duration = max(mvhd.Duration, trak.Tkhd.Duration)
 		stcos[j] = trak.Mdia.Minf.Stbl.Stco
 		for _, s := range all {
-			f.media += uint64(len(s.Data))
+			f.media += uint64(s.Size)
 		}
 	}
 	// The chunk offsets depend on the size of moov, which depends on their number only.
@@ -71,7 +72,7 @@ func NewProgressiveMP4(tracks []Track, chunks [][][]Sample) (*ProgressiveMP4, er
 			stcos[j].ChunkOffset[next[j]] = uint32(offset)
 			next[j]++
 			for _, s := range chunks[i][j] {
-				offset += uint64(len(s.Data))
+				offset += uint64(s.Size)
 			}
 		}
 	}
@@ -93,7 +94,7 @@ func sampleTables(stbl *mp4.StblBox, all []Sample, chunks [][][]Sample, j int) i
 			stbl.Stts.SampleCount = append(stbl.Stts.SampleCount, 1)
 			stbl.Stts.SampleTimeDelta = append(stbl.Stts.SampleTimeDelta, s.Dur)
 		}
-		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(len(s.Data)))
+		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(s.Size))
 		if s.Sync {
 			sync = append(sync, uint32(n+1))
 		}
@@ -139,8 +140,9 @@ func (f *ProgressiveMP4) Size() int64 {
 	return int64(f.ftyp.Size() + f.moov.Size() + mdatHeaderSize(f.media) + f.media)
 }
 
-// Write writes the file.
-func (f *ProgressiveMP4) Write(w io.Writer) error {
+// Write writes the file. The chunks of f need not hold their samples' data: data(i) returns
+// the samples of fragment i, by track, with their data, one fragment at a time.
+func (f *ProgressiveMP4) Write(w io.Writer, data func(i int) ([][]Sample, error)) error {
 	if err := f.ftyp.Encode(w); err != nil {
 		return err
 	}
@@ -160,8 +162,18 @@ func (f *ProgressiveMP4) Write(w io.Writer) error {
 		return err
 	}
 	for i := range f.chunks {
-		for j := range f.chunks[i] {
-			for _, s := range f.chunks[i][j] {
+		chunk, err := data(i)
+		if err != nil {
+			return err
+		}
+		for j, laid := range f.chunks[i] {
+			if len(chunk[j]) != len(laid) {
+				return fmt.Errorf("fragment %d, track %d: %d samples, %d laid out", i, j, len(chunk[j]), len(laid))
+			}
+			for k, s := range chunk[j] {
+				if len(s.Data) != laid[k].Size {
+					return fmt.Errorf("fragment %d, track %d, sample %d: %d bytes, %d laid out", i, j, k, len(s.Data), laid[k].Size)
+				}
 				if _, err := w.Write(s.Data); err != nil {
 					return err
 				}

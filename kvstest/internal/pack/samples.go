@@ -20,6 +20,7 @@ type Sample struct {
 	CTO  int32  // presentation time minus decoding time, never negative
 	Sync bool   // a key frame
 	Data []byte // length-prefixed NAL units for video, a raw frame for audio
+	Size int    // the length of Data, kept when a progressive MP4 drops the data until it writes it
 }
 
 // PTS returns the presentation time of the sample.
@@ -43,7 +44,7 @@ func Samples(t *Track, frames []store.Frame, timecode int64, scale uint64, start
 			continue
 		}
 		pts := t.Units(start + mkv.Timestamp(fr.Timecode-timecode, scale))
-		out = append(out, Sample{DTS: pts, Sync: fr.Keyframe || !t.Video(), Data: fr.Data})
+		out = append(out, Sample{DTS: pts, Sync: fr.Keyframe || !t.Video(), Data: fr.Data, Size: len(fr.Data)})
 	}
 	if len(out) == 0 {
 		return nil
@@ -95,7 +96,7 @@ func (t *Track) audioTiming(s []Sample) {
 		case CodecAAC:
 			s[i].Dur = mkv.AACSamplesPerFrame
 		default:
-			s[i].Dur = uint32(len(s[i].Data) / max(1, int(t.wave.Channels)))
+			s[i].Dur = uint32(s[i].Size / max(1, int(t.wave.Channels)))
 		}
 		if i > 0 {
 			if end := s[i-1].DTS + int64(s[i-1].Dur); abs(s[i].DTS-end) <= tolerance {

@@ -77,19 +77,6 @@ type MediaStore interface {
 // ErrClosed is the error of a MediaStore used after Close.
 var ErrClosed = errors.New("store: closed")
 
-// LoadFrames reads the frames of f, a fragment of stream from s.Index, into f.Frames. On an
-// error (a fragment damaged on disk) f.Frames is left nil.
-func LoadFrames(s MediaStore, stream string, f *Fragment) error {
-	for fr, err := range s.Frames(stream, f.Number) {
-		if err != nil {
-			f.Frames = nil
-			return err
-		}
-		f.Frames = append(f.Frames, fr)
-	}
-	return nil
-}
-
 // lessNumber orders decimal fragment numbers (without leading zeros) numerically.
 func lessNumber(a, b string) bool {
 	if len(a) != len(b) {

@@ -46,8 +46,11 @@ func loadAll(s MediaStore, stream string) ([]*Fragment, error) {
 	}
 	frags := make([]*Fragment, len(index))
 	for i := range index {
-		if err := LoadFrames(s, stream, &index[i]); err != nil {
-			return nil, err
+		for fr, err := range s.Frames(stream, index[i].Number) {
+			if err != nil {
+				return nil, err
+			}
+			index[i].Frames = append(index[i].Frames, fr)
 		}
 		frags[i] = &index[i]
 	}

@@ -1,14 +1,23 @@
 package media_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
 	"github.com/kvsgo/sdk/media"
 )
@@ -20,19 +29,40 @@ import (
 // written over the wall time it took, for the slowest producer (the target is 0.99), and
 // acked-% the share of fragments acknowledged by Close within two seconds of the end. It also
 // reports the process CPU per stream (cpu-%/stream of one core) and the live heap per stream at
-// the end of the stream, before Close (the emulator's, in the same process, included). The
-// baseline, clock-on-time-%, is the same schedule kept by goroutines that only sleep, in the
-// same run: what the machine's scheduler allows whatever the producer does.
+// the end of the stream, before Close, when each producer holds half a fragment, 0.5 MB, as on
+// average while streaming (the emulator's, in the same process, included; see
+// BenchmarkConcurrentProducersRemote for the producers alone). The baseline, clock-on-time-%,
+// is the same schedule kept by goroutines that only sleep, in the same run: what the machine's
+// scheduler allows whatever the producer does.
 func BenchmarkConcurrentProducers(b *testing.B) {
 	for _, n := range []int{100, 300, 1000} {
-		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) { concurrentProducers(b, n) })
+		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) {
+			_, client, names := benchEmulator(b, 0, kvstest.MediaLimits{}, n)
+			concurrentProducers(b, client, names, nil)
+		})
 	}
 }
 
-func concurrentProducers(b *testing.B, n int) {
+// BenchmarkConcurrentProducersRemote is BenchmarkConcurrentProducers against the emulator in
+// a second process (cmd/kvslocal, built into a temporary directory), so that cpu-%/stream and
+// heap-KiB/stream are the producer process's alone; emulator-cpu-%/stream is the child's CPU
+// per stream (of one core), to show which side a run that falls behind was limited by.
+func BenchmarkConcurrentProducersRemote(b *testing.B) {
+	bin := buildKvslocal(b)
+	for _, n := range []int{100, 300, 1000} {
+		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) {
+			client, names, emulatorCPU := remoteEmulator(b, bin, n)
+			concurrentProducers(b, client, names, emulatorCPU)
+		})
+	}
+}
+
+// concurrentProducers runs the benchmark on the streams names; emulatorCPU, when not nil,
+// returns the CPU time of an emulator in another process.
+func concurrentProducers(b *testing.B, client *media.Client, names []string, emulatorCPU func() time.Duration) {
 	const size, interval = 4_000_000 / 8 / 30, time.Second / 30
+	n := len(names)
 	cp, frame := syntheticVideo(b, size)
-	_, client, names := benchEmulator(b, 0, kvstest.MediaLimits{}, n)
 	ctx := context.Background()
 	runtime.GC()
 	var before runtime.MemStats
@@ -50,6 +80,10 @@ func concurrentProducers(b *testing.B, n int) {
 	var mu sync.Mutex
 	late, slowest := 0, time.Duration(0)
 	cpuBefore := cpuTime()
+	var emuBefore time.Duration
+	if emulatorCPU != nil {
+		emuBefore = emulatorCPU()
+	}
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -96,7 +130,15 @@ func concurrentProducers(b *testing.B, n int) {
 	wg.Wait()
 	wall := time.Since(start)
 	cpu := cpuTime() - cpuBefore
-	runtime.GC() // the live heap, while every producer still holds its open fragment
+	var emuCPU time.Duration
+	if emulatorCPU != nil {
+		emuCPU = emulatorCPU() - emuBefore
+	}
+	// The live heap, while every producer still holds its open fragment: two collections, since
+	// the blocks of released fragments wait in the client's pool for the next fragments until
+	// the second one after their release.
+	runtime.GC()
+	runtime.GC()
 	var during runtime.MemStats
 	runtime.ReadMemStats(&during)
 	closeCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -115,6 +157,9 @@ func concurrentProducers(b *testing.B, n int) {
 	b.ReportMetric(float64(media)/float64(slowest), "media/wall")
 	b.ReportMetric(100*float64(acked)/float64(max(made, 1)), "acked-%")
 	b.ReportMetric(100*float64(cpu)/float64(wall)/float64(n), "cpu-%/stream")
+	if emulatorCPU != nil {
+		b.ReportMetric(100*float64(emuCPU)/float64(wall)/float64(n), "emulator-cpu-%/stream")
+	}
 	b.ReportMetric(float64(int64(during.HeapAlloc)-int64(before.HeapAlloc))/float64(n)/1024, "heap-KiB/stream")
 }
 
@@ -125,4 +170,81 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// buildKvslocal builds cmd/kvslocal into a temporary directory and returns its path.
+func buildKvslocal(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "kvslocal")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/kvsgo/sdk/cmd/kvslocal").CombinedOutput()
+	if err != nil {
+		b.Fatalf("go build ./cmd/kvslocal: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// remoteEmulator starts kvslocal from bin in a child process, ended with the benchmark, creates
+// n streams that keep no data, and returns a media client for it, the stream names and a
+// function returning the child's CPU time so far.
+func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, func() time.Duration) {
+	b.Helper()
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-quiet", "-console=false")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	endpoint, creds := "", map[string]string{}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "try:") {
+		if f := strings.Fields(sc.Text()); len(f) >= 2 {
+			creds[strings.Join(f[:len(f)-1], " ")] = f[len(f)-1]
+		}
+	}
+	go func() { // the rest of the banner and the end message
+		for sc.Scan() {
+		}
+	}()
+	endpoint = creds["endpoint"]
+	if endpoint == "" {
+		b.Fatalf("kvslocal printed no endpoint (%v)", sc.Err())
+	}
+	control := kvs.NewFromConfig(aws.Config{Region: creds["region"], BaseEndpoint: aws.String(endpoint),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: creds["access key"], SecretAccessKey: creds["secret key"]}, nil
+		})})
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("bench-%d", i)
+		if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: names[i]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	pid := cmd.Process.Pid
+	return media.New(media.Options{Options: control.Options(), Control: control}), names, func() time.Duration { return processCPU(pid) }
+}
+
+// processCPU returns the user and system CPU time of process pid so far, from /proc (0 where
+// there is none).
+func processCPU(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(raw)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]) // after the command name
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticks
 }

@@ -34,6 +34,8 @@ type Options struct {
 // concurrent use.
 type Client struct {
 	core *dataplane.Core[Options]
+	// blocks holds the fragments its producers keep (see blockPool).
+	blocks blockPool
 }
 
 // New returns a client configured by options, changed by optFns.

@@ -226,7 +226,7 @@ func newProducer(ctx context.Context, client *Client, cfg ProducerConfig) (*Prod
 		kick: make(chan struct{}, 1), changed: make(chan struct{}),
 		events: newEventRing(cfg.EventBuffer, client.eventLog("producer", cfg.StreamName, cfg.StreamARN)), burst: initialBurst,
 	}
-	p.w.init(tracks, cfg)
+	p.w.init(tracks, cfg, &client.blocks)
 	p.lat.init(1024)
 	return p, nil
 }

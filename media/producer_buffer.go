@@ -11,7 +11,7 @@ type fragment struct {
 	seq      uint64
 	timecode int64 // the cluster timecode: how acknowledgements name the fragment
 	lastTC   int64 // the newest frame timecode in it
-	data     []byte
+	data     blockList
 	frames   int
 	tracks   uint8 // a bit per track index with frames in the fragment
 	sealed   bool
@@ -53,7 +53,7 @@ func (b *fragmentBuffer) over(c BufferConfig) bool {
 func (b *fragmentBuffer) compact(recycle func(*fragment)) {
 	n := 0
 	for n < len(b.frags) && b.frags[n].released {
-		b.bytes -= int64(len(b.frags[n].data))
+		b.bytes -= int64(b.frags[n].data.size)
 		recycle(b.frags[n])
 		b.frags[n] = nil
 		n++

@@ -64,9 +64,11 @@ type ProducerEvent struct {
 }
 
 // eventRing is a bounded queue of events that never blocks the producer: when full, the oldest
-// event is dropped and counted on the next one.
+// event is dropped and counted on the next one. Its buffer grows as events wait, up to size, so
+// that a producer whose events are read costs a few of them, not size.
 type eventRing struct {
 	events []ProducerEvent
+	size   int
 	head   int
 	n      int
 	missed int
@@ -75,7 +77,19 @@ type eventRing struct {
 }
 
 func newEventRing(size int, log rpc.EventLog) eventRing {
-	return eventRing{events: make([]ProducerEvent, size), wake: make(chan struct{}, 1), log: log}
+	return eventRing{size: size, wake: make(chan struct{}, 1), log: log}
+}
+
+// grow makes room for one more event when the buffer is full and smaller than size.
+func (r *eventRing) grow() {
+	if r.n < len(r.events) || len(r.events) >= r.size {
+		return
+	}
+	events := make([]ProducerEvent, min(max(2*len(r.events), 8), r.size))
+	for i := range r.n {
+		events[i] = r.events[(r.head+i)%len(r.events)]
+	}
+	r.events, r.head = events, 0
 }
 
 func (r *eventRing) push(e ProducerEvent) {
@@ -83,6 +97,7 @@ func (r *eventRing) push(e ProducerEvent) {
 		e.Time = time.Now()
 	}
 	logEvent(r.log, e)
+	r.grow()
 	if r.n == len(r.events) {
 		r.head = (r.head + 1) % len(r.events)
 		r.n--

@@ -146,7 +146,7 @@ func (p *Producer) tickInterval() time.Duration {
 // pending returns the oldest fragment a new connection must send: not released, not received.
 func (p *Producer) pending() *fragment {
 	for _, f := range p.buf.frags {
-		if !f.released && !f.received && len(f.data) > 0 {
+		if !f.released && !f.received && f.data.size > 0 {
 			return f
 		}
 	}
@@ -251,13 +251,13 @@ func (p *Producer) writeLoop(c *conn) {
 		return
 	}
 	var cur *fragment
-	var off int
+	var at blockCursor
 	var lastSeq uint64
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	defer func() {
 		if cur != nil {
-			cur.inUse = false
+			p.doneSending(cur)
 		}
 	}()
 	for {
@@ -283,13 +283,14 @@ func (p *Producer) writeLoop(c *conn) {
 				}
 				continue
 			}
-			cur, off = next, 0
+			cur, at = next, blockCursor{}
 			p.startSending(cur, c)
 		}
-		chunk := cur.data[off:len(cur.data)]
+		chunk := cur.data.next(&at)
 		if len(chunk) == 0 {
 			if cur.sealed {
-				cur.sentAll, cur.inUse = time.Now(), false
+				cur.sentAll = time.Now()
+				p.doneSending(cur)
 				lastSeq, cur = cur.seq, nil
 				continue
 			}
@@ -304,7 +305,16 @@ func (p *Producer) writeLoop(c *conn) {
 		if !ok {
 			return
 		}
-		off += len(chunk)
+		at.off += len(chunk)
+	}
+}
+
+// doneSending marks the end of a connection's writer's use of f: the blocks of a fragment
+// released meanwhile go back to the pool now.
+func (p *Producer) doneSending(f *fragment) {
+	f.inUse = false
+	if f.released {
+		p.w.recycle(f)
 	}
 }
 

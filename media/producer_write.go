@@ -94,11 +94,19 @@ type writeState struct {
 	// saw the count change, at writesSeen: the time of every frame costs a clock read.
 	writes, writesSeen uint64
 	lastWrite          time.Time
-	lastSize           int      // the size of the last sealed fragment, to size the next one's buffer
-	newest             []int64  // per track, the timecode of its newest frame
-	interval           []int64  // per track, the time between its last two frames
-	seen               []bool   // per track, whether a frame came
-	spare              [][]byte // buffers of acknowledged fragments, for the next ones
+	newest             []int64 // per track, the timecode of its newest frame
+	interval           []int64 // per track, the time between its last two frames
+	seen               []bool  // per track, whether a frame came
+	// pool lends the blocks fragments and queued frames are kept in (the client's).
+	pool *blockPool
+	// startMilli and startSub split StartTime into Unix milliseconds and the nanoseconds after,
+	// so that a frame's timecode costs integer arithmetic only.
+	startMilli, startSub int64
+	// interleaveMs, reorderMs and fragmentMs are the interleave and reorder windows and the
+	// fragment duration in milliseconds, the unit of timecodes.
+	interleaveMs, reorderMs, fragmentMs int64
+	scratch                             []byte   // an element being encoded before it is written to a fragment
+	blockSlices                         [][]byte // a released fragment's empty list of blocks, for the next one
 	eventMetadata
 }
 
@@ -109,8 +117,12 @@ type eventMetadata struct {
 	eventTags  []byte // their Tags elements, written before the fragment's cluster
 }
 
-func (w *writeState) init(tracks []*track, cfg ProducerConfig) {
-	w.cfg, w.tracks = cfg, tracks
+func (w *writeState) init(tracks []*track, cfg ProducerConfig, pool *blockPool) {
+	w.cfg, w.tracks, w.pool = cfg, tracks, pool
+	w.startMilli = cfg.StartTime.UnixMilli()
+	w.startSub = int64(cfg.StartTime.Nanosecond() % int(time.Millisecond))
+	w.interleaveMs, w.reorderMs = cfg.InterleaveWindow.Milliseconds(), cfg.ReorderWindow.Milliseconds()
+	w.fragmentMs = cfg.FragmentDuration.Milliseconds()
 	w.queues = make([]frameQueue, len(tracks))
 	w.newest, w.interval, w.seen = make([]int64, len(tracks)), make([]int64, len(tracks)), make([]bool, len(tracks))
 	for _, t := range tracks {
@@ -128,24 +140,20 @@ func (w *writeState) track(number uint64) *track {
 	return nil
 }
 
-func (w *writeState) index(t *track) int {
-	for i, x := range w.tracks {
-		if x == t {
-			return i
-		}
-	}
-	return -1
-}
-
-// timecode converts a frame's time to a timecode in milliseconds.
+// timecode converts a frame's time to a timecode in milliseconds: the Unix time of
+// StartTime + f.Timestamp, rounded down, for ABSOLUTE timecodes; f.Timestamp for RELATIVE ones.
 func (w *writeState) timecode(f Frame) (int64, error) {
-	at := w.cfg.StartTime.Add(f.Timestamp)
 	if w.cfg.FragmentTimecodeType == FragmentTimecodeAbsolute {
-		return at.UnixMilli(), nil
+		ns := w.startSub + int64(f.Timestamp)
+		ms := ns / int64(time.Millisecond)
+		if ns%int64(time.Millisecond) < 0 {
+			ms--
+		}
+		return w.startMilli + ms, nil
 	}
-	tc := at.Sub(w.cfg.StartTime).Milliseconds()
+	tc := f.Timestamp.Milliseconds()
 	if tc < 0 {
-		return 0, fmt.Errorf("media: frame at %v is before the producer's StartTime %v, which RELATIVE timecodes count from", at, w.cfg.StartTime)
+		return 0, fmt.Errorf("media: frame at %v is before the producer's StartTime %v, which RELATIVE timecodes count from", w.cfg.StartTime.Add(f.Timestamp), w.cfg.StartTime)
 	}
 	return tc, nil
 }
@@ -183,19 +191,26 @@ func (w *writeState) headerReady() bool {
 	return true
 }
 
-// frameQueue holds a track's frames until they can be written in timestamp order. The frames'
-// data lives in arena, which is reused once the queue drains.
+// frameQueue holds a track's frames until they can be written in timestamp order. A small
+// frame's data lives in arena, which is reused once the queue drains; a large one's (a key
+// frame waiting for the other tracks to reach it) in blocks of its own, which move to the
+// fragment without another copy.
 type frameQueue struct {
 	frames []queuedFrame
 	head   int
 	arena  []byte
+	blocks blockList
 }
 
 type queuedFrame struct {
 	tc         int64
 	key        bool
-	start, end int
+	start, end int // its bytes in arena, or how many bytes its blocks hold (start 0)
+	blocks     int // how many of the first blocks of the queue's blocks hold it; 0 in arena
 }
+
+// apartSize is the frame size from which a queued frame is kept in blocks of its own.
+const apartSize = blockSize / 4
 
 func (q *frameQueue) empty() bool { return q.head == len(q.frames) }
 
@@ -205,10 +220,10 @@ func (q *frameQueue) empty() bool { return q.head == len(q.frames) }
 func (p *Producer) queue(t *track, tc int64, key bool, data []byte) {
 	w := &p.w
 	if len(w.tracks) == 1 {
-		p.emit(t, tc, key, data)
+		p.emit(t, tc, key, data, nil)
 		return
 	}
-	i := w.index(t)
+	i := t.index
 	if w.seen[i] && tc > w.newest[i] {
 		w.interval[i] = tc - w.newest[i]
 	}
@@ -216,13 +231,18 @@ func (p *Producer) queue(t *track, tc int64, key bool, data []byte) {
 	w.maxTC = max(w.maxTC, tc)
 	q := &w.queues[i]
 	if !p.queuedFrames() && p.eligible(i, tc, key, false) {
-		p.emit(t, tc, key, data) // the common case of a live stream: no copy, no wait
+		p.emit(t, tc, key, data, nil) // the common case of a live stream: no copy, no wait
 		p.drain(false)
 		return
 	}
-	start := len(q.arena)
-	q.arena = append(q.arena, data...)
-	q.frames = append(q.frames, queuedFrame{tc: tc, key: key, start: start, end: len(q.arena)})
+	if len(data) >= apartSize {
+		n := q.blocks.writeApart(w.pool, data)
+		q.frames = append(q.frames, queuedFrame{tc: tc, key: key, end: len(data), blocks: n})
+	} else {
+		start := len(q.arena)
+		q.arena = append(q.arena, data...)
+		q.frames = append(q.frames, queuedFrame{tc: tc, key: key, start: start, end: len(q.arena)})
+	}
 	p.drain(false)
 }
 
@@ -236,19 +256,19 @@ func (p *Producer) eligible(i int, tc int64, key, all bool) bool {
 	if all {
 		return true
 	}
-	need := tc - w.cfg.InterleaveWindow.Milliseconds()
+	need := tc - w.interleaveMs
 	cut := key && w.tracks[i].video && w.open != nil && p.dueCut(w.tracks[i], tc, true)
 	for j := range w.queues {
 		switch {
 		case j == i || !w.queues[j].empty():
 		case cut:
 			if !w.seen[j] || w.newest[j]+w.interval[j] < tc {
-				if tc > w.maxTC-w.cfg.ReorderWindow.Milliseconds() {
+				if tc > w.maxTC-w.reorderMs {
 					return false
 				}
 			}
 		case w.seen[j] && w.newest[j] >= need:
-		case tc <= w.maxTC-w.cfg.ReorderWindow.Milliseconds():
+		case tc <= w.maxTC-w.reorderMs:
 		default:
 			return false
 		}
@@ -277,19 +297,47 @@ func (p *Producer) drain(all bool) {
 			return
 		}
 		q.head++
-		p.emit(w.tracks[best], f.tc, f.key, q.arena[f.start:f.end])
+		if f.blocks > 0 {
+			p.emit(w.tracks[best], f.tc, f.key, nil, &apartFrame{from: &q.blocks, blocks: f.blocks, size: f.end})
+		} else {
+			p.emit(w.tracks[best], f.tc, f.key, q.arena[f.start:f.end], nil)
+		}
 		if q.empty() {
 			q.frames, q.head, q.arena = q.frames[:0], 0, q.arena[:0]
 		}
 	}
 }
 
-// emit encodes one frame into the open fragment, starting a new fragment first when due.
-func (p *Producer) emit(t *track, tc int64, key bool, data []byte) {
+// apartFrame is a queued frame kept in blocks of its own: the first blocks of from, holding
+// size bytes.
+type apartFrame struct {
+	from         *blockList
+	blocks, size int
+}
+
+// detach takes the frame's blocks from the queue and returns a copy of its bytes, the blocks
+// given back to pool: for the rare frame that does not go to a fragment as it is.
+func (a *apartFrame) detach(pool *blockPool) []byte {
+	var l blockList
+	l.take(a.from, a.blocks, a.size)
+	data := make([]byte, 0, a.size)
+	for _, b := range l.blocks {
+		data = append(data, b...)
+	}
+	l.free(pool)
+	return data
+}
+
+// emit encodes one frame into the open fragment, starting a new fragment first when due. The
+// frame's bytes are data, or those of apart, whose blocks then move to the fragment.
+func (p *Producer) emit(t *track, tc int64, key bool, data []byte, apart *apartFrame) {
 	w := &p.w
 	switch open := w.open; {
 	case open == nil:
 		if w.hasVideo && !(t.video && key) {
+			if apart != nil {
+				data = apart.detach(w.pool)
+			}
 			p.holdBeforeKeyframe(t, tc, data)
 			return
 		}
@@ -303,19 +351,32 @@ func (p *Producer) emit(t *track, tc int64, key bool, data []byte) {
 		p.openFragment(tc)
 	}
 	open := w.open
-	before := len(open.data)
-	var err error
-	open.data, err = mkv.AppendSimpleBlock(open.data, open.timecode, mkv.Frame{Track: t.cfg.Number, Timecode: tc, Keyframe: key, Data: data})
+	size := len(data)
+	if apart != nil {
+		size = apart.size
+	}
+	head, err := mkv.AppendSimpleBlockHeader(w.scratch[:0], open.timecode, mkv.Frame{Track: t.cfg.Number, Timecode: tc, Keyframe: key}, size)
+	w.scratch = head
 	if err != nil { // a frame earlier than the cluster by more than the int16 range
+		if apart != nil {
+			apart.detach(w.pool)
+		}
 		w.dropped++
 		p.stats.FramesDropped++
 		return
 	}
+	before := open.data.size
+	open.data.write(w.pool, head)
+	if apart != nil {
+		open.data.take(apart.from, apart.blocks, apart.size)
+	} else {
+		open.data.write(w.pool, data)
+	}
 	open.frames++
-	open.tracks |= 1 << w.index(t)
+	open.tracks |= 1 << t.index
 	open.lastTC = max(open.lastTC, tc)
 	w.lastTC = max(w.lastTC, tc)
-	p.buf.bytes += int64(len(open.data) - before)
+	p.buf.bytes += int64(open.data.size - before)
 }
 
 // prerollSpan is how long before the first key frame of a fragment other tracks' frames are
@@ -366,7 +427,7 @@ func (p *Producer) openWithPreroll(tc int64) {
 	w.preroll = nil
 	p.openFragment(start)
 	for _, h := range held {
-		p.emit(h.track, h.tc, true, h.data)
+		p.emit(h.track, h.tc, true, h.data, nil)
 	}
 }
 
@@ -385,7 +446,7 @@ func (p *Producer) reportDropped(why error) {
 func (p *Producer) dueCut(t *track, tc int64, key bool) bool {
 	w := &p.w
 	open := w.open
-	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.cfg.FragmentDuration.Milliseconds() {
+	if !key || (w.hasVideo && !t.video) || tc-open.timecode < w.fragmentMs {
 		return false
 	}
 	return open.tracks == 1<<len(w.tracks)-1
@@ -396,43 +457,32 @@ func (p *Producer) openFragment(tc int64) {
 	w := &p.w
 	p.reportDropped(errors.New("media: frames before the first key frame of a fragment cannot be decoded"))
 	w.seq++
-	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc, data: w.fragmentBuffer()}
+	f := &fragment{seq: w.seq, timecode: tc, lastTC: tc}
+	f.data.blocks, w.blockSlices = w.blockSlices, nil
+	b := w.scratch[:0]
 	if tags := append(w.persist[:len(w.persist):len(w.persist)], w.meta...); len(tags) > 0 {
-		f.data, _ = mkv.AppendTags(f.data, []mkv.Tag{{SimpleTags: tags}})
+		b, _ = mkv.AppendTags(b, []mkv.Tag{{SimpleTags: tags}})
 		w.meta = nil
 	}
-	f.data = append(f.data, w.takeEventMetadata()...)
-	f.data, _ = mkv.AppendClusterStart(f.data, tc, mkv.UnknownSize)
-	p.buf.bytes += int64(len(f.data))
+	b = append(b, w.takeEventMetadata()...)
+	b, _ = mkv.AppendClusterStart(b, tc, mkv.UnknownSize)
+	w.scratch = b
+	f.data.write(w.pool, b)
+	p.buf.bytes += int64(f.data.size)
 	p.buf.frags = append(p.buf.frags, f)
 	w.open = f
 }
 
-// fragmentBuffer returns an empty buffer for a new fragment: an acknowledged fragment's, or a
-// new one a quarter larger than the last fragment.
-func (w *writeState) fragmentBuffer() []byte {
-	want := max(4096, w.lastSize+w.lastSize/4)
-	for n := len(w.spare); n > 0; n = len(w.spare) {
-		b := w.spare[n-1]
-		w.spare[n-1] = nil
-		w.spare = w.spare[:n-1]
-		if cap(b) >= w.lastSize+w.lastSize/16 {
-			return b[:0]
-		}
-	}
-	return make([]byte, 0, want)
-}
-
-// maxSpare bounds the buffers kept for reuse.
-const maxSpare = 1
-
-// recycle keeps the buffer of a fragment nobody reads any more for a later fragment.
+// recycle gives the blocks of a released fragment back to the pool, unless a connection's
+// writer is still sending it: the writer does once it is done (see doneSending).
 func (w *writeState) recycle(f *fragment) {
-	if f.inUse || len(w.spare) >= maxSpare || cap(f.data) == 0 {
-		return
+	if !f.inUse {
+		f.data.free(w.pool)
+		if cap(f.data.blocks) > cap(w.blockSlices) {
+			w.blockSlices = f.data.blocks
+		}
+		f.data.blocks = nil
 	}
-	w.spare = append(w.spare, f.data[:0])
-	f.data = nil
 }
 
 // sealOpen ends the open fragment. idle marks an end forced by a pause in the frames: the
@@ -444,13 +494,12 @@ func (p *Producer) sealOpen(idle bool) {
 		return
 	}
 	if idle {
-		before := len(f.data)
-		f.data = mkv.AppendEndOfFragment(f.data)
+		w.scratch = mkv.AppendEndOfFragment(w.scratch[:0])
+		f.data.write(w.pool, w.scratch)
 		f.endsFragment = true
-		p.buf.bytes += int64(len(f.data) - before)
+		p.buf.bytes += int64(len(w.scratch))
 	}
 	f.sealed, f.sealedAt = true, time.Now()
-	w.lastSize = len(f.data)
 	w.open = nil
 	p.stats.FragmentsProduced++
 }

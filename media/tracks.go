@@ -65,6 +65,7 @@ type TrackConfig struct {
 // track is a configured track: its entry once known, and how its frames are converted.
 type track struct {
 	cfg   TrackConfig
+	index int // its position in ProducerConfig.Tracks
 	entry mkv.TrackEntry
 	ready bool // entry is complete and can go in the header
 	video bool
@@ -75,7 +76,7 @@ func newTrack(cfg TrackConfig, position int) (*track, error) {
 	if cfg.Number == 0 {
 		cfg.Number = uint64(position + 1)
 	}
-	t := &track{cfg: cfg}
+	t := &track{cfg: cfg, index: position}
 	var err error
 	switch cfg.Codec {
 	case CodecH264, CodecH265:

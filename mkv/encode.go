@@ -274,6 +274,19 @@ func AppendClusterStart(dst []byte, timecode, blocksSize int64) ([]byte, error) 
 // an int16; otherwise the error wraps ErrTimecodeRange and nothing is
 // appended. It does not allocate when dst has room.
 func AppendSimpleBlock(dst []byte, clusterTimecode int64, f Frame) ([]byte, error) {
+	dst, err := AppendSimpleBlockHeader(dst, clusterTimecode, f, len(f.Data))
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, f.Data...), nil
+}
+
+// AppendSimpleBlockHeader appends what [AppendSimpleBlock] appends before
+// the frame's bytes (the element header, track number, relative timecode
+// and flags; 16 bytes at most) for a frame of dataLen bytes, for a caller
+// that writes those bytes after it itself, in pieces or from memory it
+// already holds. f.Data is not read. Errors are those of AppendSimpleBlock.
+func AppendSimpleBlockHeader(dst []byte, clusterTimecode int64, f Frame, dataLen int) ([]byte, error) {
 	if clusterTimecode < 0 {
 		return dst, invalidf("cluster timecode %d is negative", clusterTimecode)
 	}
@@ -294,8 +307,7 @@ func AppendSimpleBlock(dst []byte, clusterTimecode int64, f Frame) ([]byte, erro
 	if f.Discardable {
 		flags |= 0x01
 	}
-	dst = appendHead(dst, idSimpleBlock, int64(sizeLen(f.Track)+3+len(f.Data)))
+	dst = appendHead(dst, idSimpleBlock, int64(sizeLen(f.Track)+3+dataLen))
 	dst = appendSize(dst, int64(f.Track))
-	dst = append(dst, byte(uint16(rel)>>8), byte(rel), flags)
-	return append(dst, f.Data...), nil
+	return append(dst, byte(uint16(rel)>>8), byte(rel), flags), nil
 }

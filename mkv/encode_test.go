@@ -41,6 +41,23 @@ func TestAppendSimpleBlockBytes(t *testing.T) {
 	}
 }
 
+func TestAppendSimpleBlockHeaderThenData(t *testing.T) {
+	data := bytes.Repeat([]byte{7}, 300) // a two-byte element size
+	f := Frame{Track: 1, Timecode: 990, Keyframe: true}
+	head, err := AppendSimpleBlockHeader([]byte{9}, 1000, f, len(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Data = data
+	whole, _ := AppendSimpleBlock([]byte{9}, 1000, f)
+	if got := append(head, data...); !bytes.Equal(got, whole) {
+		t.Errorf("header then data % X, want % X", got[:8], whole[:8])
+	}
+	if _, err := AppendSimpleBlockHeader(nil, 0, Frame{Track: 1, Timecode: 40000}, 1); !errors.Is(err, ErrTimecodeRange) {
+		t.Errorf("frame out of the cluster's range: %v", err)
+	}
+}
+
 func TestAppendSimpleBlockTimecodeRange(t *testing.T) {
 	tests := []struct {
 		cluster, frame int64

@@ -32,10 +32,11 @@ var defaultJobs = []job{
 	{`^BenchmarkWriteFrame1080p$`, "300000x"},
 	{`^BenchmarkLiveLatencyAV$`, "600x"},
 	{`^BenchmarkConcurrentProducers$/^producers=(100|300)$`, "5x"},
+	{`^BenchmarkConcurrentProducersRemote$/^producers=(100|300|1000)$`, "5x"},
 }
 
 // ratioUnits are the metrics that compare with a baseline measured in the same run; they lead.
-var ratioUnits = map[string]bool{"x-writer": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true}
+var ratioUnits = map[string]bool{"x-writer": true, "x-writer-median": true, "media/wall": true, "clock-on-time-%": true, "on-time-%": true}
 
 func main() {
 	count := flag.Int("count", 3, "runs of each benchmark")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -34,20 +35,20 @@ const (
 // StreamName and StreamARN members) and finds its ACTIVE stream. Retention is required by the
 // operations that package media (NoDataRetentionException).
 func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, time.Time, bool) {
-	if e := decodeInput(c.body, in); e != nil {
+	if e := apierr.Decode(c.body, in); e != nil {
 		c.fail(e)
 		return nil, time.Time{}, false
 	}
 	v := reflect.ValueOf(in).Elem()
-	now := s.lockState()
-	st, e := s.findStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
-	if e == nil && st.status(now) != "ACTIVE" {
-		e = errStreamNotFound()
+	now := s.state.Lock()
+	st, e := s.state.FindStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
+	if e == nil && st.Status(now) != "ACTIVE" {
+		e = apierr.StreamNotFound()
 	}
-	if e == nil && needRetention && st.retention == 0 {
-		e = errNoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.name)
+	if e == nil && needRetention && st.Retention == 0 {
+		e = apierr.NoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.Name)
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		c.fail(e)
 		return nil, time.Time{}, false
@@ -169,7 +170,7 @@ func (s *Server) listFragments(c *call) {
 		return
 	}
 	r := sel.TimestampRange
-	matched := inRange(st.media.snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
+	matched := inRange(st.Media.snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
 	start := 0
 	if after != "" {
 		start = indexAfter(matched, after)
@@ -188,27 +189,27 @@ func (s *Server) listFragments(c *call) {
 	}
 	rand.Shuffle(len(out.Fragments), func(i, j int) { out.Fragments[i], out.Fragments[j] = out.Fragments[j], out.Fragments[i] })
 	if start+limit < len(matched) {
-		out.NextToken = s.pageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
+		out.NextToken = s.state.PageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
 	}
 	c.reply(out)
 }
 
 // fragmentListing returns the selector of a ListFragments call and the number after which its
 // page starts: from its NextToken (which carries both) or from its FragmentSelector.
-func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *Error) {
+func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *apierr.Error) {
 	if in.NextToken == "" {
 		if in.FragmentSelector == (archived.FragmentSelector{}) {
-			return archived.FragmentSelector{}, "", errInvalidArgument("FragmentSelector is required when there is no NextToken.")
+			return archived.FragmentSelector{}, "", apierr.InvalidArgument("FragmentSelector is required when there is no NextToken.")
 		}
 		return in.FragmentSelector, "", nil
 	}
-	last, e := s.resumeAfter("ListFragments", in.NextToken)
+	last, e := s.state.ResumeAfter("ListFragments", in.NextToken)
 	if e != nil {
 		return archived.FragmentSelector{}, "", e
 	}
 	sel, after, ok := decodeListing(last)
 	if !ok {
-		return archived.FragmentSelector{}, "", errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+		return archived.FragmentSelector{}, "", apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 	}
 	return sel, after, nil
 }
@@ -259,7 +260,7 @@ func (s *Server) getMediaForFragmentList(c *call) {
 	if !ok {
 		return
 	}
-	frags := st.media.snapshot()
+	frags := st.Media.snapshot()
 	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w)}
 	c.w.Header().Set("Content-Type", "video/webm")
 	c.w.WriteHeader(http.StatusOK)

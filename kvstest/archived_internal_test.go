@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
-	"github.com/kvsgo/sdk/mkv"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 )
 
 // testSession is a session to make tokens of.
@@ -16,8 +16,13 @@ func testSession(kind sessionKind, expires time.Time) *playbackSession {
 	return &playbackSession{id: newSessionID(), kind: kind, expires: expires}
 }
 
+// keyedServer returns a Server that only makes and reads tokens, with key.
+func keyedServer(key []byte) *Server {
+	return &Server{state: state.New(state.Config[*mediaStore]{PageKey: key})}
+}
+
 func TestSessionTokenRoundTrip(t *testing.T) {
-	s := &Server{pageKey: randomKey()}
+	s := keyedServer(bytes.Repeat([]byte{3}, 32))
 	exp := time.UnixMilli(1795229944845).UTC()
 	const arn = "arn:aws:kinesisvideo:us-east-1:123456789012:stream/camera/1795229944845"
 	p := testSession(dashSession, exp)
@@ -25,7 +30,7 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 	if strings.ContainsAny(token, "+/=&%") {
 		t.Fatalf("token %q needs escaping in a URL", token)
 	}
-	c, err := decodeSessionToken(s.pageKey, token)
+	c, err := decodeSessionToken(s.state.PageKey(), token)
 	if err != nil || c.kind != dashSession || !c.expires.Equal(exp) || c.id != p.id || c.arn != arn {
 		t.Fatalf("claims %+v, %v", c, err)
 	}
@@ -33,11 +38,11 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 		if bad == token {
 			continue
 		}
-		if _, err := decodeSessionToken(s.pageKey, bad); err == nil {
+		if _, err := decodeSessionToken(s.state.PageKey(), bad); err == nil {
 			t.Errorf("token %q was accepted", bad)
 		}
 	}
-	if _, err := decodeSessionToken(randomKey(), token); err == nil {
+	if _, err := decodeSessionToken(bytes.Repeat([]byte{4}, 32), token); err == nil {
 		t.Error("a token of another server was accepted")
 	}
 }
@@ -46,7 +51,7 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 // that whatever it accepts is a token the server made.
 func FuzzDecodeSessionToken(f *testing.F) {
 	key := bytes.Repeat([]byte{7}, 32)
-	s := &Server{pageKey: key}
+	s := keyedServer(key)
 	f.Add(s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1"))
 	f.Add("AQAAAAGh_Azc0vnl_B9V-Np6QHhRZ2Fybjphd3M6a2luZXNpc3ZpZGVv")
 	f.Add("CiAz~")
@@ -97,72 +102,6 @@ func FuzzParsePlaybackQuery(f *testing.F) {
 	})
 }
 
-func TestDecodeOrderWithBFrames(t *testing.T) {
-	// I0 P3 B1 B2 in decoding order, 3000 ticks apart when shown.
-	s := []sample{{dts: 0}, {dts: 9000}, {dts: 3000}, {dts: 6000}}
-	decodeOrder(s)
-	wantDTS := []int64{-3000, 0, 3000, 6000}
-	for i, x := range s {
-		if x.dts != wantDTS[i] || x.cto < 0 || x.pts() != []int64{0, 9000, 3000, 6000}[i] || x.dur != 3000 {
-			t.Fatalf("sample %d: %+v", i, x)
-		}
-	}
-}
-
-func TestDescribeTracksErrors(t *testing.T) {
-	avc := mkv.TrackEntry{Number: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264}
-	wave := mkv.WaveFormat{FormatTag: mkv.WaveFormatALaw, Channels: 1, SampleRate: 8000, AvgBytesPerSec: 8000, BlockAlign: 1, BitsPerSample: 8}
-	alaw := mkv.TrackEntry{Number: 2, Type: mkv.TrackAudio, CodecID: mkv.CodecIDACM, CodecPrivate: wave.Marshal()}
-	for _, tc := range []struct {
-		name   string
-		p      packaging
-		tracks []mkv.TrackEntry
-		code   string
-	}{
-		{"no codec private data", clipPackaging, []mkv.TrackEntry{avc}, "MissingCodecPrivateDataException"},
-		{"bad codec private data", clipPackaging, []mkv.TrackEntry{withCPD(avc, []byte{1, 2, 3})}, "InvalidCodecPrivateDataException"},
-		{"VP8", clipPackaging, []mkv.TrackEntry{{Number: 1, CodecID: "V_VP8", CodecPrivate: []byte{1}}}, "UnsupportedStreamMediaTypeException"},
-		{"G.711 in HLS", packaging{api: "HLS"}, []mkv.TrackEntry{alaw}, "UnsupportedStreamMediaTypeException"},
-		{"two audio tracks", clipPackaging, []mkv.TrackEntry{alaw, alaw}, "UnsupportedStreamMediaTypeException"},
-		{"no tracks", clipPackaging, nil, "UnsupportedStreamMediaTypeException"},
-	} {
-		if _, e := tc.p.describeTracks(tc.tracks); e == nil || e.Code != tc.code {
-			t.Errorf("%s: %v, want %s", tc.name, e, tc.code)
-		}
-	}
-	if tracks, e := clipPackaging.describeTracks([]mkv.TrackEntry{alaw}); e != nil || tracks[0].codecs != "alaw" || tracks[0].timescale != 8000 {
-		t.Errorf("G.711 clip track: %+v, %v", tracks, e)
-	}
-}
-
-func withCPD(e mkv.TrackEntry, cpd []byte) mkv.TrackEntry {
-	e.CodecPrivate = cpd
-	return e
-}
-
-func TestTSPackets(t *testing.T) {
-	m := &tsMuxer{continuity: map[uint16]uint8{}}
-	m.tables([]mediaTrack{{codec: codecH264}, {codec: codecAAC}}, 0)
-	m.packets(0x100, bytes.Repeat([]byte{0xAB}, 400), true, []byte{0x10, 1, 2, 3, 4, 5, 6})
-	if len(m.out)%tsPacketSize != 0 || len(m.out)/tsPacketSize != 5 {
-		t.Fatalf("%d bytes", len(m.out))
-	}
-	for i := 0; i < len(m.out); i += tsPacketSize {
-		if m.out[i] != 0x47 {
-			t.Fatalf("packet at %d has no sync byte", i)
-		}
-	}
-	// The sections end their packets (adaptation-field stuffing comes first); the CRC of a
-	// section, its CRC included, is zero.
-	pat := m.out[tsPacketSize-16 : tsPacketSize]
-	if crc32MPEG(pat) != 0 {
-		t.Fatalf("PAT %x: CRC residue %x", pat, crc32MPEG(pat))
-	}
-	if pmt := m.out[2*tsPacketSize-26 : 2*tsPacketSize]; crc32MPEG(pmt) != 0 {
-		t.Fatalf("PMT %x: CRC residue %x", pmt, crc32MPEG(pmt))
-	}
-}
-
 func TestListingTokenContent(t *testing.T) {
 	sel := archived.FragmentSelector{FragmentSelectorType: archived.FragmentSelectorTypeServerTimestamp,
 		TimestampRange: archived.TimestampRange{StartTimestamp: time.UnixMilli(1000).UTC(), EndTimestamp: time.UnixMilli(5000).UTC()}}
@@ -207,13 +146,13 @@ func TestVintLength(t *testing.T) {
 // TestTokensHaveOneSpelling checks that a page token and a session token are accepted only as
 // issued: not with a line break inside, nor with other bits in their last character.
 func TestTokensHaveOneSpelling(t *testing.T) {
-	s := &Server{pageKey: bytes.Repeat([]byte{7}, 32)}
-	page := s.pageToken("ListStreams", "camera-12")
+	s := keyedServer(bytes.Repeat([]byte{7}, 32))
+	page := s.state.PageToken("ListStreams", "camera-12")
 	session := s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1")
-	if _, e := s.resumeAfter("ListStreams", page); e != nil {
+	if _, e := s.state.ResumeAfter("ListStreams", page); e != nil {
 		t.Fatal(e)
 	}
-	if _, err := decodeSessionToken(s.pageKey, session); err != nil {
+	if _, err := decodeSessionToken(s.state.PageKey(), session); err != nil {
 		t.Fatal(err)
 	}
 	// respell returns other spellings of tok: every other character in place of its last one
@@ -229,12 +168,12 @@ func TestTokensHaveOneSpelling(t *testing.T) {
 		return append(out, tok[:4]+"\n"+tok[4:], tok[:4]+"\r\n"+tok[4:])
 	}
 	for _, tok := range respell(page) {
-		if last, e := s.resumeAfter("ListStreams", tok); e == nil && tok != page {
+		if last, e := s.state.ResumeAfter("ListStreams", tok); e == nil && tok != page {
 			t.Errorf("page token %q accepted (after %q)", tok, last)
 		}
 	}
 	for _, tok := range respell(session) {
-		if _, err := decodeSessionToken(s.pageKey, tok); err == nil && tok != session {
+		if _, err := decodeSessionToken(s.state.PageKey(), tok); err == nil && tok != session {
 			t.Errorf("session token %q accepted", tok)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -36,8 +38,8 @@ type sessionView struct {
 	first   int               // the window shown now is frags[first:end]
 	end     int
 	ended   bool // no fragment will be added
-	tracks  []mediaTrack
-	packing packaging
+	tracks  []pack.Track
+	packing pack.Packaging
 }
 
 // openSession finds the session of a playback request and its fragments, or answers the
@@ -50,17 +52,17 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 		c.fail(e)
 		return nil, false
 	}
-	claims, err := decodeSessionToken(s.pageKey, q.token)
+	claims, err := decodeSessionToken(s.state.PageKey(), q.token)
 	if err != nil || claims.kind != kind {
 		c.fail(errNotAuthorized("The session token is not a valid %s session token.", kind))
 		return nil, false
 	}
-	now := s.lockState()
-	st, e := s.findStream("", claims.arn)
-	if e == nil && st.status(now) != "ACTIVE" {
-		e = errStreamNotFound()
+	now := s.state.Lock()
+	st, e := s.state.FindStream("", claims.arn)
+	if e == nil && st.Status(now) != "ACTIVE" {
+		e = apierr.StreamNotFound()
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	switch {
 	case e != nil:
 		c.fail(e)
@@ -69,7 +71,7 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 		c.fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
 		return nil, false
 	}
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	p := m.sessions.find(kind, claims.id)
 	all := append([]*storedFragment(nil), m.fragments...)
@@ -78,13 +80,13 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 		c.fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))
 		return nil, false
 	}
-	v := &sessionView{c: c, st: st, p: p, q: q, now: now, frags: p.fragments(all), packing: packaging{api: kind.String(), g711: kind == dashSession}}
+	v := &sessionView{c: c, st: st, p: p, q: q, now: now, frags: p.fragments(all), packing: pack.Packaging{API: kind.String(), G711: kind == dashSession}}
 	v.first, v.end, v.ended = p.window(v.frags, now)
 	if v.end == 0 {
 		c.fail(errNoFragments())
 		return nil, false
 	}
-	if v.tracks, e = v.packing.describeTracks(v.frags[v.first].Tracks); e != nil {
+	if v.tracks, e = v.packing.DescribeTracks(v.frags[v.first].Tracks); e != nil {
 		c.fail(e)
 		return nil, false
 	}
@@ -92,35 +94,35 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 }
 
 // track returns the track the request names by TrackNumber (the first when absent).
-func (v *sessionView) track() (*mediaTrack, *Error) {
+func (v *sessionView) track() (*pack.Track, *apierr.Error) {
 	if v.q.track == 0 {
 		return &v.tracks[0], nil
 	}
 	for i := range v.tracks {
-		if v.tracks[i].number == v.q.track {
+		if v.tracks[i].Number == v.q.track {
 			return &v.tracks[i], nil
 		}
 	}
-	return nil, errInvalidArgument("The session has no track %d.", v.q.track)
+	return nil, apierr.InvalidArgument("The session has no track %d.", v.q.track)
 }
 
 // fragment returns the index of the fragment the request names by FragmentNumber, among those
 // the session has shown so far.
-func (v *sessionView) fragment() (int, *Error) {
+func (v *sessionView) fragment() (int, *apierr.Error) {
 	if v.q.fragment == "" {
-		return 0, errInvalidArgument("The FragmentNumber parameter is missing.")
+		return 0, apierr.InvalidArgument("The FragmentNumber parameter is missing.")
 	}
 	for i := range v.end {
 		if media.CompareFragmentNumbers(v.frags[i].Number, v.q.fragment) == 0 {
 			return i, nil
 		}
 	}
-	return 0, newError(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is not part of the session.", v.q.fragment)
+	return 0, apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is not part of the session.", v.q.fragment)
 }
 
 // trackOf describes the tracks of fragment f and returns the one the request names.
-func (v *sessionView) trackOf(f *storedFragment) (*mediaTrack, *Error) {
-	tracks, e := v.packing.describeTracks(f.Tracks)
+func (v *sessionView) trackOf(f *storedFragment) (*pack.Track, *apierr.Error) {
+	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
 		return nil, e
 	}
@@ -135,14 +137,14 @@ func (v *sessionView) serveInit(f *storedFragment) {
 		v.c.fail(e)
 		return
 	}
-	data, err := initSegment([]mediaTrack{*t})
+	data, err := pack.InitSegment([]pack.Track{*t})
 	v.send("video/mp4", data, err)
 }
 
 // send replies with a packaged resource, or with the error that packaging it met.
 func (v *sessionView) send(contentType string, data []byte, err error) {
 	if err != nil {
-		v.c.fail(errInternal(err))
+		v.c.fail(apierr.Internal(err))
 		return
 	}
 	v.reply(contentType, data)

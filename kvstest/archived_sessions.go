@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 func init() {
@@ -97,7 +99,7 @@ type sessionRequest struct {
 	selector  archived.StreamingFragmentSelector
 	expires   *int32
 	max       *int64
-	packaging packaging
+	packaging pack.Packaging
 	options   func(*playbackSession) // sets the options of one kind only
 }
 
@@ -108,7 +110,7 @@ func (s *Server) getHLSStreamingSessionURL(c *call) {
 		return
 	}
 	p, e := s.newSession(st, now, sessionRequest{kind: hlsSession, mode: in.PlaybackMode, selector: in.HLSFragmentSelector,
-		expires: in.Expires, max: in.MaxMediaPlaylistFragmentResults, packaging: packaging{api: "HLS"},
+		expires: in.Expires, max: in.MaxMediaPlaylistFragmentResults, packaging: pack.Packaging{API: "HLS"},
 		options: func(p *playbackSession) {
 			p.container, p.breaks, p.showTime = in.ContainerFormat, in.DiscontinuityMode, in.DisplayFragmentTimestamp == archived.DisplayAlways
 			if p.container == "" {
@@ -135,7 +137,7 @@ func (s *Server) getDASHStreamingSessionURL(c *call) {
 		return
 	}
 	p, e := s.newSession(st, now, sessionRequest{kind: dashSession, mode: in.PlaybackMode, selector: in.DASHFragmentSelector,
-		expires: in.Expires, max: in.MaxManifestFragmentResults, packaging: packaging{api: "DASH", g711: true},
+		expires: in.Expires, max: in.MaxManifestFragmentResults, packaging: pack.Packaging{API: "DASH", G711: true},
 		options: func(p *playbackSession) {
 			p.showTime, p.showNum = in.DisplayFragmentTimestamp == archived.DisplayAlways, in.DisplayFragmentNumber == archived.DisplayAlways
 		}})
@@ -147,7 +149,7 @@ func (s *Server) getDASHStreamingSessionURL(c *call) {
 }
 
 // newSession checks a session request against the stream's media and records the session.
-func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playbackSession, *Error) {
+func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playbackSession, *apierr.Error) {
 	p := &playbackSession{id: newSessionID(), kind: r.kind, created: now, mode: r.mode,
 		clock: clockOf(r.selector.FragmentSelectorType), from: r.selector.TimestampRange.StartTimestamp,
 		to: r.selector.TimestampRange.EndTimestamp}
@@ -169,13 +171,13 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	if e := p.checkRange(now); e != nil {
 		return nil, e
 	}
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	all := append([]*storedFragment(nil), m.fragments...)
 	if p.mode == archived.PlaybackModeLive {
 		if len(all) == 0 || now.Sub(all[len(all)-1].ServerTimestamp) > liveWindow {
-			return nil, newError(http.StatusNotFound, "ResourceNotFoundException",
+			return nil, apierr.New(http.StatusNotFound, "ResourceNotFoundException",
 				"The stream has no fragment from the last %v to start a LIVE session with.", liveWindow)
 		}
 		p.firstLive = all[max(0, len(all)-p.max)].Number
@@ -184,7 +186,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	if len(frags) == 0 {
 		return nil, errNoFragments()
 	}
-	if _, e := r.packaging.describeTracks(frags[0].Tracks); e != nil {
+	if _, e := r.packaging.DescribeTracks(frags[0].Tracks); e != nil {
 		return nil, e
 	}
 	p.origin = p.clock.start(frags[0]).Add(-timelineMargin)
@@ -194,15 +196,15 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 }
 
 // checkRange applies the rules of the session's mode to its range.
-func (p *playbackSession) checkRange(now time.Time) *Error {
+func (p *playbackSession) checkRange(now time.Time) *apierr.Error {
 	hasRange := !p.from.IsZero() || !p.to.IsZero()
 	switch {
 	case p.mode == archived.PlaybackModeLive && hasRange:
-		return errInvalidArgument("A TimestampRange cannot be given when PlaybackMode is LIVE.")
+		return apierr.InvalidArgument("A TimestampRange cannot be given when PlaybackMode is LIVE.")
 	case p.mode == archived.PlaybackModeOnDemand && (p.from.IsZero() || p.to.IsZero()):
-		return errInvalidArgument("PlaybackMode ON_DEMAND needs a TimestampRange with StartTimestamp and EndTimestamp.")
+		return apierr.InvalidArgument("PlaybackMode ON_DEMAND needs a TimestampRange with StartTimestamp and EndTimestamp.")
 	case p.mode == archived.PlaybackModeLiveReplay && p.from.IsZero():
-		return errInvalidArgument("PlaybackMode LIVE_REPLAY needs a TimestampRange with a StartTimestamp.")
+		return apierr.InvalidArgument("PlaybackMode LIVE_REPLAY needs a TimestampRange with a StartTimestamp.")
 	case !p.to.IsZero():
 		return checkRange(p.from, p.to, p.clock, now)
 	}
@@ -264,5 +266,5 @@ func newSessionID() string {
 
 // sessionURL returns the URL of a session's root resource (the master playlist or manifest).
 func (s *Server) sessionURL(st *stream, p *playbackSession, path string) string {
-	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.arn))
+	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.ARN))
 }

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -44,7 +46,7 @@ func (s *Server) sessionToken(p *playbackSession, arn string) string {
 	raw = binary.BigEndian.AppendUint64(raw, uint64(p.expires.UnixMilli()))
 	raw = append(raw, id...)
 	raw = append(raw, arn...)
-	raw = append(raw, sessionMAC(s.pageKey, raw)...)
+	raw = append(raw, sessionMAC(s.state.PageKey(), raw)...)
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
@@ -63,7 +65,7 @@ func decodeSessionToken(key []byte, token string) (sessionClaims, error) {
 	if len(token) > maxSessionTokenSize {
 		return sessionClaims{}, errBadSessionToken
 	}
-	raw, err := decodeToken(base64.RawURLEncoding, token)
+	raw, err := state.DecodeToken(base64.RawURLEncoding, token)
 	if err != nil || len(raw) < sessionHeaderSize+sessionMACSize || raw[0] != sessionTokenVersion || raw[1] > byte(dashSession) {
 		return sessionClaims{}, errBadSessionToken
 	}
@@ -89,28 +91,28 @@ type playbackQuery struct {
 
 // parsePlaybackQuery reads the query of a playback URL: SessionToken (required), TrackNumber,
 // FragmentNumber and SequenceNumber.
-func parsePlaybackQuery(q url.Values) (playbackQuery, *Error) {
+func parsePlaybackQuery(q url.Values) (playbackQuery, *apierr.Error) {
 	pq := playbackQuery{token: q.Get("SessionToken"), sequence: -1}
 	if pq.token == "" {
-		return pq, errInvalidArgument("The SessionToken parameter is missing.")
+		return pq, apierr.InvalidArgument("The SessionToken parameter is missing.")
 	}
 	if v := q.Get("TrackNumber"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 8)
 		if err != nil || n == 0 {
-			return pq, errInvalidArgument("TrackNumber %q is not a track number.", v)
+			return pq, apierr.InvalidArgument("TrackNumber %q is not a track number.", v)
 		}
 		pq.track = n
 	}
 	if v := q.Get("FragmentNumber"); v != "" {
 		if !media.ValidFragmentNumber(v) {
-			return pq, errInvalidArgument("FragmentNumber %q is not a fragment number.", v)
+			return pq, apierr.InvalidArgument("FragmentNumber %q is not a fragment number.", v)
 		}
 		pq.fragment = v
 	}
 	if v := q.Get("SequenceNumber"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 31)
 		if err != nil {
-			return pq, errInvalidArgument("SequenceNumber %q is not a sequence number.", v)
+			return pq, apierr.InvalidArgument("SequenceNumber %q is not a sequence number.", v)
 		}
 		pq.sequence = int(n)
 	}
@@ -118,6 +120,6 @@ func parsePlaybackQuery(q url.Values) (playbackQuery, *Error) {
 }
 
 // errNotAuthorized is the answer to a playback request whose session cannot be used.
-func errNotAuthorized(format string, args ...any) *Error {
-	return newError(http.StatusUnauthorized, "NotAuthorizedException", format, args...)
+func errNotAuthorized(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusUnauthorized, "NotAuthorizedException", format, args...)
 }

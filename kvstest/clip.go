@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -15,7 +17,7 @@ func init() {
 	addRoute(dataPlane, "/getClip", &route{op: "GetClip", method: http.MethodPost, handle: (*Server).getClip})
 }
 
-var clipPackaging = packaging{api: "GetClip", g711: true}
+var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
 
 // getClip answers GetClip: the fragments that start in the range (one per producer timestamp,
 // the oldest ingested), cut after ClipMaxFragments fragments or ClipMaxBytes bytes of media,
@@ -33,20 +35,20 @@ func (s *Server) getClip(c *call) {
 		c.fail(e)
 		return
 	}
-	frags := dedupeProducer(inRange(st.media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
+	frags := dedupeProducer(inRange(st.Media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
 	byStart(frags, k)
 	if len(frags) == 0 {
 		c.fail(errNoFragments())
 		return
 	}
 	frags = s.clipCut(frags)
-	tracks, e := clipPackaging.describeTracks(frags[0].Tracks)
+	tracks, e := clipPackaging.DescribeTracks(frags[0].Tracks)
 	if e != nil {
 		c.fail(e)
 		return
 	}
 	tl := newTimeline(frags, k)
-	samplesOf := func(i int) ([][]sample, *Error) {
+	samplesOf := func(i int) ([][]pack.Sample, *apierr.Error) {
 		f := frags[i]
 		frames, err := f.loadFrames()
 		if err != nil {
@@ -55,7 +57,7 @@ func (s *Server) getClip(c *call) {
 		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
 			return nil, e
 		}
-		out := make([][]sample, len(tracks))
+		out := make([][]pack.Sample, len(tracks))
 		for j := range tracks {
 			out[j] = tl.samples(i, frames, &tracks[j])
 		}
@@ -63,7 +65,7 @@ func (s *Server) getClip(c *call) {
 	}
 	// The file is laid out from the samples' times and sizes, and their data read again, a
 	// fragment at a time, as it is written.
-	chunks := make([][][]sample, len(frags))
+	chunks := make([][][]pack.Sample, len(frags))
 	for i := range frags {
 		if chunks[i], e = samplesOf(i); e != nil {
 			c.fail(e)
@@ -71,20 +73,20 @@ func (s *Server) getClip(c *call) {
 		}
 		for _, track := range chunks[i] {
 			for k := range track {
-				track[k].data = nil
+				track[k].Data = nil
 			}
 		}
 	}
-	mp4, err := newProgressiveMP4(tracks, chunks)
+	mp4, err := pack.NewProgressiveMP4(tracks, chunks)
 	if err != nil {
-		c.fail(errInternal(err))
+		c.fail(apierr.Internal(err))
 		return
 	}
 	h := c.w.Header()
 	h.Set("Content-Type", "video/mp4")
-	h.Set("Content-Length", strconv.FormatInt(mp4.size(), 10))
+	h.Set("Content-Length", strconv.FormatInt(mp4.Size(), 10))
 	c.w.WriteHeader(http.StatusOK)
-	err = mp4.writeTo(c.w, func(i int) ([][]sample, error) {
+	err = mp4.Write(c.w, func(i int) ([][]pack.Sample, error) {
 		chunk, e := samplesOf(i)
 		if e != nil {
 			return nil, e
@@ -114,22 +116,22 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
 // and frames (its frames) they can parse.
-func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment, frames []storedFrame) *Error {
+func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment, frames []storedFrame) *apierr.Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
-		first[i] = tracks[i].entry
+		first[i] = tracks[i].Entry
 	}
-	if !sameTracks(first, f.Tracks) {
+	if !pack.SameTracks(first, f.Tracks) {
 		if len(f.Tracks) != len(first) {
-			return errUnsupportedMedia("The tracks change within the requested media (fragment %s); %s needs the same tracks throughout.", f.Number, p.api)
+			return pack.UnsupportedMedia("The tracks change within the requested media (fragment %s); %s needs the same tracks throughout.", f.Number, p.API)
 		}
-		return errInvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.api)
+		return pack.InvalidCodecPrivateData("The codec private data changes within the requested media (fragment %s); %s needs the same throughout.", f.Number, p.API)
 	}
 	for _, fr := range frames {
 		for i := range tracks {
-			if tracks[i].number == fr.Track && !tracks[i].validFrame(fr.Data) {
-				return newError(http.StatusBadRequest, "InvalidMediaFrameException",
-					"A frame of track %d in fragment %s cannot be parsed as %s.", fr.Track, f.Number, tracks[i].entry.CodecID)
+			if tracks[i].Number == fr.Track && !tracks[i].ValidFrame(fr.Data) {
+				return apierr.New(http.StatusBadRequest, "InvalidMediaFrameException",
+					"A frame of track %d in fragment %s cannot be parsed as %s.", fr.Track, f.Number, tracks[i].Entry.CodecID)
 			}
 		}
 	}
@@ -138,19 +140,19 @@ func checkFragment(p packaging, tracks []mediaTrack, f *storedFragment, frames [
 
 // checkRange applies the rules of a range of fragment start times: the end after the start and
 // within 24 hours of it, and, on the server's clock, not in the future.
-func checkRange(start, end time.Time, k clock, now time.Time) *Error {
+func checkRange(start, end time.Time, k clock, now time.Time) *apierr.Error {
 	switch {
 	case !end.After(start):
-		return errInvalidArgument("EndTimestamp must be later than StartTimestamp.")
+		return apierr.InvalidArgument("EndTimestamp must be later than StartTimestamp.")
 	case end.Sub(start) > archived.MaxSessionRange:
-		return errInvalidArgument("EndTimestamp must be within 24 hours of StartTimestamp.")
+		return apierr.InvalidArgument("EndTimestamp must be within 24 hours of StartTimestamp.")
 	case k == serverClock && end.After(now):
-		return errInvalidArgument("EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.")
+		return apierr.InvalidArgument("EndTimestamp must be in the past when FragmentSelectorType is SERVER_TIMESTAMP.")
 	}
 	return nil
 }
 
 // errNoFragments is the answer to a range without fragments.
-func errNoFragments() *Error {
-	return newError(http.StatusNotFound, "ResourceNotFoundException", "No fragments were found in the requested time range.")
+func errNoFragments() *apierr.Error {
+	return apierr.New(http.StatusNotFound, "ResourceNotFoundException", "No fragments were found in the requested time range.")
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 // The paths of DASH playback.
@@ -57,24 +59,24 @@ func (s *Server) dashManifest(v *sessionView) {
 const mpdTime = "2006-01-02T15:04:05.000Z"
 
 // adaptationSet writes the adaptation set of one track.
-func (v *sessionView) adaptationSet(b *strings.Builder, t *mediaTrack, tl timeline) {
+func (v *sessionView) adaptationSet(b *strings.Builder, t *pack.Track, tl timeline) {
 	kind := "audio"
-	if t.video() {
+	if t.Video() {
 		kind = "video"
 	}
-	fmt.Fprintf(b, `    <AdaptationSet id="%d" contentType="%s" mimeType="%s/mp4" segmentAlignment="true" startWithSAP="1">`+"\n", t.number, kind, kind)
-	fmt.Fprintf(b, `      <Representation id="%d" codecs="%s" bandwidth="%d"`, t.number, t.codecs, v.bandwidth())
-	if t.video() {
-		fmt.Fprintf(b, ` width="%d" height="%d"`, t.width(), t.height())
+	fmt.Fprintf(b, `    <AdaptationSet id="%d" contentType="%s" mimeType="%s/mp4" segmentAlignment="true" startWithSAP="1">`+"\n", t.Number, kind, kind)
+	fmt.Fprintf(b, `      <Representation id="%d" codecs="%s" bandwidth="%d"`, t.Number, t.Codecs, v.bandwidth())
+	if t.Video() {
+		fmt.Fprintf(b, ` width="%d" height="%d"`, t.Width(), t.Height())
 	} else {
-		fmt.Fprintf(b, ` audioSamplingRate="%d"`, t.timescale)
+		fmt.Fprintf(b, ` audioSamplingRate="%d"`, t.Timescale)
 	}
-	query := html.EscapeString(fmt.Sprintf("SessionToken=%s&TrackNumber=%d", v.q.token, t.number))
+	query := html.EscapeString(fmt.Sprintf("SessionToken=%s&TrackNumber=%d", v.q.token, t.Number))
 	fmt.Fprintf(b, ">\n        <SegmentTemplate timescale=\"%d\" initialization=\"getMP4InitFragment.mp4?%s\" media=\"getMP4MediaFragment.mp4?%s&amp;SequenceNumber=$Number$\" startNumber=\"%d\">\n          <SegmentTimeline>\n",
-		t.timescale, query, query, v.first)
+		t.Timescale, query, query, v.first)
 	for i := v.first; i < v.end; i++ {
-		start := t.units(tl.starts[i])
-		fmt.Fprintf(b, `            <S t="%d" d="%d"`, start, t.units(tl.ends[i])-start)
+		start := t.Units(tl.starts[i])
+		fmt.Fprintf(b, `            <S t="%d" d="%d"`, start, t.Units(tl.ends[i])-start)
 		if v.p.showNum {
 			fmt.Fprintf(b, ` kvs:fn="%s"`, v.frags[i].Number)
 		}
@@ -96,11 +98,11 @@ func (s *Server) dashInitFragment(v *sessionView) { v.serveInit(v.frags[0]) }
 func (s *Server) dashMediaFragment(v *sessionView) {
 	i := v.q.sequence
 	if i < 0 || i >= v.end {
-		v.c.fail(newError(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
+		v.c.fail(apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
 		return
 	}
-	if !sameTracks(v.frags[0].Tracks, v.frags[i].Tracks) {
-		v.c.fail(errInvalidCodecPrivateData("Fragment %s does not have the codec private data the DASH session started with.", v.frags[i].Number))
+	if !pack.SameTracks(v.frags[0].Tracks, v.frags[i].Tracks) {
+		v.c.fail(pack.InvalidCodecPrivateData("Fragment %s does not have the codec private data the DASH session started with.", v.frags[i].Number))
 		return
 	}
 	t, e := v.track()
@@ -113,6 +115,6 @@ func (s *Server) dashMediaFragment(v *sessionView) {
 		return
 	}
 	tl := newTimeline(v.frags[:i+1], v.p.clock)
-	data, err := mediaSegment(uint32(i+1), t, tl.samples(i, frames, t))
+	data, err := pack.MediaSegment(uint32(i+1), t, tl.samples(i, frames, t))
 	v.send("video/mp4", data, err)
 }

@@ -232,13 +232,26 @@
 // fragment as before, never a fragment the crash cut off, and numbers new fragments above the old.
 // Fragments older than their stream's DataRetentionInHours (on the server's clock, WithClock) are
 // removed in the background, a bounded number per second; a stream without retention stores
-// nothing. The layout, beneath the facade:
-//
-//	kvstest                 handlers, state, archive packaging (the facade and, for now, the rest)
-//	  └─ internal/store     MediaStore: Memory, and Disk (bbolt index + per-stream segment files)
-//
-// A stored fragment keeps only its metadata in memory: its frames are read from the store, one
+// nothing. The store is internal/store (see the layout below). A stored fragment keeps only its metadata in memory: its frames are read from the store, one
 // fragment at a time, whenever a call serves them, so memory does not grow with the stored media.
+//
+// # Package layout
+//
+// kvstest is the facade (Server, options, faults, test helpers) and wires the internal packages,
+// each of one concern and tested on its own; arrows point down only, and none imports kvstest:
+//
+//	kvstest            Server, options, faults; the router (control.go registers the control
+//	 │                 plane's operations), PutMedia/GetMedia, archived media (ListFragments,
+//	 │                 clips, HLS, DASH, images), the signaling handshake and API, persistence
+//	 ├─ internal/state   control plane: streams, channels, tags, edge, storage, notification and
+//	 │                   image configurations, pagination, snapshots; generic over stream media
+//	 │   └─ internal/relay  signaling relay of a channel, and serving one WebSocket within limits
+//	 ├─ internal/pack    packaging: tracks, samples, progressive and fragmented MP4, MPEG-TS;
+//	 │                   reads store.Frame
+//	 ├─ internal/sigv4   SigV4 verification of headers, presigned URLs and streaming payloads
+//	 ├─ internal/store   MediaStore: Memory, and Disk (bbolt index + per-stream segment files)
+//	 └─ internal/apierr  the error answer every package returns, and input decoding; state,
+//	                     relay, pack and sigv4 import it
 //
 // # What is not emulated
 //

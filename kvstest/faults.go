@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 // Operation names an operation of the emulator in fault injection and call counts.
@@ -142,7 +144,7 @@ func (s *Server) FailNext(op Operation, n int, e Error) error {
 // Throttle makes the next n calls of op fail with ClientLimitExceededException and HTTP 400,
 // the way the service throttles. Unknown operations are refused as by FailNext.
 func (s *Server) Throttle(op Operation, n int) error {
-	return s.FailNext(op, n, *errThrottled())
+	return s.FailNext(op, n, Error(*apierr.Throttled()))
 }
 
 // SetLatency delays every call of op by d before it is answered; zero removes the delay. A delay
@@ -206,7 +208,7 @@ func (f *faults) reset() {
 
 // applyFaults runs the injected behaviour for one call of op and returns the error to answer with, if
 // any.
-func (s *Server) applyFaults(name string, r *http.Request) *Error {
+func (s *Server) applyFaults(name string, r *http.Request) *apierr.Error {
 	op := Operation(name)
 	f := &s.faults
 	f.mu.Lock()
@@ -224,16 +226,16 @@ func (s *Server) applyFaults(name string, r *http.Request) *Error {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return newError(http.StatusServiceUnavailable, "ServiceUnavailable", "the request ended during injected latency")
+			return apierr.New(http.StatusServiceUnavailable, "ServiceUnavailable", "the request ended during injected latency")
 		}
 	}
 	if hook != nil {
 		if err := hook(op, r); err != nil {
 			var e *Error
 			if errors.As(err, &e) {
-				return e
+				return (*apierr.Error)(e)
 			}
-			return errInternal(err)
+			return apierr.Internal(err)
 		}
 	}
 
@@ -243,7 +245,7 @@ func (s *Server) applyFaults(name string, r *http.Request) *Error {
 		if q := f.queued[key]; len(q) > 0 {
 			e := q[0]
 			f.queued[key] = q[1:]
-			return &e
+			return (*apierr.Error)(&e)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
@@ -65,15 +66,15 @@ func (s *Server) storeFragment(st *stream, f *storedFragment) error {
 	for _, fr := range f.Frames {
 		f.stats.add(f, fr)
 	}
-	f.store, f.key = s.dur.store, st.arn
+	f.store, f.key = s.dur.store, st.ARN
 	kept := f.Fragment // the store may keep kept.Frames; f drops its own in release
-	return s.dur.store.Put(st.arn, &kept)
+	return s.dur.store.Put(st.ARN, &kept)
 }
 
 // restoreFragment makes a fragment of st found in the store at startup, reading its frames once
 // for their stats (and their checksum) without keeping them.
 func (s *Server) restoreFragment(st *stream, index store.Fragment) (*storedFragment, error) {
-	f := &storedFragment{Fragment: index, complete: true, released: true, store: s.dur.store, key: st.arn}
+	f := &storedFragment{Fragment: index, complete: true, released: true, store: s.dur.store, key: st.ARN}
 	for fr, err := range f.frames() {
 		if err != nil {
 			return nil, err
@@ -123,9 +124,9 @@ func (f *storedFragment) loadFrames() ([]storedFrame, error) {
 
 // readError logs that reading the frames of fragment f failed and returns the service error
 // that answers the call.
-func (s *Server) readError(op string, f *storedFragment, err error) *Error {
+func (s *Server) readError(op string, f *storedFragment, err error) *apierr.Error {
 	s.logStore("kvstest: %s: reading fragment %s of stream %s from the store: %v", op, f.Number, f.key, err)
-	return errInternal(fmt.Errorf("fragment %s could not be read from the store: %w", f.Number, err))
+	return apierr.Internal(fmt.Errorf("fragment %s could not be read from the store: %w", f.Number, err))
 }
 
 // sessionFrames reads the frames of fragment f for a media segment of an HLS or DASH session,

@@ -54,10 +54,10 @@ func TestStoredFramesLeaveMemory(t *testing.T) {
 				t.Fatal(err)
 			}
 			acked := persisted(putAll(t, s, "cam", mkvBody(t, 1_700_000_000_000, 3)))
-			s.mu.Lock()
-			st := s.streams.byName["cam"]
-			s.mu.Unlock()
-			frags := st.media.snapshot()
+			s.state.Mu.Lock()
+			st := s.state.Streams.ByName["cam"]
+			s.state.Unlock()
+			frags := st.Media.snapshot()
 			if len(frags) != 3 || len(acked) != 3 {
 				t.Fatalf("%d fragments kept, %d persisted", len(frags), len(acked))
 			}

@@ -18,12 +18,12 @@ import (
 // resetWithSeeds empties the server's state and creates a stream "s" and a channel "c", so that
 // every run of the fuzz function starts from the same state.
 func resetWithSeeds(t *testing.T, s *Server) {
-	now := s.lockState()
-	defer s.mu.Unlock()
-	s.streams, s.channels = newRegistry[*stream](), newRegistry[*channel]()
-	_, e := s.createStream(now, &kvs.CreateStreamInput{StreamName: "s", DataRetentionInHours: 1})
+	now := s.state.Lock()
+	defer s.state.Unlock()
+	s.state.Reset()
+	_, e := s.state.CreateStream(now, &kvs.CreateStreamInput{StreamName: "s", DataRetentionInHours: 1})
 	if e == nil {
-		_, e = s.createSignalingChannel(now, &kvs.CreateSignalingChannelInput{ChannelName: "c"})
+		_, e = s.state.CreateSignalingChannel(now, &kvs.CreateSignalingChannelInput{ChannelName: "c"})
 	}
 	if e != nil {
 		t.Fatal(e)

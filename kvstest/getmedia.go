@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -20,7 +21,7 @@ const fragmentNotFound = 4000
 
 func (s *Server) getMedia(c *call) {
 	in := new(media.GetMediaInput)
-	e := decodeInput(c.body, in)
+	e := apierr.Decode(c.body, in)
 	if e == nil {
 		e = checkStartSelector(in.StartSelector)
 	}
@@ -28,18 +29,18 @@ func (s *Server) getMedia(c *call) {
 		c.fail(e)
 		return
 	}
-	now := s.lockState()
-	st, e := s.findStream(in.StreamName, in.StreamARN)
-	if e == nil && st.status(now) != "ACTIVE" {
-		e = errStreamNotFound()
+	now := s.state.Lock()
+	st, e := s.state.FindStream(in.StreamName, in.StreamARN)
+	if e == nil && st.Status(now) != "ACTIVE" {
+		e = apierr.StreamNotFound()
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		c.fail(e)
 		return
 	}
 	lim := s.opts.media.withDefaults()
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	allowed := m.getCalls.allow(time.Now(), lim.GetMediaCallsPerSecond)
 	readers := m.readers
@@ -50,11 +51,11 @@ func (s *Server) getMedia(c *call) {
 	m.mu.Unlock()
 	switch {
 	case !allowed:
-		c.fail(errThrottled())
+		c.fail(apierr.Throttled())
 		return
 	case readers >= lim.GetMediaConnections:
-		c.fail(newError(http.StatusBadRequest, "ConnectionLimitExceededException",
-			"The stream %s already has %d GetMedia connections open, the most it may have.", st.name, readers))
+		c.fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
+			"The stream %s already has %d GetMedia connections open, the most it may have.", st.Name, readers))
 		return
 	}
 	defer func() {
@@ -79,19 +80,19 @@ func (s *Server) getMedia(c *call) {
 
 // checkStartSelector checks that a selector carries the member its type needs: the service
 // refuses the call (InvalidArgumentException) rather than pick a start.
-func checkStartSelector(sel media.StartSelector) *Error {
+func checkStartSelector(sel media.StartSelector) *apierr.Error {
 	switch sel.StartSelectorType {
 	case media.StartSelectorTypeFragmentNumber:
 		if sel.AfterFragmentNumber == "" {
-			return errInvalidArgument("StartSelector.AfterFragmentNumber is required when StartSelectorType is FRAGMENT_NUMBER.")
+			return apierr.InvalidArgument("StartSelector.AfterFragmentNumber is required when StartSelectorType is FRAGMENT_NUMBER.")
 		}
 	case media.StartSelectorTypeServerTimestamp, media.StartSelectorTypeProducerTimestamp:
 		if sel.StartTimestamp.IsZero() {
-			return errInvalidArgument("StartSelector.StartTimestamp is required when StartSelectorType is %s.", sel.StartSelectorType)
+			return apierr.InvalidArgument("StartSelector.StartTimestamp is required when StartSelectorType is %s.", sel.StartSelectorType)
 		}
 	case media.StartSelectorTypeContinuationToken:
 		if sel.ContinuationToken == "" {
-			return errInvalidArgument("StartSelector.ContinuationToken is required when StartSelectorType is CONTINUATION_TOKEN.")
+			return apierr.InvalidArgument("StartSelector.ContinuationToken is required when StartSelectorType is CONTINUATION_TOKEN.")
 		}
 	}
 	return nil
@@ -154,7 +155,7 @@ type mediaReader struct {
 }
 
 func (r *mediaReader) run() {
-	m := r.st.media
+	m := r.st.Media
 	quietSince := time.Now()
 	for !r.out.cut && time.Now().Before(r.endAt) {
 		m.mu.Lock()
@@ -184,7 +185,7 @@ func (r *mediaReader) run() {
 		case <-r.ctx.Done():
 			t.Stop()
 			return
-		case <-r.st.deleted:
+		case <-r.st.Deleted:
 			t.Stop()
 			return
 		}
@@ -197,7 +198,7 @@ func (r *mediaReader) run() {
 // since the document cannot be completed. A stored fragment's frames (the rest of them, for one
 // that was live) are read from the store. It reports whether reading goes on.
 func (r *mediaReader) send(f *storedFragment) bool {
-	m := r.st.media
+	m := r.st.Media
 	buf := appendDocumentStart(r.buf[:0], f, getMediaTags)
 	for sent, fresh := 0, true; ; fresh = false {
 		m.mu.Lock()
@@ -233,7 +234,7 @@ func (r *mediaReader) send(f *storedFragment) bool {
 		}
 		select {
 		case <-changed:
-		case <-r.st.deleted:
+		case <-r.st.Deleted:
 			return false
 		case <-r.ctx.Done():
 			return false
@@ -243,7 +244,7 @@ func (r *mediaReader) send(f *storedFragment) bool {
 
 // behind returns how far f is behind the newest fragment of the stream.
 func (r *mediaReader) behind(f *storedFragment) time.Duration {
-	m := r.st.media
+	m := r.st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	newest := f.ServerTimestamp

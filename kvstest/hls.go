@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 // The paths of HLS playback.
@@ -46,20 +48,20 @@ func (s *Server) hlsMasterPlaylist(v *sessionView) {
 	audio := ""
 	if !v.ts() && len(v.tracks) > 1 {
 		a := &v.tracks[1]
-		if a.video() {
+		if a.Video() {
 			main, a = a, main
 		}
 		audio = `,AUDIO="audio"`
 		fmt.Fprintf(&b, "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"track %d\",DEFAULT=YES,AUTOSELECT=YES,URI=\"%s?SessionToken=%s&TrackNumber=%d\"\n",
-			a.number, strings.TrimPrefix(hlsMediaPath, hlsPrefix), token, a.number)
+			a.Number, strings.TrimPrefix(hlsMediaPath, hlsPrefix), token, a.Number)
 	}
-	fmt.Fprintf(&b, "#EXT-X-STREAM-INF:BANDWIDTH=%d,CODECS=\"%s\"", v.bandwidth(), codecsOf(v.tracks))
-	if main.video() {
-		fmt.Fprintf(&b, ",RESOLUTION=%dx%d", main.width(), main.height())
+	fmt.Fprintf(&b, "#EXT-X-STREAM-INF:BANDWIDTH=%d,CODECS=\"%s\"", v.bandwidth(), pack.CodecsOf(v.tracks))
+	if main.Video() {
+		fmt.Fprintf(&b, ",RESOLUTION=%dx%d", main.Width(), main.Height())
 	}
 	fmt.Fprintf(&b, "%s\n%s?SessionToken=%s", audio, strings.TrimPrefix(hlsMediaPath, hlsPrefix), token)
 	if !v.ts() {
-		fmt.Fprintf(&b, "&TrackNumber=%d", main.number)
+		fmt.Fprintf(&b, "&TrackNumber=%d", main.Number)
 	}
 	b.WriteString("\n")
 	v.reply(playlistType, []byte(b.String()))
@@ -116,7 +118,7 @@ func (s *Server) hlsMediaPlaylist(v *sessionView) {
 			b.WriteString("#EXT-X-DISCONTINUITY\n")
 		}
 		if !v.ts() && (i == v.first || seqs[i] != seqs[i-1]) {
-			fmt.Fprintf(&b, "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=%s&TrackNumber=%d&SequenceNumber=%d\"\n", token, t.number, seqs[i])
+			fmt.Fprintf(&b, "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=%s&TrackNumber=%d&SequenceNumber=%d\"\n", token, t.Number, seqs[i])
 		}
 		if v.p.showTime {
 			fmt.Fprintf(&b, "#EXT-X-PROGRAM-DATE-TIME:%s\n", v.p.clock.start(f).UTC().Format("2006-01-02T15:04:05.000Z"))
@@ -125,7 +127,7 @@ func (s *Server) hlsMediaPlaylist(v *sessionView) {
 		if v.ts() {
 			fmt.Fprintf(&b, "getTSFragment.ts?FragmentNumber=%s&SessionToken=%s\n", f.Number, token)
 		} else {
-			fmt.Fprintf(&b, "getMP4MediaFragment.mp4?FragmentNumber=%s&SessionToken=%s&TrackNumber=%d\n", f.Number, token, t.number)
+			fmt.Fprintf(&b, "getMP4MediaFragment.mp4?FragmentNumber=%s&SessionToken=%s&TrackNumber=%d\n", f.Number, token, t.Number)
 		}
 	}
 	if v.ended {
@@ -140,7 +142,7 @@ func (v *sessionView) cpdSequences() []int {
 	seqs := make([]int, v.end)
 	for i := 1; i < v.end; i++ {
 		seqs[i] = seqs[i-1]
-		if !sameTracks(v.frags[i-1].Tracks, v.frags[i].Tracks) {
+		if !pack.SameTracks(v.frags[i-1].Tracks, v.frags[i].Tracks) {
 			seqs[i]++
 		}
 	}
@@ -160,7 +162,7 @@ func (v *sessionView) discontinuities() []bool {
 		gap := v.p.clock.start(f).Sub(v.p.clock.start(prev).Add(fragmentLength(prev)))
 		breaks[i] = v.p.breaks == archived.DiscontinuityModeAlways ||
 			v.p.breaks == archived.DiscontinuityModeOnDiscontinuity && (gap > maxGap || gap < -maxGap) ||
-			!sameTracks(prev.Tracks, f.Tracks)
+			!pack.SameTracks(prev.Tracks, f.Tracks)
 	}
 	return breaks
 }
@@ -169,7 +171,7 @@ func (v *sessionView) discontinuities() []bool {
 // numbered SequenceNumber (0 by default).
 func (s *Server) mp4InitFragment(v *sessionView) {
 	if v.ts() {
-		v.c.fail(errInvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
+		v.c.fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
 		return
 	}
 	seq := max(0, v.q.sequence)
@@ -179,7 +181,7 @@ func (s *Server) mp4InitFragment(v *sessionView) {
 		i++
 	}
 	if i == len(seqs) {
-		v.c.fail(errInvalidArgument("The session has no codec private data numbered %d.", seq))
+		v.c.fail(apierr.InvalidArgument("The session has no codec private data numbered %d.", seq))
 		return
 	}
 	v.serveInit(v.frags[i])
@@ -201,7 +203,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 	if !ok {
 		return
 	}
-	data, err := mediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, frames, t))
+	data, err := pack.MediaSegment(uint32(i+1), t, newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin).samples(i, frames, t))
 	v.send("video/mp4", data, err)
 }
 
@@ -210,7 +212,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 // (MPEG-TS when ts is false, fMP4 when it is true), or has no such fragment.
 func (v *sessionView) containerFragment(ts bool) (int, bool) {
 	if v.ts() != ts {
-		v.c.fail(errInvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
+		v.c.fail(apierr.InvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
 			map[bool]archived.ContainerFormat{false: archived.ContainerFormatFragmentedMP4, true: archived.ContainerFormatMPEGTS}[ts]))
 		return 0, false
 	}
@@ -229,7 +231,7 @@ func (s *Server) tsFragment(v *sessionView) {
 		return
 	}
 	f := v.frags[i]
-	tracks, e := v.packing.describeTracks(f.Tracks)
+	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
 		v.c.fail(e)
 		return
@@ -239,9 +241,9 @@ func (s *Server) tsFragment(v *sessionView) {
 		return
 	}
 	tl := newClockTimeline(v.frags[:i+1], v.p.clock, v.p.origin)
-	samples := make([][]sample, len(tracks))
+	samples := make([][]pack.Sample, len(tracks))
 	for j := range tracks {
 		samples[j] = tl.samples(i, frames, &tracks[j])
 	}
-	v.reply("video/mp2t", tsSegment(tracks, samples))
+	v.reply("video/mp2t", pack.TSSegment(tracks, samples))
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 func init() {
@@ -45,10 +47,10 @@ func (s *Server) getImages(c *call) {
 	}
 	first := 0
 	if in.NextToken != "" {
-		last, e := s.resumeAfter("GetImages", in.NextToken)
+		last, e := s.state.ResumeAfter("GetImages", in.NextToken)
 		n, err := strconv.Atoi(last)
 		if e == nil && (err != nil || n < 0) {
-			e = errInvalidArgument("The NextToken %q is not valid.", in.NextToken)
+			e = apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 		}
 		if e != nil {
 			c.fail(e)
@@ -64,11 +66,11 @@ func (s *Server) getImages(c *call) {
 	page := times[min(first, len(times)):min(len(times), first+size)]
 	out := &archived.GetImagesOutput{Images: make([]archived.Image, len(page))}
 	decoder, why := s.imageDecoder()
-	frags := st.media.snapshot()
+	frags := st.Media.snapshot()
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2) // ffmpeg processes at once
 	var mu sync.Mutex
-	var readErr *Error
+	var readErr *apierr.Error
 	for i, t := range page {
 		out.Images[i] = archived.Image{TimeStamp: t}
 		shot, ok, err := findShot(frags, r.clock, t)
@@ -107,7 +109,7 @@ func (s *Server) getImages(c *call) {
 		return
 	}
 	if first+size < len(times) {
-		out.NextToken = s.pageToken("GetImages", strconv.Itoa(first+size))
+		out.NextToken = s.state.PageToken("GetImages", strconv.Itoa(first+size))
 	}
 	if why != "" {
 		c.w.Header().Set(imagesHeader, why)
@@ -128,16 +130,16 @@ type imageRequest struct {
 }
 
 // newImageRequest checks the rules of a GetImages request the model cannot express.
-func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *Error) {
+func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *apierr.Error) {
 	r := &imageRequest{clock: clockOf(in.ImageSelectorType), from: in.StartTimestamp, to: in.EndTimestamp,
 		interval: defaultSamplingInterval, png: in.Format == archived.ImageFormatPNG, quality: 80}
 	switch {
 	case r.to.Before(r.from):
-		return nil, errInvalidArgument("EndTimestamp must not be before StartTimestamp.")
+		return nil, apierr.InvalidArgument("EndTimestamp must not be before StartTimestamp.")
 	case r.to.Sub(r.from) > archived.MaxImagesRange:
-		return nil, errInvalidArgument("EndTimestamp must be within %v of StartTimestamp.", archived.MaxImagesRange)
+		return nil, apierr.InvalidArgument("EndTimestamp must be within %v of StartTimestamp.", archived.MaxImagesRange)
 	case in.SamplingInterval != nil && *in.SamplingInterval < archived.MinSamplingInterval:
-		return nil, errInvalidArgument("SamplingInterval must be at least %d milliseconds.", archived.MinSamplingInterval)
+		return nil, apierr.InvalidArgument("SamplingInterval must be at least %d milliseconds.", archived.MinSamplingInterval)
 	}
 	if in.SamplingInterval != nil {
 		r.interval = time.Duration(*in.SamplingInterval) * time.Millisecond
@@ -145,7 +147,7 @@ func newImageRequest(in *archived.GetImagesInput) (*imageRequest, *Error) {
 	if q, ok := in.FormatConfig[archived.FormatConfigKeyJPEGQuality]; ok {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 1 || n > 100 {
-			return nil, errInvalidArgument("JPEGQuality must be an integer from 1 to 100, not %q.", q)
+			return nil, apierr.InvalidArgument("JPEGQuality must be an integer from 1 to 100, not %q.", q)
 		}
 		r.quality = n
 	}
@@ -168,14 +170,14 @@ func (r *imageRequest) times() []time.Time {
 }
 
 // imagesPackaging reads the video tracks images are made of; the other tracks do not matter.
-var imagesPackaging = packaging{api: "GetImages", g711: true}
+var imagesPackaging = pack.Packaging{API: "GetImages", G711: true}
 
 // shot is the video to decode one image from: the samples of a fragment's video track from a
 // key frame on, and which of them (in presentation order) is the image.
 type shot struct {
 	frag    *storedFragment
-	track   *mediaTrack
-	samples []sample
+	track   *pack.Track
+	samples []pack.Sample
 	index   int // the image is the index-th frame shown after the key frame
 }
 
@@ -189,9 +191,9 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error)
 		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
 			continue
 		}
-		var v *mediaTrack
+		var v *pack.Track
 		for _, entry := range f.Tracks {
-			if t, e := imagesPackaging.describe(entry); e == nil && t.video() {
+			if t, e := imagesPackaging.Describe(entry); e == nil && t.Video() {
 				v = &t
 				break
 			}
@@ -204,17 +206,17 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error)
 			return shot{frag: f}, false, err
 		}
 		samples := trackSamples(f, frames, v, k, start)
-		target := v.units(t.Sub(start))
+		target := v.Units(t.Sub(start))
 		key := 0
 		for i, s := range samples {
-			if s.sync && s.pts() <= target {
+			if s.Sync && s.PTS() <= target {
 				key = i
 			}
 		}
 		samples = samples[key:]
 		index := -1
 		for _, s := range samples {
-			if s.pts() <= target {
+			if s.PTS() <= target {
 				index++
 			}
 		}

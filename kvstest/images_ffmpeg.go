@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kvsgo/sdk/kvstest/internal/pack"
 )
 
 // imageTimeout bounds one ffmpeg run.
@@ -39,10 +41,10 @@ func (s *Server) imageDecoder() (path, why string) {
 func (r *imageRequest) decode(ctx context.Context, ffmpeg string, sh shot) ([]byte, error) {
 	var in []byte
 	for _, s := range sh.samples {
-		in = append(in, annexBAccessUnit(sh.track, s)...)
+		in = append(in, pack.AnnexBAccessUnit(sh.track, s)...)
 	}
 	format := "h264"
-	if sh.track.codec == codecH265 {
+	if sh.track.Codec == pack.CodecH265 {
 		format = "hevc"
 	}
 	filter := fmt.Sprintf(`select=eq(n\,%d)`, sh.index)

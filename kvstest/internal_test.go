@@ -17,7 +17,8 @@ import (
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
 
 // A streaming route registered the way putmedia.go will register PutMedia: it counts the bytes
@@ -25,8 +26,8 @@ import (
 func init() {
 	streamRoute(dataPlane, http.MethodPost, "/testEcho", "TestEcho", func(s *Server, c *call) {
 		n, err := io.Copy(io.Discard, c.r.Body)
-		if errors.Is(err, errBodyHashMismatch) {
-			c.fail(errInvalidArgument("%v", err))
+		if errors.Is(err, sigv4.ErrBodyHashMismatch) {
+			c.fail(apierr.InvalidArgument("%v", err))
 			return
 		}
 		c.w.WriteHeader(http.StatusOK)
@@ -59,13 +60,13 @@ func TestStreamingRouteIsVerifiedWithoutItsBody(t *testing.T) {
 		status      int
 		wantContent string
 	}{
-		{"UNSIGNED-PAYLOAD", unsignedPayload, unsignedPayload, "test", content, 200, fmt.Sprintf("%d test", len(content))},
-		{"empty-body hash, no header", emptyPayloadHash, "", "test", content, 200, fmt.Sprintf("%d test", len(content))},
-		{"empty-body hash, announced", emptyPayloadHash, emptyPayloadHash, "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"UNSIGNED-PAYLOAD", sigv4.UnsignedPayload, sigv4.UnsignedPayload, "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"empty-body hash, no header", sigv4.EmptyPayloadHash, "", "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"empty-body hash, announced", sigv4.EmptyPayloadHash, sigv4.EmptyPayloadHash, "test", content, 200, fmt.Sprintf("%d test", len(content))},
 		{"hash of the body", sha256Hex(content), sha256Hex(content), "test", content, 200, fmt.Sprintf("%d test", len(content))},
 		{"hash of another body", sha256Hex("other"), sha256Hex("other"), "test", content, 400, ""},
-		{"wrong secret", unsignedPayload, unsignedPayload, "wrong", content, 403, ""},
-		{"UNSIGNED-PAYLOAD signed, not announced", unsignedPayload, "", "test", content, 200, fmt.Sprintf("%d test", len(content))},
+		{"wrong secret", sigv4.UnsignedPayload, sigv4.UnsignedPayload, "wrong", content, 403, ""},
+		{"UNSIGNED-PAYLOAD signed, not announced", sigv4.UnsignedPayload, "", "test", content, 200, fmt.Sprintf("%d test", len(content))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,88 +162,6 @@ func TestUnknownPaths(t *testing.T) {
 	}
 }
 
-// TestStreamSignals checks what data-plane handlers watch: a stream's changed and deleted
-// signals.
-func TestStreamSignals(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
-	var st *stream
-	run := func(fn func(now time.Time) *Error) {
-		now := s.lockState()
-		defer s.mu.Unlock()
-		if e := fn(now); e != nil {
-			t.Fatal(e)
-		}
-	}
-	run(func(now time.Time) *Error {
-		out, e := s.createStream(now, &kvs.CreateStreamInput{StreamName: "s", DataRetentionInHours: 1})
-		if e == nil {
-			st = s.streams.byARN[out.StreamARN]
-		}
-		return e
-	})
-	changed, deleted, gen := st.changed, st.deleted, st.generation
-	run(func(now time.Time) *Error {
-		_, e := s.updateDataRetention(now, &kvs.UpdateDataRetentionInput{StreamName: "s", CurrentVersion: st.version,
-			Operation: kvs.UpdateDataRetentionOperationIncreaseDataRetention, DataRetentionChangeInHours: 2})
-		return e
-	})
-	select {
-	case <-changed:
-	default:
-		t.Fatal("changed not closed by UpdateDataRetention")
-	}
-	if st.generation != gen+1 || st.retention != 3 {
-		t.Errorf("generation %d → %d, retention %d", gen, st.generation, st.retention)
-	}
-	select {
-	case <-deleted:
-		t.Fatal("deleted closed early")
-	default:
-	}
-	run(func(now time.Time) *Error {
-		_, e := s.deleteStream(now, &kvs.DeleteStreamInput{StreamARN: st.arn})
-		return e
-	})
-	select {
-	case <-deleted:
-	default:
-		t.Fatal("deleted not closed by DeleteStream")
-	}
-}
-
-// TestPublishedPresignVectors verifies the presigned signaling URLs of the JS SDK's published
-// test vectors (see DESIGN.md, signaling): the verifier computes the same signatures as an
-// independent implementation.
-func TestPublishedPresignVectors(t *testing.T) {
-	for _, tc := range []struct {
-		token, signature string
-	}{
-		{"FakeSessionToken", "fc268038be276315822b4f73eafd28ee3a5632a2a35fdb0a88db9a42b13d6c92"},
-		{"", "be1e78950d956a8a9a1997417099ddbd7455619f3d08c4ad20e1e272179ca695"},
-	} {
-		query := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA4F7WJQR7FMMWMNXI%2F20191201%2Fus-west-2%2Fkinesisvideo%2Faws4_request" +
-			"&X-Amz-Date=20191201T000000Z&X-Amz-Expires=299"
-		if tc.token != "" {
-			query += "&X-Amz-Security-Token=" + tc.token
-		}
-		query += "&X-Amz-SignedHeaders=host&X-Amz-TestParam=test-param-value&X-Amz-Signature=" + tc.signature
-		r, err := http.NewRequest(http.MethodGet, "wss://kvs.awsamazon.com/?"+query, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v := verifier{accessKey: "AKIA4F7WJQR7FMMWMNXI", secretKey: "FakeSecretKey", sessionToken: tc.token, region: "us-west-2",
-			now: func() time.Time { return time.Date(2019, 12, 1, 0, 4, 0, 0, time.UTC) }}
-		if key, e := v.verify(r, []string{emptyPayloadHash}); e != nil || key != "AKIA4F7WJQR7FMMWMNXI" {
-			t.Errorf("token %q: %v", tc.token, e)
-		}
-		v.now = func() time.Time { return time.Date(2019, 12, 1, 0, 5, 0, 0, time.UTC) } // 300 s later: expired
-		if _, e := v.verify(r, []string{emptyPayloadHash}); e == nil || !strings.Contains(e.Message, "Signature expired") {
-			t.Errorf("token %q, after X-Amz-Expires: %v", tc.token, e)
-		}
-	}
-}
-
 // A GET route on the WebSocket endpoint, as the signaling handlers will register theirs.
 func init() {
 	streamRoute(signalingWSPlane, http.MethodGet, "/testPresigned", "TestPresigned", func(s *Server, c *call) {
@@ -261,7 +180,7 @@ func TestPresignedGET(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, "http"+u+"/testPresigned?X-Amz-ChannelARN=arn%3Aaws%3Achannel&X-Amz-Expires=299", nil)
 		creds := s.Credentials()
 		creds.SecretAccessKey = secret
-		signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, emptyPayloadHash, "kinesisvideo", s.Region, at)
+		signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, sigv4.EmptyPayloadHash, "kinesisvideo", s.Region, at)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
@@ -30,7 +31,7 @@ type options struct {
 	limits       Limits
 	media        MediaLimits
 	signaling    SignalingLimits
-	limitClock   limitClock // of the signaling connection limits; real time when nil
+	limitClock   relay.Clock // of the signaling connection limits; real time when nil
 	archived     archivedOptions
 	tls          bool
 	certificate  *tls.Certificate

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 )
@@ -98,23 +99,23 @@ func (s *Server) restore() error {
 		return err
 	}
 	if data != nil {
-		if err := s.restoreState(data); err != nil {
+		if err := s.state.Restore(data); err != nil {
 			return err
 		}
 	}
 	var counter uint64
-	for _, stream := range s.streams.byName {
-		index, err := st.Index(stream.arn)
+	for _, stream := range s.state.Streams.ByName {
+		index, err := st.Index(stream.ARN)
 		if err != nil {
 			return err
 		}
-		m := stream.media
+		m := stream.Media
 		for _, f := range index {
 			sf, err := s.restoreFragment(stream, f)
 			if err != nil {
 				// Damaged on disk after it was stored: it is not served, and forgotten.
-				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.name, err)
-				if err := st.Remove(stream.arn, f.Number); err != nil {
+				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.Name, err)
+				if err := st.Remove(stream.ARN, f.Number); err != nil {
 					return err
 				}
 				continue
@@ -170,24 +171,24 @@ func (s *Server) fragmentNumber(now time.Time) string {
 // fragment is on disk. A failure is logged and becomes the ARCHIVAL_ERROR acknowledgement.
 func (s *Server) persist(st *stream, f *storedFragment) media.AckErrorID {
 	if err := s.storeFragment(st, f); err != nil {
-		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.name, err)
+		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.Name, err)
 		return media.AckErrArchivalError
 	}
 	return 0
 }
 
 // saveState saves the control-plane state after an operation changed it. Call with s.mu held.
-func (s *Server) saveState(op string) *Error {
+func (s *Server) saveState(op string) *apierr.Error {
 	if !s.dur.disk {
 		return nil
 	}
-	data, err := s.encodeState()
+	data, err := s.state.Encode()
 	if err == nil {
 		err = s.dur.store.SaveState(data)
 	}
 	if err != nil {
 		s.logStore("kvstest: %s: the state was changed but not saved: %v", op, err)
-		return errInternal(fmt.Errorf("the state could not be saved: %w", err))
+		return apierr.Internal(fmt.Errorf("the state could not be saved: %w", err))
 	}
 	return nil
 }

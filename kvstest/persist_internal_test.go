@@ -96,25 +96,25 @@ func persisted(acks []media.Ack) []string {
 
 func listed(t *testing.T, s *Server, name string) []string {
 	t.Helper()
-	s.mu.Lock()
-	st := s.streams.byName[name]
-	s.mu.Unlock()
+	s.state.Mu.Lock()
+	st := s.state.Streams.ByName[name]
+	s.state.Unlock()
 	var out []string
-	for _, f := range st.media.snapshot() {
+	for _, f := range st.Media.snapshot() {
 		out = append(out, f.Number)
 	}
 	control := kvs.NewFromConfig(s.Config())
 	ac := archived.New(archived.Options{Options: control.Options(), Control: control})
 	frags, err := ac.FragmentsInRange(context.Background(), archived.FragmentRange{StreamName: name, Selector: archived.FragmentSelector{
 		FragmentSelectorType: archived.FragmentSelectorTypeServerTimestamp,
-		TimestampRange:       archived.TimestampRange{StartTimestamp: time.Unix(0, 0), EndTimestamp: s.now().Add(time.Hour)}}})
+		TimestampRange:       archived.TimestampRange{StartTimestamp: time.Unix(0, 0), EndTimestamp: s.state.Now().Add(time.Hour)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(frags) != len(out) {
 		t.Fatalf("ListFragments lists %d fragments, the stream keeps %d", len(frags), len(out))
 	}
-	index, err := s.dur.store.Index(st.arn)
+	index, err := s.dur.store.Index(st.ARN)
 	if err != nil || len(index) != len(out) {
 		t.Fatalf("the store indexes %d fragments (%v), the stream keeps %d", len(index), err, len(out))
 	}
@@ -206,9 +206,9 @@ func TestRetentionSweep(t *testing.T) {
 
 func streamARNOf(t *testing.T, s *Server, name string) string {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.streams.byName[name].arn
+	s.state.Mu.Lock()
+	defer s.state.Unlock()
+	return s.state.Streams.ByName[name].ARN
 }
 
 // TestRetentionZeroStoresNothing: a stream without retention is live only.

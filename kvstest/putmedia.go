@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
@@ -40,7 +41,7 @@ func (s *Server) putMedia(c *call) {
 		c.fail(e)
 		return
 	}
-	m := req.stream.media
+	m := req.stream.Media
 	defer func() {
 		m.mu.Lock()
 		m.writers--
@@ -54,7 +55,7 @@ func (s *Server) putMedia(c *call) {
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
-	record := s.addPutMediaConnection(req.stream.name, c, req.connectionAt)
+	record := s.addPutMediaConnection(req.stream.Name, c, req.connectionAt)
 	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
 	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
@@ -64,10 +65,10 @@ func (s *Server) putMedia(c *call) {
 }
 
 // openPutMedia checks the headers and the stream, and counts the connection.
-func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaRequest, *Error) {
+func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaRequest, *apierr.Error) {
 	name, arn := r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")
 	if (name == "") == (arn == "") {
-		return nil, errInvalidArgument("Exactly one of x-amzn-stream-name and x-amzn-stream-arn must be set.")
+		return nil, apierr.InvalidArgument("Exactly one of x-amzn-stream-name and x-amzn-stream-arn must be set.")
 	}
 	req := &putMediaRequest{connectionAt: time.Now()}
 	switch tc := r.Header.Get("X-Amzn-Fragment-Timecode-Type"); tc {
@@ -75,41 +76,41 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 	case string(media.FragmentTimecodeRelative):
 		req.relative = true
 	default:
-		return nil, errInvalidArgument("x-amzn-fragment-timecode-type must be ABSOLUTE or RELATIVE, got %q.", tc)
+		return nil, apierr.InvalidArgument("x-amzn-fragment-timecode-type must be ABSOLUTE or RELATIVE, got %q.", tc)
 	}
 	if v := r.Header.Get("X-Amzn-Producer-Start-Timestamp"); v != "" {
 		t, ok := jsonwire.ParseEpochSeconds([]byte(v))
 		if !ok {
-			return nil, errInvalidArgument("x-amzn-producer-start-timestamp %q is not a number of seconds.", v)
+			return nil, apierr.InvalidArgument("x-amzn-producer-start-timestamp %q is not a number of seconds.", v)
 		}
 		req.start = t
 	} else if req.relative {
-		return nil, errInvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
+		return nil, apierr.InvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
 	}
-	now := s.lockState()
-	st, e := s.findStream(name, arn)
-	if e == nil && !st.servesMedia(now) {
-		e = errStreamNotFound()
+	now := s.state.Lock()
+	st, e := s.state.FindStream(name, arn)
+	if e == nil && !st.ServesMedia(now) {
+		e = apierr.StreamNotFound()
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		return nil, e
 	}
 	req.stream = st
 	req.retention = func() int32 {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return st.retention
+		s.state.Mu.Lock()
+		defer s.state.Unlock()
+		return st.Retention
 	}
-	m := st.media
+	m := st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch {
 	case !m.putCalls.allow(time.Now(), lim.PutMediaCallsPerSecond):
-		return nil, errThrottled()
+		return nil, apierr.Throttled()
 	case lim.PutMediaConnections > 0 && m.writers >= lim.PutMediaConnections:
-		return nil, newError(http.StatusBadRequest, "ConnectionLimitExceededException",
-			"The stream %s already has %d PutMedia connection(s) open, the most it may have.", st.name, m.writers)
+		return nil, apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
+			"The stream %s already has %d PutMedia connection(s) open, the most it may have.", st.Name, m.writers)
 	}
 	m.writers++
 	return req, nil
@@ -145,7 +146,7 @@ var errCut = errors.New("kvstest: connection cut by an injected fault")
 // run reads the body to its end or to an error. It reports whether the connection must be
 // dropped abruptly (an injected cut).
 func (in *ingest) run() (abort bool) {
-	deleted := in.req.stream.deleted
+	deleted := in.req.stream.Deleted
 	for {
 		select {
 		case <-deleted:
@@ -281,7 +282,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		return media.AckErrInvalidProducerTimestamp
 	}
 	in.paceFragment()
-	now := in.s.now()
+	now := in.s.state.Now()
 	f := &storedFragment{Fragment: store.Fragment{
 		Number: in.s.fragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
@@ -293,7 +294,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		in.metaErr = 0
 		return id
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	m.live = f
 	m.signal()
@@ -311,7 +312,7 @@ func (in *ingest) paceFragment() {
 	if in.lim.FragmentRate <= 0 {
 		return
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	wait := m.newFrags.reserve(time.Now(), 1, float64(in.lim.FragmentRate))
 	m.mu.Unlock()
@@ -336,7 +337,7 @@ func (in *ingest) addFrame(fr mkv.Frame) media.AckErrorID {
 		return media.AckErrMaxFragmentDurationReached
 	}
 	in.seen[fr.Track] = true
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	f.Frames = append(f.Frames, storedFrame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: append([]byte(nil), fr.Data...)})
 	f.Size += int64(len(fr.Data))
@@ -353,7 +354,7 @@ func (in *ingest) finish() media.AckErrorID {
 		return 0
 	}
 	select {
-	case <-in.req.stream.deleted:
+	case <-in.req.stream.Deleted:
 		return media.AckErrStreamNotActive
 	default:
 	}
@@ -369,7 +370,7 @@ func (in *ingest) finish() media.AckErrorID {
 			return id
 		}
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	f.complete = true
 	if keep {
@@ -405,7 +406,7 @@ func (in *ingest) discard() {
 	if f == nil {
 		return
 	}
-	m := in.req.stream.media
+	m := in.req.stream.Media
 	m.mu.Lock()
 	f.discarded = true
 	if m.live == f {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -188,19 +189,19 @@ func (in *ingest) deliverEvents(f *storedFragment, ev fragmentEvents) func() {
 		return nil
 	}
 	s, st := in.s, in.req.stream
-	s.mu.Lock()
+	s.state.Mu.Lock()
 	var notify *kvs.NotificationConfiguration
 	var images *kvs.ImageGenerationConfiguration
-	if ev.notify && st.notification != nil && st.notification.Status == kvs.ConfigurationStatusEnabled {
-		c := *st.notification
+	if ev.notify && st.Notification != nil && st.Notification.Status == kvs.ConfigurationStatusEnabled {
+		c := *st.Notification
 		notify = &c
 	}
-	if ev.images && st.images != nil && st.images.Status == kvs.ConfigurationStatusEnabled {
-		c := *st.images
+	if ev.images && st.Images != nil && st.Images.Status == kvs.ConfigurationStatusEnabled {
+		c := *st.Images
 		images = &c
 	}
-	name, arn := st.name, st.arn
-	s.mu.Unlock()
+	name, arn := st.Name, st.ARN
+	s.state.Unlock()
 	if notify == nil && images == nil {
 		return nil
 	}
@@ -254,7 +255,7 @@ func (s *Server) generateImages(stream string, f *storedFragment, cfg kvs.ImageG
 	}
 	k := clockOf(archived.FragmentSelectorType(cfg.ImageSelectorType))
 	start := k.start(f)
-	interval := time.Duration(max(cfg.SamplingInterval, minSamplingInterval)) * time.Millisecond
+	interval := time.Duration(max(cfg.SamplingInterval, state.MinSamplingInterval)) * time.Millisecond
 	decoder, why := s.imageDecoder()
 	frags := []*storedFragment{f}
 	ext := ".jpg"

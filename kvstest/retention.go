@@ -37,23 +37,23 @@ func (s *Server) sweepRetention(budget int) int {
 		st  *stream
 		cut time.Time
 	}
-	now := s.lockState()
+	now := s.state.Lock()
 	var streams []kept
-	live := make(map[string]bool, len(s.streams.byName))
-	for _, st := range s.streams.byName {
-		live[st.arn] = true
-		if st.retention > 0 {
-			streams = append(streams, kept{st, now.Add(-time.Duration(st.retention) * time.Hour)})
+	live := make(map[string]bool, len(s.state.Streams.ByName))
+	for _, st := range s.state.Streams.ByName {
+		live[st.ARN] = true
+		if st.Retention > 0 {
+			streams = append(streams, kept{st, now.Add(-time.Duration(st.Retention) * time.Hour)})
 		}
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 
 	removed := 0
 	for _, k := range streams {
 		if removed >= budget {
 			break
 		}
-		m := k.st.media
+		m := k.st.Media
 		m.mu.Lock()
 		n := 0
 		for n < len(m.fragments) && removed < budget && m.fragments[n].ServerTimestamp.Before(k.cut) {
@@ -70,8 +70,8 @@ func (s *Server) sweepRetention(budget int) int {
 		}
 		m.mu.Unlock()
 		if len(numbers) > 0 {
-			if err := s.dur.store.Remove(k.st.arn, numbers...); err != nil {
-				s.logStore("kvstest: retention: removing %d fragments of stream %s: %v", len(numbers), k.st.name, err)
+			if err := s.dur.store.Remove(k.st.ARN, numbers...); err != nil {
+				s.logStore("kvstest: retention: removing %d fragments of stream %s: %v", len(numbers), k.st.Name, err)
 			}
 		}
 	}
@@ -91,14 +91,14 @@ func (s *Server) sweepRetention(budget int) int {
 			continue
 		}
 		// Checked again under the lock: a stream created since the list above is not dropped.
-		s.mu.Lock()
-		if s.streams.byARN[arn] == nil {
+		s.state.Mu.Lock()
+		if s.state.Streams.ByARN[arn] == nil {
 			if err := s.dur.store.Drop(arn); err != nil {
 				s.logStore("kvstest: retention: dropping the media of deleted stream %s: %v", arn, err)
 			}
 			removed++
 		}
-		s.mu.Unlock()
+		s.state.Unlock()
 	}
 	return removed
 }

@@ -11,10 +11,10 @@
 //
 // A JSON operation is a function of the locked state and the decoded, validated input:
 //
-//	func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *Error)
+//	func (s *Server) describeStream(now time.Time, in *kvs.DescribeStreamInput) (*kvs.DescribeStreamOutput, *apierr.Error)
 //
 // A streaming operation gets the call and reads the request body and writes the response
-// itself; the signature was verified without reading the body (see streamingPayloadHashes).
+// itself; the signature was verified without reading the body (see sigv4.StreamingPayloadHashes).
 
 package kvstest
 
@@ -25,7 +25,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"maps"
 	"net"
@@ -37,6 +36,8 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/rpc"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
 
 // plane is one of the endpoints a Server serves.
@@ -87,11 +88,11 @@ func addRoute(p plane, path string, rt *route) {
 // jsonRoute registers a JSON operation at POST path: the body is decoded into In and checked
 // against the service model (InvalidArgumentException), fn runs with the state locked, and Out
 // is sent as JSON (an empty body when Out has no members, as the service does).
-func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) {
+func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) {
 	empty := reflect.TypeFor[Out]().NumField() == 0
 	addRoute(p, path, &route{op: op, method: http.MethodPost, handle: func(s *Server, c *call) {
 		in := new(In)
-		if e := decodeInput(c.body, in); e != nil {
+		if e := apierr.Decode(c.body, in); e != nil {
 			c.fail(e)
 			return
 		}
@@ -108,9 +109,9 @@ func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now tim
 	}})
 }
 
-func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) (*Out, *Error) {
-	now := s.lockState()
-	defer s.mu.Unlock()
+func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) (*Out, *apierr.Error) {
+	now := s.state.Lock()
+	defer s.state.Unlock()
 	out, e := fn(s, now, in)
 	if e == nil && mutates(p, op) {
 		e = s.saveState(op)
@@ -118,9 +119,22 @@ func runLocked[In, Out any](s *Server, p plane, op string, in *In, fn func(s *Se
 	return out, e
 }
 
-// controlOp registers a JSON operation of the control plane.
-func controlOp[In, Out any](path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *Error)) {
-	jsonRoute(controlPlane, path, op, fn)
+// mutates reports whether the control-plane operation op may change the state.
+func mutates(p plane, op string) bool {
+	if p != controlPlane {
+		return false
+	}
+	for _, read := range []string{"Describe", "List", "Get"} {
+		if len(op) >= len(read) && op[:len(read)] == read {
+			return false
+		}
+	}
+	return true
+}
+
+// controlOp registers a JSON operation of the control plane, an operation of its state.
+func controlOp[In, Out any](path, op string, fn func(st *controlState, now time.Time, in *In) (*Out, *apierr.Error)) {
+	jsonRoute(controlPlane, path, op, func(s *Server, now time.Time, in *In) (*Out, *apierr.Error) { return fn(s.state, now, in) })
 }
 
 // streamRoute registers an operation whose handler reads the request body and writes the
@@ -143,7 +157,7 @@ type call struct {
 }
 
 // fail answers the call with e.
-func (c *call) fail(e *Error) {
+func (c *call) fail(e *apierr.Error) {
 	c.detail = e.Code
 	if e.Message != "" {
 		msg, _, _ := strings.Cut(e.Message, "\n")
@@ -152,7 +166,7 @@ func (c *call) fail(e *Error) {
 		}
 		c.detail += msg
 	}
-	e.write(c.w)
+	e.Write(c.w)
 }
 
 // reply answers the call with HTTP 200 and out as JSON, or an empty body when out is nil.
@@ -164,7 +178,7 @@ func (c *call) reply(out any) {
 	}
 	data, err := jsonwire.Marshal(out)
 	if err != nil {
-		c.fail(errInternal(err))
+		c.fail(apierr.Internal(err))
 		return
 	}
 	h := c.w.Header()
@@ -203,7 +217,7 @@ func (s *Server) planeHandler(pick func(*http.Request) plane) http.Handler {
 		defer s.inflight.Done()
 		rec := &recorder{ResponseWriter: w}
 		c := &call{w: rec, r: r, requestID: newRequestID()}
-		w.Header()[requestIDHeader] = []string{c.requestID}
+		w.Header()[apierr.RequestIDHeader] = []string{c.requestID}
 		if !s.answerBrowser(p, c) {
 			s.serve(p, c)
 		}
@@ -223,7 +237,7 @@ func (s *Server) serve(p plane, c *call) {
 	if rt == nil || r.Method != rt.method {
 		// The body is not read: answer at once and drop the connection, which may carry a stream.
 		c.w.Header().Set("Connection", "close")
-		if _, e := s.auth.verifyStructure(r); e != nil {
+		if _, e := s.auth.VerifyStructure(r); e != nil {
 			c.fail(e)
 			return
 		}
@@ -238,11 +252,11 @@ func (s *Server) serve(p plane, c *call) {
 	if rt.sessionToken {
 		hookReq = r.Clone(r.Context())
 	} else if rt.streaming {
-		hashes, e := streamingPayloadHashes(r)
+		hashes, e := sigv4.StreamingPayloadHashes(r)
 		if e == nil {
-			c.accessKey, e = s.auth.verify(r, hashes)
+			c.accessKey, e = s.auth.Verify(r, hashes)
 			c.payloadHash = hashes[0] // which one the client signed with, for the record
-			if _, miss := s.auth.verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
+			if _, miss := s.auth.Verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
 				c.payloadHash = hashes[1]
 			}
 		}
@@ -255,10 +269,10 @@ func (s *Server) serve(p plane, c *call) {
 		hookReq = r.Clone(r.Context())
 		hookReq.Body = http.NoBody
 	} else {
-		var e *Error
+		var e *apierr.Error
 		if c.body, e = readBody(r); e == nil {
 			sum := sha256.Sum256(c.body)
-			c.accessKey, e = s.auth.verify(r, []string{hex.EncodeToString(sum[:])})
+			c.accessKey, e = s.auth.Verify(r, []string{hex.EncodeToString(sum[:])})
 		}
 		if e != nil {
 			c.fail(e)
@@ -280,9 +294,9 @@ func (s *Server) serve(p plane, c *call) {
 // unknownOperation is the answer to a path that is no operation of the endpoint. The control
 // plane answers HTTP 403 with no error code and an empty body, as the service's control-plane
 // endpoint does for the media APIs; the other endpoints answer UnknownOperationException.
-func unknownOperation(p plane, r *http.Request) *Error {
+func unknownOperation(p plane, r *http.Request) *apierr.Error {
 	if p == controlPlane {
-		e := &Error{Status: http.StatusForbidden}
+		e := &apierr.Error{Status: http.StatusForbidden}
 		if dataPlaneOp(r.URL.Path) {
 			e.Message = "data-plane path on the control-plane endpoint: send it to the endpoint GetDataEndpoint returns"
 		} else {
@@ -290,7 +304,7 @@ func unknownOperation(p plane, r *http.Request) *Error {
 		}
 		return e
 	}
-	return newError(http.StatusNotFound, "UnknownOperationException", "No operation at %s %s on this endpoint.", r.Method, r.URL.Path)
+	return apierr.New(http.StatusNotFound, "UnknownOperationException", "No operation at %s %s on this endpoint.", r.Method, r.URL.Path)
 }
 
 func dataPlaneOp(path string) bool {
@@ -300,69 +314,21 @@ func dataPlaneOp(path string) bool {
 
 // readBody reads the body of a JSON request, refusing one larger than maxRequestBody before
 // reading it when its length is declared.
-func readBody(r *http.Request) ([]byte, *Error) {
-	tooLarge := newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+func readBody(r *http.Request) ([]byte, *apierr.Error) {
+	tooLarge := apierr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
 		"The request body is larger than %d bytes.", maxRequestBody)
 	if r.ContentLength > maxRequestBody {
 		return nil, tooLarge
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	if err != nil {
-		return nil, newError(http.StatusBadRequest, "SerializationException", "Reading the request body failed: %v", err)
+		return nil, apierr.New(http.StatusBadRequest, "SerializationException", "Reading the request body failed: %v", err)
 	}
 	if len(data) > maxRequestBody {
 		return nil, tooLarge
 	}
 	return data, nil
 }
-
-// streamingPayloadHashes returns the payload hashes a streaming request may be signed with. A
-// producer signs a stream with UNSIGNED-PAYLOAD, announced in X-Amz-Content-Sha256, or with the
-// hash of the empty body, announced or not. A request announcing the hash of its actual body
-// gets a body that fails with an error at its end when the content does not match.
-func streamingPayloadHashes(r *http.Request) ([]string, *Error) {
-	switch h := r.Header.Get("X-Amz-Content-Sha256"); h {
-	case "":
-		return []string{emptyPayloadHash, unsignedPayload}, nil
-	case unsignedPayload, emptyPayloadHash:
-		return []string{h}, nil
-	default:
-		want, err := hex.DecodeString(h)
-		if err != nil || len(want) != sha256.Size {
-			return nil, invalidSignature("X-Amz-Content-Sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256, got %q.", h)
-		}
-		r.Body = &hashingBody{ReadCloser: r.Body, h: sha256.New(), want: want}
-		return []string{h}, nil
-	}
-}
-
-// errBodyHashMismatch is the error at the end of a streaming body that does not match the hash
-// it was signed with.
-var errBodyHashMismatch = errors.New("kvstest: the request body does not match its X-Amz-Content-Sha256")
-
-type hashingBody struct {
-	io.ReadCloser
-	h    hash.Hash
-	want []byte
-}
-
-func (b *hashingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.h.Write(p[:n])
-	if err == io.EOF && !bytes.Equal(b.h.Sum(nil), b.want) {
-		return n, errBodyHashMismatch
-	}
-	return n, err
-}
-
-// The response headers are written as the service spells them: HTTP header names are
-// case-insensitive, but some clients are not (the C producer finds the request ID by a
-// case-sensitive comparison with "x-amzn-RequestId"). Header.Set would rewrite them into Go's
-// canonical form, so they are set by map key.
-const (
-	requestIDHeader = "x-amzn-RequestId"
-	errorTypeHeader = "x-amzn-ErrorType"
-)
 
 // sendContinue answers a request that asked for "Expect: 100-continue" with a bare
 // "100 Continue" before a handler writes its response ahead of reading the body. Go's server sends

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
 )
 
 // Server is a running emulator of Kinesis Video Streams. It serves the control plane at URL, the
@@ -45,7 +47,7 @@ type Server struct {
 	AccountID string
 
 	opts     options
-	auth     verifier
+	auth     sigv4.Verifier
 	servers  [len(endpointPlanes)]*httptest.Server // by endpoint; nil for those the control plane's serves
 	client   *http.Client
 	ctx      context.Context // canceled by Close, ending every request
@@ -61,10 +63,7 @@ type Server struct {
 
 	fragmentCounter atomic.Uint64 // numbers the fragments stored, see newFragmentNumber
 
-	mu       sync.Mutex // guards the state below; see state.go
-	streams  registry[*stream]
-	channels registry[*channel]
-	pageKey  []byte // authenticates pagination tokens
+	state *controlState // streams and channels; see internal/state
 }
 
 // endpointPlanes lists the endpoints a Server listens on, by the plane each serves; the index of
@@ -98,12 +97,11 @@ func Start(opts ...Option) (*Server, error) {
 		Region:    o.region,
 		AccountID: o.accountID,
 		opts:      o,
-		auth: verifier{accessKey: o.accessKey, secretKey: o.secretKey, sessionToken: o.sessionToken,
-			anyKey: o.anyKey, region: o.region, now: o.clock},
-		streams:  newRegistry[*stream](),
-		channels: newRegistry[*channel](),
-		pageKey:  randomKey(),
+		auth: sigv4.Verifier{AccessKey: o.accessKey, SecretKey: o.secretKey, SessionToken: o.sessionToken,
+			AnyKey: o.anyKey, Region: o.region, Now: o.clock},
 	}
+	s.state = state.New(state.Config[*mediaStore]{Region: o.region, AccountID: o.accountID,
+		Limits: state.Limits(o.limits), Delays: state.Delays(o.delays), Clock: o.clock, NewMedia: newMediaStore})
 	s.faults.reset()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 
@@ -155,6 +153,8 @@ func Start(opts ...Option) (*Server, error) {
 	s.ArchivedURL = url(archivedEndpoint)
 	s.SignalingURL = url(int(signalingPlane))
 	s.SignalingWebSocketURL = "ws" + strings.TrimPrefix(url(int(signalingWSPlane)), "http")
+	s.state.Endpoints = state.Endpoints{Data: s.DataURL, Archived: s.ArchivedURL, Signaling: s.SignalingURL,
+		SignalingWebSocket: s.SignalingWebSocketURL}
 	s.client = s.servers[controlPlane].Client()
 	return s, nil
 }

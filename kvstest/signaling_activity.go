@@ -8,6 +8,9 @@ package kvstest
 import (
 	"net/http"
 	"sort"
+
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 )
 
 func init() {
@@ -40,35 +43,26 @@ type DescribeSignalingChannelActivityOutput struct {
 
 func (s *Server) describeSignalingChannelActivity(c *call) {
 	in := new(DescribeSignalingChannelActivityInput)
-	if e := decodeInput(c.body, in); e != nil {
+	if e := apierr.Decode(c.body, in); e != nil {
 		c.fail(e)
 		return
 	}
-	now := s.lockState()
-	ch, e := s.findChannel("", in.ChannelARN)
-	var rl *relay
+	now := s.state.Lock()
+	ch, e := s.state.FindChannel("", in.ChannelARN)
+	var rl *relay.Relay
 	if e == nil {
-		rl = ch.relay
+		rl = ch.Relay
 	}
-	s.mu.Unlock()
+	s.state.Unlock()
 	if e != nil {
 		c.fail(e)
 		return
 	}
 	out := &DescribeSignalingChannelActivityOutput{ViewerClientIds: []string{}}
 	if rl != nil {
-		rl.mu.Lock()
-		out.MasterConnected = rl.master != nil
-		for id := range rl.viewers {
-			out.ViewerClientIds = append(out.ViewerClientIds, id)
-		}
-		out.MessagesRelayed = rl.relayed
-		for _, h := range rl.held {
-			if now.Before(h.expires) {
-				out.MessagesHeld++
-			}
-		}
-		rl.mu.Unlock()
+		a := rl.Activity(now)
+		out.MasterConnected, out.MessagesRelayed, out.MessagesHeld = a.MasterConnected, a.Relayed, a.Held
+		out.ViewerClientIds = append(out.ViewerClientIds, a.Viewers...)
 	}
 	sort.Strings(out.ViewerClientIds)
 	c.reply(out)

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
+	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -39,13 +42,13 @@ var turnURIs = []string{
 // the user name is the expiry in Unix seconds, a dot and the unpadded URL-safe base64 of "v1:"
 // and the channel ARN; the password is the unpadded URL-safe base64 of an HMAC-SHA256 of the
 // user name with a key of the server (see VerifyTURNCredentials).
-func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerConfigInput) (*signaling.GetIceServerConfigOutput, *Error) {
+func (s *Server) getIceServerConfig(now time.Time, in *signaling.GetIceServerConfigInput) (*signaling.GetIceServerConfigOutput, *apierr.Error) {
 	ch, e := s.activeChannel(in.ChannelARN, now)
 	if e != nil {
 		return nil, e
 	}
 	ttl := s.opts.signaling.withDefaults().ICECredentialTTL
-	user := strconv.FormatInt(now.Add(ttl).Unix(), 10) + turnUserSeparator + base64.RawURLEncoding.EncodeToString([]byte("v1:"+ch.arn))
+	user := strconv.FormatInt(now.Add(ttl).Unix(), 10) + turnUserSeparator + base64.RawURLEncoding.EncodeToString([]byte("v1:"+ch.ARN))
 	return &signaling.GetIceServerConfigOutput{IceServerList: []signaling.IceServer{{
 		Uris:     append([]string(nil), turnURIs...),
 		Username: user,
@@ -60,8 +63,8 @@ const turnUserSeparator = "."
 
 // turnPassword returns the password of a TURN user name.
 func (s *Server) turnPassword(user string) string {
-	key := hmacSHA256(s.pageKey, "kvstest TURN credentials")
-	return base64.RawURLEncoding.EncodeToString(hmacSHA256(key, user))
+	key := sigv4.HMACSHA256(s.state.PageKey(), "kvstest TURN credentials")
+	return base64.RawURLEncoding.EncodeToString(sigv4.HMACSHA256(key, user))
 }
 
 // VerifyTURNCredentials checks a user name and password that GetIceServerConfig returned, as a
@@ -76,7 +79,7 @@ func (s *Server) VerifyTURNCredentials(username, password string) error {
 	if err != nil {
 		return fmt.Errorf("kvstest: the TURN user name %q does not start with an expiry time", username)
 	}
-	if now := s.now(); !now.Before(time.Unix(sec, 0)) {
+	if now := s.state.Now(); !now.Before(time.Unix(sec, 0)) {
 		return fmt.Errorf("kvstest: the TURN credentials expired at %s", time.Unix(sec, 0).UTC().Format(time.RFC3339))
 	}
 	return nil
@@ -96,23 +99,22 @@ type offerFrame struct {
 // none comes, the call succeeds without an Answer, as the service has been seen to do.
 func (s *Server) sendAlexaOfferToMaster(c *call) {
 	in := new(signaling.SendAlexaOfferToMasterInput)
-	if e := decodeInput(c.body, in); e != nil {
+	if e := apierr.Decode(c.body, in); e != nil {
 		c.fail(e)
 		return
 	}
 	raw, err := jsonwire.Marshal(&offerFrame{Action: signaling.MessageTypeSDPOffer, MessagePayload: in.MessagePayload})
 	if err != nil {
-		c.fail(errInternal(err))
+		c.fail(apierr.Internal(err))
 		return
 	}
 	if _, err := signaling.DecodeOutgoing(raw); err != nil {
-		c.fail(errInvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
+		c.fail(apierr.InvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
 		return
 	}
-	frame, err := jsonwire.Marshal(&relayedFrame{SenderClientID: in.SenderClientId, MessageType: signaling.MessageTypeSDPOffer,
-		MessagePayload: in.MessagePayload})
+	frame, err := relay.Frame(in.SenderClientId, signaling.MessageTypeSDPOffer, in.MessagePayload)
 	if err != nil {
-		c.fail(errInvalidArgument("The offer cannot be delivered: %v", err))
+		c.fail(apierr.InvalidArgument("The offer cannot be delivered: %v", err))
 		return
 	}
 	rl, deleted, e := s.channelRelay(in.ChannelARN)
@@ -120,13 +122,13 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 		c.fail(e)
 		return
 	}
-	expires := rl.holdUntil()
+	expires := rl.HoldUntil()
 	wait := s.opts.signaling.AlexaAnswerWait
 	if wait == 0 {
-		wait = expires.Sub(rl.now())
+		wait = expires.Sub(rl.Now())
 	}
-	answer := rl.offerFromAlexa(in.SenderClientId, frame, expires)
-	defer rl.stopWaiting(in.SenderClientId, answer)
+	answer := rl.OfferFromAlexa(in.SenderClientId, frame, expires)
+	defer rl.StopWaiting(in.SenderClientId, answer)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	out := &signaling.SendAlexaOfferToMasterOutput{}
@@ -134,7 +136,7 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 	case out.Answer = <-answer: // "" when a newer offer from the same sender took over
 	case <-timer.C:
 	case <-deleted:
-		c.fail(errChannelNotFound())
+		c.fail(apierr.ChannelNotFound())
 		return
 	case <-c.r.Context().Done():
 		return

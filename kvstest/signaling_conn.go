@@ -10,7 +10,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +17,8 @@ import (
 
 	"github.com/kvsgo/sdk/internal/validate"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -25,14 +26,6 @@ func init() {
 	addRoute(signalingWSPlane, "/", &route{op: "ConnectAsMaster", opOf: connectOperation, method: http.MethodGet, streaming: true,
 		handle: (*Server).connectSignaling})
 }
-
-// Timing of a signaling connection's frames.
-const (
-	// frameWriteTimeout bounds the write of one frame to a client.
-	frameWriteTimeout = 10 * time.Second
-	// closeHandshakeLimit bounds the wait for a client to answer the relay's close frame.
-	closeHandshakeLimit = time.Second
-)
 
 // connectOperation names the operation of a handshake: a viewer names itself with
 // X-Amz-ClientId, the master does not.
@@ -49,15 +42,15 @@ type connectQuery struct {
 	ClientID   string `validate:"min=1,max=256,pattern=name"`
 }
 
-func (q *connectQuery) check(viewer bool) *Error {
+func (q *connectQuery) check(viewer bool) *apierr.Error {
 	if err := validate.Struct(q); err != nil {
-		return errInvalidArgument("%s", validationMessage(err))
+		return apierr.InvalidArgument("%s", apierr.ValidationMessage(err))
 	}
 	switch {
 	case viewer && q.ClientID == "":
-		return errInvalidArgument("A VIEWER must name itself with a non-empty X-Amz-ClientId.")
+		return apierr.InvalidArgument("A VIEWER must name itself with a non-empty X-Amz-ClientId.")
 	case len(q.ClientID) >= 4 && strings.EqualFold(q.ClientID[:4], "AWS_"):
-		return errInvalidArgument("The client ID %q must not start with AWS_.", q.ClientID)
+		return apierr.InvalidArgument("The client ID %q must not start with AWS_.", q.ClientID)
 	}
 	return nil
 }
@@ -76,12 +69,12 @@ func (s *Server) connectSignaling(c *call) {
 		c.fail(e)
 		return
 	}
-	p := newPeer(q.ClientID)
-	if e := rl.join(p); e != nil {
+	p := relay.NewPeer(q.ClientID)
+	if e := rl.Join(p); e != nil {
 		c.fail(e)
 		return
 	}
-	defer rl.leave(p)
+	defer rl.Leave(p)
 	clk := s.limitClock()
 	var lastHeard atomic.Int64 // when the client last sent a frame, in Unix nanoseconds
 	lastHeard.Store(clk.Now().UnixNano())
@@ -97,148 +90,34 @@ func (s *Server) connectSignaling(c *call) {
 		return
 	}
 	ws.SetReadLimit(signaling.MaxFrameSize)
-	c.detail = "closed: " + s.serveSignaling(ws, rl, p, &lastHeard, deleted).String()
+	c.detail = "closed: " + relay.Serve(s.ctx, ws, rl, p, &lastHeard, deleted, s.opts.signaling.connectionLimits(), clk).String()
 }
 
 // channelRelay finds an ACTIVE channel by ARN and returns its relay, created on first use, and
 // the channel's deletion signal.
-func (s *Server) channelRelay(arn string) (*relay, <-chan struct{}, *Error) {
-	now := s.lockState()
-	defer s.mu.Unlock()
+func (s *Server) channelRelay(arn string) (*relay.Relay, <-chan struct{}, *apierr.Error) {
+	now := s.state.Lock()
+	defer s.state.Unlock()
 	ch, e := s.activeChannel(arn, now)
 	if e != nil {
 		return nil, nil, e
 	}
-	if ch.relay == nil {
-		ch.relay = &relay{
-			now: s.now,
-			holdUntil: func() time.Time {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				return s.now().Add(time.Duration(ch.messageTTL) * time.Second)
-			},
-			viewers: map[string]*peer{},
-			alexa:   map[string]chan string{},
-		}
+	if ch.Relay == nil {
+		ch.Relay = relay.New(s.state.Now, func() time.Time {
+			s.state.Mu.Lock()
+			defer s.state.Unlock()
+			return s.state.Now().Add(time.Duration(ch.MessageTTL) * time.Second)
+		})
 	}
-	return ch.relay, ch.deleted, nil
+	return ch.Relay, ch.Deleted, nil
 }
 
 // activeChannel finds a channel by ARN for the signaling endpoints, which know only ACTIVE
 // channels.
-func (s *Server) activeChannel(arn string, now time.Time) (*channel, *Error) {
-	ch, e := s.findChannel("", arn)
-	if e == nil && ch.status(now) != kvs.StatusActive {
-		e = errChannelNotFound()
+func (s *Server) activeChannel(arn string, now time.Time) (*channel, *apierr.Error) {
+	ch, e := s.state.FindChannel("", arn)
+	if e == nil && ch.Status(now) != kvs.StatusActive {
+		e = apierr.ChannelNotFound()
 	}
 	return ch, e
-}
-
-// serveSignaling relays the frames of a connection until it ends, closes it and returns why
-// it ended.
-func (s *Server) serveSignaling(ws *websocket.Conn, rl *relay, p *peer, lastHeard *atomic.Int64, deleted <-chan struct{}) endCause {
-	ctx, cancel := context.WithCancel(s.ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for {
-			typ, frame, err := ws.Read(ctx)
-			if err != nil {
-				p.end(endClientGone)
-				return
-			}
-			lastHeard.Store(s.limitClock().Now().UnixNano())
-			if typ == websocket.MessageText {
-				rl.handle(p, frame)
-			}
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-p.ended:
-				return
-			case frame := <-p.out:
-				wctx, wcancel := context.WithTimeout(ctx, frameWriteTimeout)
-				err := ws.Write(wctx, websocket.MessageText, frame)
-				wcancel()
-				if err != nil {
-					p.end(endClientGone)
-					return
-				}
-			}
-		}
-	}()
-	s.watchSignaling(p, lastHeard, deleted)
-	closeSignaling(ws, p.cause)
-	cancel()
-	wg.Wait()
-	return p.cause
-}
-
-// watchSignaling waits until the connection must end: the relay or the client ended it, or a
-// limit, the channel's deletion or the server's closing ends it now.
-func (s *Server) watchSignaling(p *peer, lastHeard *atomic.Int64, deleted <-chan struct{}) {
-	lim, clk := s.opts.signaling.withDefaults(), s.limitClock()
-	age := clk.NewTimer(lim.MaxConnectionAge)
-	defer age.Stop()
-	idle := clk.NewTimer(lim.IdleTimeout)
-	defer idle.Stop()
-	grace := clk.NewTimer(lim.GoAwayGrace)
-	grace.Stop()
-	defer grace.Stop()
-	for {
-		select {
-		case <-p.ended:
-			return
-		case <-s.ctx.Done():
-			p.end(endServerClosed)
-		case <-deleted:
-			p.end(endChannelDeleted)
-		case <-age.Chan():
-			p.end(endAged)
-		case <-idle.Chan():
-			quiet := clk.Now().Sub(time.Unix(0, lastHeard.Load()))
-			if quiet >= lim.IdleTimeout {
-				p.end(endIdle)
-			} else {
-				idle.Reset(lim.IdleTimeout - quiet)
-			}
-		case <-p.goAway:
-			grace.Reset(lim.GoAwayGrace)
-		case <-grace.Chan():
-			p.end(endGoAwayIgnored)
-		}
-	}
-}
-
-// closeSignaling closes an ended connection: at once when the client is gone, was dropped or the
-// server is closing, otherwise with a close frame saying why (policy violation for a connection
-// replaced by a newer one, going away for the limits and a deleted channel), waiting at most
-// closeHandshakeLimit for the client's answer.
-func closeSignaling(ws *websocket.Conn, cause endCause) {
-	code := websocket.StatusGoingAway
-	switch cause {
-	case endClientGone, endDropped, endServerClosed:
-		_ = ws.CloseNow()
-		return
-	case endReplaced:
-		code = websocket.StatusPolicyViolation
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = ws.Close(code, cause.String())
-	}()
-	t := time.NewTimer(closeHandshakeLimit)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		_ = ws.CloseNow()
-		<-done
-	}
 }

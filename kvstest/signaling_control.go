@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -22,10 +23,7 @@ func (s *Server) SendGoAway(channelARN, clientID string) error {
 	if err := sendEvent(p, signaling.MessageTypeGoAway); err != nil {
 		return err
 	}
-	select {
-	case p.goAway <- struct{}{}:
-	default: // a grace period is already pending
-	}
+	p.GoAway()
 	return nil
 }
 
@@ -48,7 +46,7 @@ func (s *Server) DropSignalingConnection(channelARN, clientID string) error {
 	if err != nil {
 		return err
 	}
-	p.end(endDropped)
+	p.End(relay.EndDropped)
 	return nil
 }
 
@@ -60,28 +58,28 @@ func (s *Server) SignalingPeers(channelARN string) (master bool, viewers []strin
 	if rl == nil {
 		return false, nil
 	}
-	master, viewers = rl.peers()
+	master, viewers = rl.Peers()
 	sort.Strings(viewers)
 	return master, viewers
 }
 
 // existingRelay returns a channel's relay, or nil when the channel does not exist or nobody
 // has connected to it yet.
-func (s *Server) existingRelay(channelARN string) *relay {
-	s.lockState()
-	defer s.mu.Unlock()
-	ch, e := s.findChannel("", channelARN)
+func (s *Server) existingRelay(channelARN string) *relay.Relay {
+	s.state.Lock()
+	defer s.state.Unlock()
+	ch, e := s.state.FindChannel("", channelARN)
 	if e != nil {
 		return nil
 	}
-	return ch.relay
+	return ch.Relay
 }
 
 // signalingPeer returns the connection of a channel's master (clientID "") or viewer.
-func (s *Server) signalingPeer(channelARN, clientID string) (*peer, error) {
-	var p *peer
+func (s *Server) signalingPeer(channelARN, clientID string) (*relay.Peer, error) {
+	var p *relay.Peer
 	if rl := s.existingRelay(channelARN); rl != nil {
-		p = rl.find(clientID)
+		p = rl.Find(clientID)
 	}
 	if p == nil {
 		who := "no MASTER is"
@@ -94,13 +92,13 @@ func (s *Server) signalingPeer(channelARN, clientID string) (*peer, error) {
 }
 
 // sendEvent queues a message of the service, such as GO_AWAY, for a client.
-func sendEvent(p *peer, t signaling.MessageType) error {
+func sendEvent(p *relay.Peer, t signaling.MessageType) error {
 	frame, err := signaling.EncodeMessage(&signaling.Message{Type: t})
 	if err != nil {
 		return err
 	}
-	if !p.enqueue(frame) {
-		return fmt.Errorf("kvstest: the %s is not reading its messages", p.role())
+	if !p.Enqueue(frame) {
+		return fmt.Errorf("kvstest: the %s is not reading its messages", p.Role())
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kvsgo/sdk/kvstest/internal/relay"
 )
 
 // The service's signaling limits, the defaults of SignalingLimits.
@@ -92,38 +94,16 @@ func (l SignalingLimits) withDefaults() SignalingLimits {
 	return l
 }
 
-// limitClock is the time source of the signaling connection limits: real time, whatever
-// WithClock says, since the limits are timers. The tests of the limits themselves replace it
-// with a fake clock they advance.
-type limitClock interface {
-	Now() time.Time
-	NewTimer(d time.Duration) limitTimer
-}
-
-// limitTimer is a timer of a limitClock, shaped like time.Timer.
-type limitTimer interface {
-	Chan() <-chan time.Time
-	Reset(d time.Duration)
-	Stop()
-}
-
-// realLimitClock is real time.
-type realLimitClock struct{}
-
-func (realLimitClock) Now() time.Time { return time.Now() }
-
-func (realLimitClock) NewTimer(d time.Duration) limitTimer { return realLimitTimer{time.NewTimer(d)} }
-
-type realLimitTimer struct{ t *time.Timer }
-
-func (r realLimitTimer) Chan() <-chan time.Time { return r.t.C }
-func (r realLimitTimer) Reset(d time.Duration)  { r.t.Reset(d) }
-func (r realLimitTimer) Stop()                  { r.t.Stop() }
-
 // limitClock returns the clock of the signaling connection limits.
-func (s *Server) limitClock() limitClock {
+func (s *Server) limitClock() relay.Clock {
 	if s.opts.limitClock != nil {
 		return s.opts.limitClock
 	}
-	return realLimitClock{}
+	return relay.RealClock{}
+}
+
+// connectionLimits returns the limits Serve enforces on signaling connections.
+func (l SignalingLimits) connectionLimits() relay.Limits {
+	l = l.withDefaults()
+	return relay.Limits{MaxConnectionAge: l.MaxConnectionAge, IdleTimeout: l.IdleTimeout, GoAwayGrace: l.GoAwayGrace}
 }

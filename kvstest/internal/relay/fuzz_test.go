@@ -1,4 +1,4 @@
-package kvstest
+package relay
 
 import (
 	"bytes"
@@ -35,11 +35,10 @@ func FuzzSignalingRelay(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Fuzz(func(t *testing.T, frame []byte, fromViewer bool) {
-		r := &relay{now: time.Now, holdUntil: func() time.Time { return time.Now().Add(time.Minute) },
-			viewers: map[string]*peer{}, alexa: map[string]chan string{}}
-		master, viewer := newPeer(""), newPeer("v")
-		for _, p := range []*peer{master, viewer} {
-			if e := r.join(p); e != nil {
+		r := New(time.Now, func() time.Time { return time.Now().Add(time.Minute) })
+		master, viewer := NewPeer(""), NewPeer("v")
+		for _, p := range []*Peer{master, viewer} {
+			if e := r.Join(p); e != nil {
 				t.Fatal(e)
 			}
 		}
@@ -49,11 +48,11 @@ func FuzzSignalingRelay(f *testing.F) {
 		if fromViewer {
 			from, other = viewer, master
 		}
-		r.handle(from, frame)
+		r.Handle(from, frame)
 
 		in, inErr := signaling.DecodeOutgoing(frame)
 		var out []*signaling.Message
-		for _, p := range []*peer{master, viewer} {
+		for _, p := range []*Peer{master, viewer} {
 			for len(p.out) > 0 {
 				sent := <-p.out
 				m, err := signaling.DecodeMessage(sent)
@@ -64,14 +63,14 @@ func FuzzSignalingRelay(f *testing.F) {
 				switch {
 				case m.Type == signaling.MessageTypeStatusResponse:
 					if p != from || m.Status.CorrelationID == "" || !carries(frame, m.Status.CorrelationID) {
-						t.Fatalf("status response %+v to %s for %q", m.Status, p.role(), frame)
+						t.Fatalf("status response %+v to %s for %q", m.Status, p.Role(), frame)
 					}
 				case p != other || inErr != nil:
-					t.Fatalf("%s received %+v for %q (decoded: %v)", p.role(), m, frame, inErr)
+					t.Fatalf("%s received %+v for %q (decoded: %v)", p.Role(), m, frame, inErr)
 				case m.SessionDescription != in.SessionDescription || m.Type != in.Type:
 					t.Fatalf("relayed %+v for %+v", m, in)
 				case fromViewer && m.SenderClientID != "v", !fromViewer && m.SenderClientID != "":
-					t.Fatalf("sender %q from %s", m.SenderClientID, from.role())
+					t.Fatalf("sender %q from %s", m.SenderClientID, from.Role())
 				}
 			}
 		}
@@ -79,7 +78,7 @@ func FuzzSignalingRelay(f *testing.F) {
 			t.Fatalf("%d frames out for one in", len(out))
 		}
 		if len(alexa) > 0 && (fromViewer || inErr != nil || in.Type != signaling.MessageTypeSDPAnswer) {
-			t.Fatalf("an answer reached SendAlexaOfferToMaster from %s: %q", from.role(), frame)
+			t.Fatalf("an answer reached SendAlexaOfferToMaster from %s: %q", from.Role(), frame)
 		}
 	})
 }

@@ -1,7 +1,7 @@
-// SigV4 verification: every request on every endpoint is authenticated the way the service
-// does it, by recomputing its signature with the configured key pair.
-
-package kvstest
+// Package sigv4 verifies Signature Version 4 the way the service does: every request on every
+// endpoint is authenticated by recomputing its signature with the configured key pair, from the
+// Authorization header or the query of a presigned URL.
+package sigv4
 
 import (
 	"crypto/hmac"
@@ -15,6 +15,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+)
+
+// The payload hashes a producer signs a stream with, whose body is not read before it is verified.
+const (
+	UnsignedPayload  = "UNSIGNED-PAYLOAD"
+	EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 )
 
 // The SigV4 constants the verifier needs.
@@ -24,18 +32,16 @@ const (
 	sigV4TimeFormat  = "20060102T150405Z"
 	sigV4DateFormat  = "20060102"
 	signingService   = "kinesisvideo"
-	unsignedPayload  = "UNSIGNED-PAYLOAD"
-	emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	maxClockSkew     = 5 * time.Minute
 	maxPresignExpiry = 7 * 24 * 60 * 60 // seconds
 )
 
-// verifier checks SigV4 signatures against one key pair.
-type verifier struct {
-	accessKey, secretKey, sessionToken string
-	anyKey                             bool
-	region                             string
-	now                                func() time.Time
+// Verifier checks SigV4 signatures against one key pair.
+type Verifier struct {
+	AccessKey, SecretKey, SessionToken string
+	AnyKey                             bool // accept any access key ID, still checking the signature with SecretKey
+	Region                             string
+	Now                                func() time.Time
 }
 
 // signature is what a request claims about its signing, from the Authorization header or from
@@ -55,11 +61,11 @@ type signature struct {
 	token         string // X-Amz-Security-Token
 }
 
-// verify checks the signature of r. payloadHashes are the payload hashes r may have been signed
+// Verify checks the signature of r. payloadHashes are the payload hashes r may have been signed
 // with: the SHA-256 of the body of a JSON request, or, for a streaming request whose body is not
 // read first, the hashes a producer signs a stream with. It returns the access key ID that
 // signed r.
-func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *Error) {
+func (v *Verifier) Verify(r *http.Request, payloadHashes []string) (string, *apierr.Error) {
 	sig, e := parseSignature(r)
 	if e != nil {
 		return "", e
@@ -73,12 +79,12 @@ func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *Err
 	if e := v.checkCredentials(sig); e != nil {
 		return "", e
 	}
-	key := signingKey(v.secretKey, sig.scopeDate, sig.scopeRegion, sig.scopeService)
+	key := signingKey(v.SecretKey, sig.scopeDate, sig.scopeRegion, sig.scopeService)
 	var firstCanonical, firstToSign string
 	for i, hash := range payloadHashes {
 		canonical := canonicalRequest(r, sig, hash)
 		toSign := stringToSign(sig, canonical)
-		want := hex.EncodeToString(hmacSHA256(key, toSign))
+		want := hex.EncodeToString(HMACSHA256(key, toSign))
 		if subtle.ConstantTimeCompare([]byte(want), []byte(sig.value)) == 1 {
 			return sig.accessKey, nil
 		}
@@ -86,16 +92,16 @@ func (v *verifier) verify(r *http.Request, payloadHashes []string) (string, *Err
 			firstCanonical, firstToSign = canonical, toSign
 		}
 	}
-	return "", newError(http.StatusForbidden, "InvalidSignatureException",
+	return "", apierr.New(http.StatusForbidden, "InvalidSignatureException",
 		"The request signature we calculated does not match the signature you provided. Check your AWS Secret "+
 			"Access Key and signing method. Consult the service documentation for details.\n\n"+
 			"The Canonical String for this request should have been\n'%s'\n\n"+
 			"The String-to-Sign should have been\n'%s'\n", firstCanonical, firstToSign)
 }
 
-// verifyStructure checks what can be checked without the payload hash: that r carries a
+// VerifyStructure checks what can be checked without the payload hash: that r carries a
 // well-formed signature from known credentials, scoped and dated correctly.
-func (v *verifier) verifyStructure(r *http.Request) (string, *Error) {
+func (v *Verifier) VerifyStructure(r *http.Request) (string, *apierr.Error) {
 	sig, e := parseSignature(r)
 	if e == nil {
 		e = v.checkScope(sig)
@@ -112,16 +118,16 @@ func (v *verifier) verifyStructure(r *http.Request) (string, *Error) {
 	return sig.accessKey, nil
 }
 
-func incomplete(format string, args ...any) *Error {
-	return newError(http.StatusForbidden, "IncompleteSignatureException", format, args...)
+func incomplete(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusForbidden, "IncompleteSignatureException", format, args...)
 }
 
-func invalidSignature(format string, args ...any) *Error {
-	return newError(http.StatusForbidden, "InvalidSignatureException", format, args...)
+func invalidSignature(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusForbidden, "InvalidSignatureException", format, args...)
 }
 
 // parseSignature reads the signing claims of r.
-func parseSignature(r *http.Request) (*signature, *Error) {
+func parseSignature(r *http.Request) (*signature, *apierr.Error) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		return parseAuthorization(r, auth)
 	}
@@ -129,10 +135,10 @@ func parseSignature(r *http.Request) (*signature, *Error) {
 	if q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential") {
 		return parsePresigned(q)
 	}
-	return nil, newError(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token")
+	return nil, apierr.New(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token")
 }
 
-func parseAuthorization(r *http.Request, auth string) (*signature, *Error) {
+func parseAuthorization(r *http.Request, auth string) (*signature, *apierr.Error) {
 	algorithm, params, _ := strings.Cut(strings.TrimSpace(auth), " ")
 	if algorithm != sigV4Algorithm {
 		return nil, incomplete("Unsupported signing algorithm %q in the Authorization header; only %s is accepted.", algorithm, sigV4Algorithm)
@@ -178,7 +184,7 @@ func parseAuthorization(r *http.Request, auth string) (*signature, *Error) {
 	return sig, nil
 }
 
-func parsePresigned(q url.Values) (*signature, *Error) {
+func parsePresigned(q url.Values) (*signature, *apierr.Error) {
 	required := []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"}
 	for _, k := range required {
 		if q.Get(k) == "" {
@@ -211,7 +217,7 @@ func parsePresigned(q url.Values) (*signature, *Error) {
 	return sig, nil
 }
 
-func (sig *signature) setCredential(cred string) *Error {
+func (sig *signature) setCredential(cred string) *apierr.Error {
 	parts := strings.Split(cred, "/")
 	if len(parts) != 5 {
 		return incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'.", cred)
@@ -221,7 +227,7 @@ func (sig *signature) setCredential(cred string) *Error {
 }
 
 // checkScope checks the credential scope against the request date and the server's region.
-func (v *verifier) checkScope(sig *signature) *Error {
+func (v *Verifier) checkScope(sig *signature) *apierr.Error {
 	if _, err := time.Parse(sigV4TimeFormat, sig.date); err != nil {
 		return incomplete("Date must be in ISO-8601 'basic format' (YYYYMMDD'T'HHMMSS'Z'), got '%s'.", sig.date)
 	}
@@ -230,7 +236,7 @@ func (v *verifier) checkScope(sig *signature) *Error {
 		return invalidSignature("Credential should be scoped with a valid terminator: '%s', not '%s'. ", sigV4Terminator, sig.terminator)
 	case sig.scopeService != signingService:
 		return invalidSignature("Credential should be scoped to correct service: '%s'. ", signingService)
-	case sig.scopeRegion != v.region:
+	case sig.scopeRegion != v.Region:
 		return invalidSignature("Credential should be scoped to a valid region, not '%s'. ", sig.scopeRegion)
 	case sig.scopeDate != sig.date[:8]:
 		return invalidSignature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
@@ -253,9 +259,9 @@ func containsHost(headers []string) bool {
 
 // checkTime refuses a signature made more than 5 minutes away from the server's clock, or a
 // presigned URL used after it expired.
-func (v *verifier) checkTime(sig *signature) *Error {
+func (v *Verifier) checkTime(sig *signature) *apierr.Error {
 	signed, _ := time.Parse(sigV4TimeFormat, sig.date)
-	now := v.now().UTC()
+	now := v.Now().UTC()
 	f := func(t time.Time) string { return t.Format(sigV4TimeFormat) }
 	if sig.presigned {
 		if now.After(signed.Add(time.Duration(sig.expires) * time.Second)) {
@@ -272,12 +278,12 @@ func (v *verifier) checkTime(sig *signature) *Error {
 }
 
 // checkCredentials refuses an unknown access key ID or session token.
-func (v *verifier) checkCredentials(sig *signature) *Error {
-	if v.anyKey {
+func (v *Verifier) checkCredentials(sig *signature) *apierr.Error {
+	if v.AnyKey {
 		return nil
 	}
-	if sig.accessKey != v.accessKey || sig.token != v.sessionToken {
-		return newError(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
+	if sig.accessKey != v.AccessKey || sig.token != v.SessionToken {
+		return apierr.New(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	return nil
 }
@@ -312,13 +318,15 @@ func stringToSign(sig *signature, canonical string) string {
 }
 
 func signingKey(secret, date, region, service string) []byte {
-	k := hmacSHA256([]byte("AWS4"+secret), date)
-	k = hmacSHA256(k, region)
-	k = hmacSHA256(k, service)
-	return hmacSHA256(k, sigV4Terminator)
+	k := HMACSHA256([]byte("AWS4"+secret), date)
+	k = HMACSHA256(k, region)
+	k = HMACSHA256(k, service)
+	return HMACSHA256(k, sigV4Terminator)
 }
 
-func hmacSHA256(key []byte, data string) []byte {
+// HMACSHA256 returns the HMAC-SHA256 of data with key, the primitive of SigV4 (and of the
+// emulator's other keyed digests).
+func HMACSHA256(key []byte, data string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))
 	return m.Sum(nil)

@@ -1,7 +1,7 @@
 // Progressive MP4, for GetClip: ftyp, a moov with the complete sample tables, then one mdat
 // holding a chunk per fragment and track, so that the file plays as it downloads.
 
-package kvstest
+package pack
 
 import (
 	"encoding/binary"
@@ -14,19 +14,19 @@ import (
 // movieTimescale is the timescale of the movie header and track headers.
 const movieTimescale = 1000
 
-// progressiveMP4 is a progressive MP4 file ready to be written.
-type progressiveMP4 struct {
+// ProgressiveMP4 is a progressive MP4 file ready to be written.
+type ProgressiveMP4 struct {
 	ftyp   *mp4.FtypBox
 	moov   *mp4.MoovBox
-	chunks [][][]sample // by fragment, then track: the order of the media data
+	chunks [][][]Sample // by fragment, then track: the order of the media data
 	media  uint64       // bytes of media data
 }
 
-// newProgressiveMP4 lays out the samples of tracks, given by fragment then track, with their
+// NewProgressiveMP4 lays out the samples of tracks, given by fragment then track, with their
 // sample tables. Within a track the samples follow each other: a sample lasts until the next
-// one starts, or as long as trackSamples says when the next one does not start later.
-func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP4, error) {
-	f := &progressiveMP4{ftyp: mp4.NewFtyp("isom", 0x200, []string{"isom", "iso2", "avc1", "mp41"}), moov: mp4.NewMoovBox(), chunks: chunks}
+// one starts, or as long as Samples says when the next one does not start later.
+func NewProgressiveMP4(tracks []Track, chunks [][][]Sample) (*ProgressiveMP4, error) {
+	f := &ProgressiveMP4{ftyp: mp4.NewFtyp("isom", 0x200, []string{"isom", "iso2", "avc1", "mp41"}), moov: mp4.NewMoovBox(), chunks: chunks}
 	mvhd := mp4.CreateMvhd()
 	mvhd.Timescale = movieTimescale
 	f.moov.AddChild(mvhd)
@@ -36,22 +36,22 @@ func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP
 		if err != nil {
 			return nil, err
 		}
-		var all []sample
+		var all []Sample
 		for i := range chunks {
 			all = append(all, chunks[i][j]...)
 		}
 		for i := 0; i+1 < len(all); i++ {
-			if gap := all[i+1].dts - all[i].dts; gap > 0 {
-				all[i].dur = uint32(gap)
+			if gap := all[i+1].DTS - all[i].DTS; gap > 0 {
+				all[i].Dur = uint32(gap)
 			}
 		}
 		units := sampleTables(trak.Mdia.Minf.Stbl, all, chunks, j)
 		trak.Mdia.Mdhd.Duration = uint64(units)
-		trak.Tkhd.Duration = uint64(units) * movieTimescale / uint64(tracks[j].timescale)
+		trak.Tkhd.Duration = uint64(units) * movieTimescale / uint64(tracks[j].Timescale)
 		mvhd.Duration = max(mvhd.Duration, trak.Tkhd.Duration)
 		stcos[j] = trak.Mdia.Minf.Stbl.Stco
 		for _, s := range all {
-			f.media += uint64(s.size)
+			f.media += uint64(s.Size)
 		}
 	}
 	// The chunk offsets depend on the size of moov, which depends on their number only.
@@ -72,7 +72,7 @@ func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP
 			stcos[j].ChunkOffset[next[j]] = uint32(offset)
 			next[j]++
 			for _, s := range chunks[i][j] {
-				offset += uint64(s.size)
+				offset += uint64(s.Size)
 			}
 		}
 	}
@@ -81,26 +81,26 @@ func newProgressiveMP4(tracks []mediaTrack, chunks [][][]sample) (*progressiveMP
 
 // sampleTables fills the sample tables of track j (samples all, in chunks by fragment) and
 // returns the track's duration in its timescale. The chunk offsets are left to the caller.
-func sampleTables(stbl *mp4.StblBox, all []sample, chunks [][][]sample, j int) int64 {
+func sampleTables(stbl *mp4.StblBox, all []Sample, chunks [][][]Sample, j int) int64 {
 	var total int64
 	var sync []uint32
 	var ctsCounts []uint32
 	var ctsOffsets []int32
 	hasCTO := false
 	for n, s := range all {
-		if k := len(stbl.Stts.SampleCount) - 1; k >= 0 && stbl.Stts.SampleTimeDelta[k] == s.dur {
+		if k := len(stbl.Stts.SampleCount) - 1; k >= 0 && stbl.Stts.SampleTimeDelta[k] == s.Dur {
 			stbl.Stts.SampleCount[k]++
 		} else {
 			stbl.Stts.SampleCount = append(stbl.Stts.SampleCount, 1)
-			stbl.Stts.SampleTimeDelta = append(stbl.Stts.SampleTimeDelta, s.dur)
+			stbl.Stts.SampleTimeDelta = append(stbl.Stts.SampleTimeDelta, s.Dur)
 		}
-		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(s.size))
-		if s.sync {
+		stbl.Stsz.SampleSize = append(stbl.Stsz.SampleSize, uint32(s.Size))
+		if s.Sync {
 			sync = append(sync, uint32(n+1))
 		}
-		ctsCounts, ctsOffsets = append(ctsCounts, 1), append(ctsOffsets, s.cto)
-		hasCTO = hasCTO || s.cto != 0
-		total += int64(s.dur)
+		ctsCounts, ctsOffsets = append(ctsCounts, 1), append(ctsOffsets, s.CTO)
+		hasCTO = hasCTO || s.CTO != 0
+		total += int64(s.Dur)
 	}
 	stbl.Stsz.SampleNumber = uint32(len(all))
 	chunk := uint32(0)
@@ -135,14 +135,14 @@ func mdatHeaderSize(n uint64) uint64 {
 	return 8
 }
 
-// size returns the size of the file in bytes.
-func (f *progressiveMP4) size() int64 {
+// Size returns the size of the file in bytes.
+func (f *ProgressiveMP4) Size() int64 {
 	return int64(f.ftyp.Size() + f.moov.Size() + mdatHeaderSize(f.media) + f.media)
 }
 
-// writeTo writes the file. The chunks of f need not hold their samples' data: data(i) returns
+// Write writes the file. The chunks of f need not hold their samples' data: data(i) returns
 // the samples of fragment i, by track, with their data, one fragment at a time.
-func (f *progressiveMP4) writeTo(w io.Writer, data func(i int) ([][]sample, error)) error {
+func (f *ProgressiveMP4) Write(w io.Writer, data func(i int) ([][]Sample, error)) error {
 	if err := f.ftyp.Encode(w); err != nil {
 		return err
 	}
@@ -171,10 +171,10 @@ func (f *progressiveMP4) writeTo(w io.Writer, data func(i int) ([][]sample, erro
 				return fmt.Errorf("fragment %d, track %d: %d samples, %d laid out", i, j, len(chunk[j]), len(laid))
 			}
 			for k, s := range chunk[j] {
-				if len(s.data) != laid[k].size {
-					return fmt.Errorf("fragment %d, track %d, sample %d: %d bytes, %d laid out", i, j, k, len(s.data), laid[k].size)
+				if len(s.Data) != laid[k].Size {
+					return fmt.Errorf("fragment %d, track %d, sample %d: %d bytes, %d laid out", i, j, k, len(s.Data), laid[k].Size)
 				}
-				if _, err := w.Write(s.data); err != nil {
+				if _, err := w.Write(s.Data); err != nil {
 					return err
 				}
 			}

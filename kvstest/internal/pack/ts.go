@@ -2,7 +2,7 @@
 // carries one stored fragment with all its tracks, starting with the program tables, the video
 // in Annex-B form with its parameter sets before every key frame, and AAC in ADTS frames.
 
-package kvstest
+package pack
 
 import (
 	"encoding/binary"
@@ -25,14 +25,14 @@ type tsMuxer struct {
 	continuity map[uint16]uint8
 }
 
-// tsSegment returns the transport stream of one fragment: samples[i] are the samples of
+// TSSegment returns the transport stream of one fragment: samples[i] are the samples of
 // tracks[i], interleaved by decoding time. The PCR is carried by the video track (the first
 // track when there is none).
-func tsSegment(tracks []mediaTrack, samples [][]sample) []byte {
+func TSSegment(tracks []Track, samples [][]Sample) []byte {
 	m := &tsMuxer{continuity: map[uint16]uint8{}}
 	pcrTrack := 0
 	for i := range tracks {
-		if tracks[i].video() {
+		if tracks[i].Video() {
 			pcrTrack = i
 			break
 		}
@@ -42,7 +42,7 @@ func tsSegment(tracks []mediaTrack, samples [][]sample) []byte {
 	for {
 		best := -1
 		for i := range tracks {
-			if next[i] < len(samples[i]) && (best < 0 || ticks(&tracks[i], samples[i][next[i]].dts) < ticks(&tracks[best], samples[best][next[best]].dts)) {
+			if next[i] < len(samples[i]) && (best < 0 || ticks(&tracks[i], samples[i][next[i]].DTS) < ticks(&tracks[best], samples[best][next[best]].DTS)) {
 				best = i
 			}
 		}
@@ -55,12 +55,12 @@ func tsSegment(tracks []mediaTrack, samples [][]sample) []byte {
 }
 
 // ticks converts a time of track t to 90 kHz ticks, within the 33 bits of PES timestamps.
-func ticks(t *mediaTrack, units int64) uint64 {
-	return uint64(max(0, units)*tsClock/int64(t.timescale)) & (1<<33 - 1)
+func ticks(t *Track, units int64) uint64 {
+	return uint64(max(0, units)*tsClock/int64(t.Timescale)) & (1<<33 - 1)
 }
 
 // tables writes the program association and program map tables.
-func (m *tsMuxer) tables(tracks []mediaTrack, pcrTrack int) {
+func (m *tsMuxer) tables(tracks []Track, pcrTrack int) {
 	pat := []byte{0x00, 0xB0, 0, 0x00, 0x01, 0xC1, 0x00, 0x00, 0x00, 0x01, 0xE0 | tsPMTPID>>8, tsPMTPID & 0xFF}
 	m.section(0, pat)
 	pmt := []byte{0x02, 0xB0, 0, 0x00, 0x01, 0xC1, 0x00, 0x00,
@@ -73,11 +73,11 @@ func (m *tsMuxer) tables(tracks []mediaTrack, pcrTrack int) {
 }
 
 // streamType is the PMT stream type of a track's codec.
-func streamType(t *mediaTrack) byte {
-	switch t.codec {
-	case codecH264:
+func streamType(t *Track) byte {
+	switch t.Codec {
+	case CodecH264:
 		return 0x1B
-	case codecH265:
+	case CodecH265:
 		return 0x24
 	}
 	return 0x0F // AAC in ADTS
@@ -93,18 +93,18 @@ func (m *tsMuxer) section(pid uint16, sec []byte) {
 	m.packets(pid, append([]byte{0}, sec...), true, nil) // pointer_field 0
 }
 
-// pes writes one sample as a PES packet.
-func (m *tsMuxer) pes(t *mediaTrack, pid uint16, s sample, pcr bool) {
+// pes writes one Sample as a PES packet.
+func (m *tsMuxer) pes(t *Track, pid uint16, s Sample, pcr bool) {
 	var payload []byte
 	streamID := byte(0xC0)
-	if t.video() {
+	if t.Video() {
 		streamID = 0xE0
-		payload = annexBAccessUnit(t, s)
+		payload = AnnexBAccessUnit(t, s)
 	} else {
-		h, _ := aac.NewADTSHeader(t.aac.SampleRate, t.aac.ChannelConfig, t.aac.ObjectType, uint16(len(s.data)))
-		payload = append(h.Encode(), s.data...)
+		h, _ := aac.NewADTSHeader(t.aac.SampleRate, t.aac.ChannelConfig, t.aac.ObjectType, uint16(len(s.Data)))
+		payload = append(h.Encode(), s.Data...)
 	}
-	dts, pts := ticks(t, s.dts), ticks(t, s.pts())
+	dts, pts := ticks(t, s.DTS), ticks(t, s.PTS())
 	hdr := []byte{0x00, 0x00, 0x01, streamID, 0, 0, 0x80, 0x80, 5}
 	if dts != pts {
 		hdr[7], hdr[8] = 0xC0, 10
@@ -113,14 +113,14 @@ func (m *tsMuxer) pes(t *mediaTrack, pid uint16, s sample, pcr bool) {
 	} else {
 		hdr = appendTimestamp(hdr, 0x2, pts)
 	}
-	if n := len(hdr) - 6 + len(payload); n <= 0xFFFF && !t.video() {
+	if n := len(hdr) - 6 + len(payload); n <= 0xFFFF && !t.Video() {
 		binary.BigEndian.PutUint16(hdr[4:], uint16(n))
 	}
 	var adaptation []byte
 	if pcr {
 		adaptation = appendPCR([]byte{0x10}, dts)
 	}
-	if s.sync && t.video() {
+	if s.Sync && t.Video() {
 		if adaptation == nil {
 			adaptation = []byte{0x00}
 		}
@@ -129,25 +129,25 @@ func (m *tsMuxer) pes(t *mediaTrack, pid uint16, s sample, pcr bool) {
 	m.packets(pid, append(hdr, payload...), true, adaptation)
 }
 
-// annexBAccessUnit returns a video sample in Annex-B form: an access unit delimiter, the
+// AnnexBAccessUnit returns a video Sample in Annex-B form: an access unit delimiter, the
 // parameter sets before a key frame, then the NAL units.
-func annexBAccessUnit(t *mediaTrack, s sample) []byte {
+func AnnexBAccessUnit(t *Track, s Sample) []byte {
 	start := []byte{0, 0, 0, 1}
 	var au []byte
 	var sets [][]byte
-	if t.codec == codecH264 {
+	if t.Codec == CodecH264 {
 		au = append(au, 0, 0, 0, 1, 0x09, 0xF0)
 		sets = append(append(sets, t.h264.SPS...), t.h264.PPS...)
 	} else {
 		au = append(au, 0, 0, 0, 1, 0x46, 0x01, 0x50)
 		sets = append(append(append(sets, t.h265.VPS...), t.h265.SPS...), t.h265.PPS...)
 	}
-	if s.sync {
+	if s.Sync {
 		for _, ps := range sets {
 			au = append(append(au, start...), ps...)
 		}
 	}
-	au, _ = mkv.AppendAnnexB(au, s.data)
+	au, _ = mkv.AppendAnnexB(au, s.Data)
 	return au
 }
 

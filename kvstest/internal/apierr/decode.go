@@ -1,8 +1,8 @@
 // Input checks: the constraints of the service model, worded like the service's validation
 // errors. The kvs types carry the model's constraints (see internal/validate) except the ARN
-// patterns, which are checked here.
+// patterns, which the operations check with CheckPattern.
 
-package kvstest
+package apierr
 
 import (
 	"bytes"
@@ -19,23 +19,23 @@ import (
 	"github.com/kvsgo/sdk/internal/validate"
 )
 
-// decodeInput decodes a JSON body into in and checks in against the service model.
-func decodeInput(body []byte, in any) *Error {
+// Decode decodes a JSON body into in and checks in against the service model.
+func Decode(body []byte, in any) *Error {
 	if len(bytes.TrimSpace(body)) > 0 {
 		if err := jsonwire.Unmarshal(body, in); err != nil {
-			return newError(http.StatusBadRequest, "SerializationException", "The request body cannot be read as %s: %v",
+			return New(http.StatusBadRequest, "SerializationException", "The request body cannot be read as %s: %v",
 				reflect.TypeOf(in).Elem().Name(), err)
 		}
 	}
 	if err := validate.Struct(in); err != nil {
-		return errInvalidArgument("%s", validationMessage(err))
+		return InvalidArgument("%s", ValidationMessage(err))
 	}
 	return nil
 }
 
-// validationMessage words the broken constraints like the service's validation errors:
+// ValidationMessage words the broken constraints like the service's validation errors:
 // "2 validation errors detected: Value at 'streamName' failed to satisfy constraint: …; …".
-func validationMessage(err error) string {
+func ValidationMessage(err error) string {
 	var ipe smithy.InvalidParamsError
 	if !errors.As(err, &ipe) {
 		return err.Error()
@@ -70,19 +70,11 @@ func memberPath(path string) string {
 	return strings.Join(segs, ".")
 }
 
-// The model's patterns of ARNs: of streams and channels, and of the other services' resources
-// the API takes.
-var (
-	arnPattern          = regexp.MustCompile(`^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$`)
-	hubDeviceARNPattern = regexp.MustCompile(`^arn:[a-z\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+$`)
-	secretARNPattern    = regexp.MustCompile(`^arn:[a-z\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+$`)
-)
-
-// checkPattern refuses a value of the member at path that does not match the model's pattern.
-func checkPattern(re *regexp.Regexp, path, value string) *Error {
+// CheckPattern refuses a value of the member at path that does not match the model's pattern.
+func CheckPattern(re *regexp.Regexp, path, value string) *Error {
 	if re.MatchString(value) {
 		return nil
 	}
-	return errInvalidArgument("1 validation error detected: Value at '%s' failed to satisfy constraint: %q does not match the pattern %s",
+	return InvalidArgument("1 validation error detected: Value at '%s' failed to satisfy constraint: %q does not match the pattern %s",
 		memberPath(path), value, re)
 }

@@ -5,7 +5,7 @@
 // resumes after that key even when items were added or deleted meanwhile, and a token that the
 // server did not issue, or issued for another operation, is refused.
 
-package kvstest
+package state
 
 import (
 	"crypto/hmac"
@@ -15,6 +15,8 @@ import (
 	"errors"
 	"sort"
 	"strings"
+
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
 
 func randomKey() []byte {
@@ -25,37 +27,37 @@ func randomKey() []byte {
 
 const tokenMACSize = 12
 
-func (s *Server) tokenMAC(op, last string) []byte {
+func (s *State[M]) tokenMAC(op, last string) []byte {
 	m := hmac.New(sha256.New, s.pageKey)
 	m.Write([]byte(op + "\x00" + last))
 	return m.Sum(nil)[:tokenMACSize]
 }
 
-// pageToken returns the token that continues op's listing after the key last.
-func (s *Server) pageToken(op, last string) string {
+// PageToken returns the token that continues op's listing after the key last.
+func (s *State[M]) PageToken(op, last string) string {
 	return base64.StdEncoding.EncodeToString(append(s.tokenMAC(op, last), last...))
 }
 
-// resumeAfter returns the key after which a listing of op resumes for token ("" for none).
-func (s *Server) resumeAfter(op, token string) (string, *Error) {
+// ResumeAfter returns the key after which a listing of op resumes for token ("" for none).
+func (s *State[M]) ResumeAfter(op, token string) (string, *apierr.Error) {
 	if token == "" {
 		return "", nil
 	}
-	raw, err := decodeToken(base64.StdEncoding, token)
+	raw, err := DecodeToken(base64.StdEncoding, token)
 	if err != nil || len(raw) < tokenMACSize {
-		return "", errInvalidArgument("The NextToken %q is not valid.", token)
+		return "", apierr.InvalidArgument("The NextToken %q is not valid.", token)
 	}
 	last := string(raw[tokenMACSize:])
 	if !hmac.Equal(raw[:tokenMACSize], s.tokenMAC(op, last)) {
-		return "", errInvalidArgument("The NextToken %q is not valid for %s.", token, op)
+		return "", apierr.InvalidArgument("The NextToken %q is not valid for %s.", token, op)
 	}
 	return last, nil
 }
 
-// decodeToken decodes a token the server issued in enc, accepting only the one spelling enc
+// DecodeToken decodes a token the server issued in enc, accepting only the one spelling enc
 // produces: the standard decoder skips line breaks and ignores stray bits in the last
 // character, which would let one token be written many ways.
-func decodeToken(enc *base64.Encoding, token string) ([]byte, error) {
+func DecodeToken(enc *base64.Encoding, token string) ([]byte, error) {
 	if strings.ContainsAny(token, "\r\n") {
 		return nil, errors.New("kvstest: a line break in a token")
 	}
@@ -64,8 +66,8 @@ func decodeToken(enc *base64.Encoding, token string) ([]byte, error) {
 
 // paginate sorts items by key and returns the page that token starts, of at most limit items,
 // with the token of the next page ("" on the last page).
-func paginate[T any](s *Server, op, token string, limit int, items []T, key func(T) string) ([]T, string, *Error) {
-	after, e := s.resumeAfter(op, token)
+func paginate[T, M any](s *State[M], op, token string, limit int, items []T, key func(T) string) ([]T, string, *apierr.Error) {
+	after, e := s.ResumeAfter(op, token)
 	if e != nil {
 		return nil, "", e
 	}
@@ -78,7 +80,7 @@ func paginate[T any](s *Server, op, token string, limit int, items []T, key func
 	if len(items) <= limit {
 		return items, "", nil
 	}
-	return items[:limit], s.pageToken(op, key(items[limit-1])), nil
+	return items[:limit], s.PageToken(op, key(items[limit-1])), nil
 }
 
 // pageSize returns the page size a request asks for, or def.

@@ -1,6 +1,7 @@
-// The signaling relay of a channel: who is connected (one master, up to ten viewers), where each
-// message a client sends goes, what happens to messages nobody can receive yet, and the
-// SendAlexaOfferToMaster calls waiting for the master's answer.
+// Package relay is the signaling relay of a channel: who is connected (one master, up to ten
+// viewers), where each message a client sends goes, what happens to messages nobody can receive
+// yet, and the SendAlexaOfferToMaster calls waiting for the master's answer; and the serving of
+// one WebSocket connection within the connection limits (Serve).
 //
 // Routing follows the WebSocket API reference of Kinesis Video Streams with WebRTC: a viewer's
 // messages go to the master whatever recipientClientId they name, and reach it with
@@ -10,8 +11,7 @@
 // while no master is connected are kept for the channel's MessageTtlSeconds and delivered, in
 // order, when one connects; a newer SDP offer or answer from the same viewer replaces one still
 // waiting, as the reference says of outstanding offers and answers.
-
-package kvstest
+package relay
 
 import (
 	"encoding/base64"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/validate"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -37,21 +38,27 @@ const (
 	maxHeldMessages = 1024
 )
 
-// relay is the signaling state of one channel. Its lock is taken after Server.mu is released,
-// never while holding it; holdUntil takes Server.mu, so it is called before r.mu is locked.
-type relay struct {
-	// holdUntil returns when a message for the master, sent now, expires: now plus the channel's
+// Relay is the signaling state of one channel. Its lock is taken after the control plane's lock
+// is released, never while holding it; HoldUntil takes that lock, so it is called before r.mu is
+// locked.
+type Relay struct {
+	// HoldUntil returns when a message for the master, sent now, expires: now plus the channel's
 	// MessageTtlSeconds at this moment, on the server's clock.
-	holdUntil func() time.Time
-	// now returns the server's time.
-	now func() time.Time
+	HoldUntil func() time.Time
+	// Now returns the server's time.
+	Now func() time.Time
 
 	mu      sync.Mutex
-	master  *peer
-	viewers map[string]*peer
+	master  *Peer
+	viewers map[string]*Peer
 	held    []heldMessage
 	alexa   map[string]chan string // answers awaited by SendAlexaOfferToMaster, by sender client ID
-	relayed int64                  // messages of clients delivered to another client (signaling_activity.go)
+	relayed int64                  // messages of clients delivered to another client (Activity)
+}
+
+// New returns the relay of a channel, with the server's clock now and holdUntil (see Relay).
+func New(now, holdUntil func() time.Time) *Relay {
+	return &Relay{Now: now, HoldUntil: holdUntil, viewers: map[string]*Peer{}, alexa: map[string]chan string{}}
 }
 
 // heldMessage is a message for the master kept until one connects.
@@ -62,60 +69,62 @@ type heldMessage struct {
 	expires time.Time
 }
 
-// peer is one connection of a master or a viewer as the relay sees it. The connection's
-// handler (signaling_conn.go) writes the frames of out and closes the connection when ended is
+// Peer is one connection of a master or a viewer as the relay sees it. The connection's
+// handler (Serve) writes the frames of out and closes the connection when ended is
 // closed.
-type peer struct {
+type Peer struct {
 	id     string      // the viewer's client ID; "" for the master
 	out    chan []byte // frames waiting to be written to the client
 	goAway chan struct{}
 
 	endOnce sync.Once
 	ended   chan struct{} // closed by end; cause is set before
-	cause   endCause
+	cause   EndCause
 }
 
-// endCause says why the relay ends a connection.
-type endCause int
+// EndCause says why the relay ends a connection.
+type EndCause int
 
 const (
-	endClientGone     endCause = iota // the client closed the connection, or it failed
-	endReplaced                       // a newer connection took the peer's place
-	endDropped                        // a test dropped it (Server.DropSignalingConnection)
-	endIdle                           // the client sent nothing for SignalingLimits.IdleTimeout
-	endAged                           // it was open for SignalingLimits.MaxConnectionAge
-	endGoAwayIgnored                  // the client kept it SignalingLimits.GoAwayGrace after GO_AWAY
-	endChannelDeleted                 // the channel was deleted
-	endServerClosed                   // the Server was closed
+	EndClientGone     EndCause = iota // the client closed the connection, or it failed
+	EndReplaced                       // a newer connection took the peer's place
+	EndDropped                        // a test dropped it (Server.DropSignalingConnection)
+	EndIdle                           // the client sent nothing for SignalingLimits.IdleTimeout
+	EndAged                           // it was open for SignalingLimits.MaxConnectionAge
+	EndGoAwayIgnored                  // the client kept it SignalingLimits.GoAwayGrace after GO_AWAY
+	EndChannelDeleted                 // the channel was deleted
+	EndServerClosed                   // the Server was closed
 )
 
-func (c endCause) String() string {
+// String says why, in words.
+func (c EndCause) String() string {
 	return [...]string{"closed by the client", "replaced by a newer connection", "dropped", "idle timeout",
 		"maximum connection age", "GO_AWAY not followed", "channel deleted", "server closed"}[c]
 }
 
-func newPeer(id string) *peer {
-	return &peer{id: id, out: make(chan []byte, maxQueuedFrames), goAway: make(chan struct{}, 1), ended: make(chan struct{})}
+// NewPeer returns the peer of a new connection: a viewer's client ID, or "" for the master.
+func NewPeer(id string) *Peer {
+	return &Peer{id: id, out: make(chan []byte, maxQueuedFrames), goAway: make(chan struct{}, 1), ended: make(chan struct{})}
 }
 
-// role names the peer's role for messages.
-func (p *peer) role() string {
+// Role names the peer's role for messages.
+func (p *Peer) Role() string {
 	if p.id == "" {
 		return "MASTER"
 	}
 	return "VIEWER " + p.id
 }
 
-// end asks the connection's handler to close the connection; the first cause wins.
-func (p *peer) end(c endCause) {
+// End asks the connection's handler to close the connection; the first cause wins.
+func (p *Peer) End(c EndCause) {
 	p.endOnce.Do(func() {
 		p.cause = c
 		close(p.ended)
 	})
 }
 
-// enqueue queues a frame for the client and reports whether there was room.
-func (p *peer) enqueue(frame []byte) bool {
+// Enqueue queues a frame for the client and reports whether there was room.
+func (p *Peer) Enqueue(frame []byte) bool {
 	select {
 	case p.out <- frame:
 		return true
@@ -124,31 +133,31 @@ func (p *peer) enqueue(frame []byte) bool {
 	}
 }
 
-// join registers a connection, replacing the one the peer had (a master replaces the master, a
+// Join registers a connection, replacing the one the peer had (a master replaces the master, a
 // viewer the connection with its client ID), and gives a new master the messages kept for it.
 // An eleventh viewer is refused.
-func (r *relay) join(p *peer) *Error {
-	now := r.now()
+func (r *Relay) Join(p *Peer) *apierr.Error {
+	now := r.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if p.id != "" {
 		old := r.viewers[p.id]
 		if old == nil && len(r.viewers) >= maxViewers {
-			return newError(http.StatusBadRequest, "ClientLimitExceededException",
+			return apierr.New(http.StatusBadRequest, "ClientLimitExceededException",
 				"The channel already has %d viewers connected, the most it allows.", maxViewers)
 		}
 		if old != nil {
-			old.end(endReplaced)
+			old.End(EndReplaced)
 		}
 		r.viewers[p.id] = p
 		return nil
 	}
 	if r.master != nil {
-		r.master.end(endReplaced)
+		r.master.End(EndReplaced)
 	}
 	r.master = p
 	for _, h := range r.held {
-		if now.Before(h.expires) && p.enqueue(h.frame) {
+		if now.Before(h.expires) && p.Enqueue(h.frame) {
 			r.relayed++
 		}
 	}
@@ -156,8 +165,8 @@ func (r *relay) join(p *peer) *Error {
 	return nil
 }
 
-// leave unregisters a connection, unless a newer one has taken its place.
-func (r *relay) leave(p *peer) {
+// Leave unregisters a connection, unless a newer one has taken its place.
+func (r *Relay) Leave(p *Peer) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if p.id == "" && r.master == p {
@@ -167,8 +176,8 @@ func (r *relay) leave(p *peer) {
 	}
 }
 
-// find returns the connection of a viewer, or of the master when clientID is "".
-func (r *relay) find(clientID string) *peer {
+// Find returns the connection of a viewer, or of the master when clientID is "".
+func (r *Relay) Find(clientID string) *Peer {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if clientID == "" {
@@ -177,8 +186,8 @@ func (r *relay) find(clientID string) *peer {
 	return r.viewers[clientID]
 }
 
-// handle routes a frame a client sent.
-func (r *relay) handle(from *peer, frame []byte) {
+// Handle routes a frame a client sent.
+func (r *Relay) Handle(from *Peer, frame []byte) {
 	m, err := signaling.DecodeOutgoing(frame)
 	if err != nil {
 		r.refuse(from, lenientFields(frame).CorrelationID, "The message cannot be read: "+err.Error())
@@ -204,7 +213,7 @@ func (r *relay) handle(from *peer, frame []byte) {
 	}
 	var expires time.Time
 	if from.id != "" {
-		expires = r.holdUntil()
+		expires = r.HoldUntil()
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -213,7 +222,7 @@ func (r *relay) handle(from *peer, frame []byte) {
 			r.hold(heldMessage{sender: from.id, typ: m.Type, frame: out, expires: expires})
 			return
 		}
-		if !r.master.enqueue(out) {
+		if !r.master.Enqueue(out) {
 			r.refuseLocked(from, m.CorrelationID, "The MASTER is not reading its messages.")
 			return
 		}
@@ -225,7 +234,7 @@ func (r *relay) handle(from *peer, frame []byte) {
 		w <- lenientFields(frame).MessagePayload
 		return
 	}
-	if to := r.viewers[m.RecipientClientID]; to == nil || !to.enqueue(out) {
+	if to := r.viewers[m.RecipientClientID]; to == nil || !to.Enqueue(out) {
 		r.refuseLocked(from, m.CorrelationID, "The recipient "+m.RecipientClientID+" is not connected to the channel.")
 		return
 	}
@@ -234,7 +243,7 @@ func (r *relay) handle(from *peer, frame []byte) {
 
 // hold keeps a message for the master. A newer SDP offer or answer from a viewer replaces the
 // one of the same type it sent before, if that is still waiting.
-func (r *relay) hold(h heldMessage) {
+func (r *Relay) hold(h heldMessage) {
 	if h.typ != signaling.MessageTypeICECandidate {
 		kept := r.held[:0]
 		for _, old := range r.held {
@@ -252,20 +261,20 @@ func (r *relay) hold(h heldMessage) {
 
 // refuse reports a message that cannot be delivered to its sender, when the message carried a
 // correlation ID.
-func (r *relay) refuse(from *peer, correlationID, description string) {
+func (r *Relay) refuse(from *Peer, correlationID, description string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.refuseLocked(from, correlationID, description)
 }
 
-func (r *relay) refuseLocked(from *peer, correlationID, description string) {
+func (r *Relay) refuseLocked(from *Peer, correlationID, description string) {
 	if correlationID == "" {
 		return
 	}
 	frame, err := signaling.EncodeMessage(&signaling.Message{Type: signaling.MessageTypeStatusResponse, Status: signaling.StatusResponse{
 		CorrelationID: correlationID, ErrorType: "InvalidArgumentException", StatusCode: "400", Description: description}})
 	if err == nil {
-		from.enqueue(frame)
+		from.Enqueue(frame)
 	}
 }
 
@@ -275,6 +284,12 @@ type relayedFrame struct {
 	SenderClientID string                `json:"senderClientId,omitzero"`
 	MessageType    signaling.MessageType `json:"messageType"`
 	MessagePayload string                `json:"messagePayload"`
+}
+
+// Frame returns the frame that delivers a message of type typ from sender (a viewer's client
+// ID, or "" for the master) with payload as it was sent.
+func Frame(sender string, typ signaling.MessageType, payload string) ([]byte, error) {
+	return jsonwire.Marshal(&relayedFrame{SenderClientID: sender, MessageType: typ, MessagePayload: payload})
 }
 
 // rawFields are the members of a client frame the relay reads without decoding the message:
@@ -298,11 +313,11 @@ func lenientFields(frame []byte) rawFields {
 	return f
 }
 
-// offerFromAlexa delivers an SDP offer of SendAlexaOfferToMaster to the master, or keeps it for
+// OfferFromAlexa delivers an SDP offer of SendAlexaOfferToMaster to the master, or keeps it for
 // the master until expires, and returns the channel on which the master's answer to sender
 // arrives. A newer offer from the same sender takes over the wait: the older one's channel is
 // closed.
-func (r *relay) offerFromAlexa(sender string, frame []byte, expires time.Time) chan string {
+func (r *Relay) OfferFromAlexa(sender string, frame []byte, expires time.Time) chan string {
 	answer := make(chan string, 1)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -310,14 +325,14 @@ func (r *relay) offerFromAlexa(sender string, frame []byte, expires time.Time) c
 		close(old)
 	}
 	r.alexa[sender] = answer
-	if r.master == nil || !r.master.enqueue(frame) {
+	if r.master == nil || !r.master.Enqueue(frame) {
 		r.hold(heldMessage{sender: sender, typ: signaling.MessageTypeSDPOffer, frame: frame, expires: expires})
 	}
 	return answer
 }
 
-// stopWaiting ends the wait for an answer, unless a newer offer has taken it over.
-func (r *relay) stopWaiting(sender string, answer chan string) {
+// StopWaiting ends the wait for an answer, unless a newer offer has taken it over.
+func (r *Relay) StopWaiting(sender string, answer chan string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.alexa[sender] == answer {
@@ -325,9 +340,42 @@ func (r *relay) stopWaiting(sender string, answer chan string) {
 	}
 }
 
-// peers reports whether a master is connected, and returns the client IDs of the connected
+// Activity is what DescribeSignalingChannelActivity reports of a relay.
+type Activity struct {
+	MasterConnected bool
+	Viewers         []string // the client IDs of the connected viewers, in no order
+	Relayed         int64    // messages of clients delivered to another client
+	Held            int      // messages kept for the master that have not expired at now
+}
+
+// Activity reports the relay's activity at now.
+func (r *Relay) Activity(now time.Time) Activity {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a := Activity{MasterConnected: r.master != nil, Relayed: r.relayed}
+	for id := range r.viewers {
+		a.Viewers = append(a.Viewers, id)
+	}
+	for _, h := range r.held {
+		if now.Before(h.expires) {
+			a.Held++
+		}
+	}
+	return a
+}
+
+// GoAway starts the grace period after which a peer that was sent GO_AWAY is disconnected,
+// unless one is already pending.
+func (p *Peer) GoAway() {
+	select {
+	case p.goAway <- struct{}{}:
+	default:
+	}
+}
+
+// Peers reports whether a master is connected, and returns the client IDs of the connected
 // viewers.
-func (r *relay) peers() (master bool, viewers []string) {
+func (r *Relay) Peers() (master bool, viewers []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id := range r.viewers {

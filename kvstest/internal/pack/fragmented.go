@@ -1,7 +1,7 @@
 // Fragmented MP4 (CMAF), shared by HLS and DASH: initialization segments and one media segment
 // per stored fragment and track.
 
-package kvstest
+package pack
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"github.com/Eyevinn/mp4ff/mp4"
 )
 
-// initSegment returns the initialization segment (ftyp and moov) of tracks.
-func initSegment(tracks []mediaTrack) ([]byte, error) {
+// InitSegment returns the initialization segment (ftyp and moov) of tracks.
+func InitSegment(tracks []Track) ([]byte, error) {
 	init := mp4.CreateEmptyInit()
 	for i := range tracks {
 		if _, err := tracks[i].addTrak(init.Moov, true); err != nil {
@@ -25,13 +25,13 @@ func initSegment(tracks []mediaTrack) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// mediaSegment returns the media segment (moof and mdat) numbered seq that carries samples of
+// MediaSegment returns the media segment (moof and mdat) numbered seq that carries samples of
 // track t. The segment starts at the first sample's decoding time.
-func mediaSegment(seq uint32, t *mediaTrack, samples []sample) ([]byte, error) {
+func MediaSegment(seq uint32, t *Track, samples []Sample) ([]byte, error) {
 	if len(samples) == 0 {
-		return nil, fmt.Errorf("track %d has no sample in the fragment", t.number)
+		return nil, fmt.Errorf("track %d has no Sample in the fragment", t.Number)
 	}
-	frag, err := mp4.CreateFragment(seq, uint32(t.number))
+	frag, err := mp4.CreateFragment(seq, uint32(t.Number))
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func mediaSegment(seq uint32, t *mediaTrack, samples []sample) ([]byte, error) {
 		fs := fullSample(s)
 		fs.Data = nil
 		frag.AddFullSample(fs)
-		frag.Mdat.AddSampleDataPart(s.data) // not copied until the segment is encoded
+		frag.Mdat.AddSampleDataPart(s.Data) // not copied until the segment is encoded
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(frag.Size()))
@@ -50,14 +50,14 @@ func mediaSegment(seq uint32, t *mediaTrack, samples []sample) ([]byte, error) {
 }
 
 // fullSample converts a sample to mp4ff's form.
-func fullSample(s sample) mp4.FullSample {
+func fullSample(s Sample) mp4.FullSample {
 	flags := mp4.NonSyncSampleFlags
-	if s.sync {
+	if s.Sync {
 		flags = mp4.SyncSampleFlags
 	}
 	return mp4.FullSample{
-		Sample:     mp4.Sample{Flags: flags, Dur: s.dur, Size: uint32(len(s.data)), CompositionTimeOffset: s.cto},
-		DecodeTime: uint64(max(0, s.dts)),
-		Data:       s.data,
+		Sample:     mp4.Sample{Flags: flags, Dur: s.Dur, Size: uint32(len(s.Data)), CompositionTimeOffset: s.CTO},
+		DecodeTime: uint64(max(0, s.DTS)),
+		Data:       s.Data,
 	}
 }

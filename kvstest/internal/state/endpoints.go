@@ -1,33 +1,29 @@
 // Endpoints: GetDataEndpoint and GetSignalingChannelEndpoint, which send clients to the other
 // endpoints of the same Server.
 
-package kvstest
+package state
 
 import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 )
-
-func init() {
-	controlOp("/getDataEndpoint", "GetDataEndpoint", (*Server).getDataEndpoint)
-	controlOp("/getSignalingChannelEndpoint", "GetSignalingChannelEndpoint", (*Server).getSignalingChannelEndpoint)
-}
 
 // getDataEndpoint returns DataURL for the media APIs and ArchivedURL for the archived-media ones,
 // which the service serves from different hosts. A stream that is DELETING has none: see
-// stream.servesMedia.
-func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *Error) {
-	st, e := s.findStream(in.StreamName, in.StreamARN)
+// stream.ServesMedia.
+func (s *State[M]) GetDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*kvs.GetDataEndpointOutput, *apierr.Error) {
+	st, e := s.FindStream(in.StreamName, in.StreamARN)
 	if e != nil {
 		return nil, e
 	}
-	if !st.servesMedia(now) {
-		return nil, errStreamNotFound()
+	if !st.ServesMedia(now) {
+		return nil, apierr.StreamNotFound()
 	}
-	endpoint := s.ArchivedURL
+	endpoint := s.Endpoints.Archived
 	if in.APIName == kvs.APINamePutMedia || in.APIName == kvs.APINameGetMedia {
-		endpoint = s.DataURL
+		endpoint = s.Endpoints.Data
 	}
 	return &kvs.GetDataEndpointOutput{DataEndpoint: endpoint}, nil
 }
@@ -35,10 +31,10 @@ func (s *Server) getDataEndpoint(now time.Time, in *kvs.GetDataEndpointInput) (*
 // getSignalingChannelEndpoint returns one endpoint per protocol asked for (WSS and HTTPS when
 // none is): SignalingWebSocketURL for WSS, SignalingURL for HTTPS, and for WEBRTC, which needs
 // the channel's media storage enabled, SignalingURL too.
-func (s *Server) getSignalingChannelEndpoint(now time.Time, in *kvs.GetSignalingChannelEndpointInput) (*kvs.GetSignalingChannelEndpointOutput, *Error) {
-	ch, e := s.findChannel("", in.ChannelARN)
+func (s *State[M]) GetSignalingChannelEndpoint(now time.Time, in *kvs.GetSignalingChannelEndpointInput) (*kvs.GetSignalingChannelEndpointOutput, *apierr.Error) {
+	ch, e := s.FindChannel("", in.ChannelARN)
 	if e == nil {
-		e = ch.requireActive(now)
+		e = ch.RequireActive(now)
 	}
 	if e != nil {
 		return nil, e
@@ -54,13 +50,13 @@ func (s *Server) getSignalingChannelEndpoint(now time.Time, in *kvs.GetSignaling
 			continue
 		}
 		seen[p] = true
-		endpoint := s.SignalingURL
+		endpoint := s.Endpoints.Signaling
 		switch p {
 		case kvs.ChannelProtocolWSS:
-			endpoint = s.SignalingWebSocketURL
+			endpoint = s.Endpoints.SignalingWebSocket
 		case kvs.ChannelProtocolWebRTC:
-			if ch.storage.Status != kvs.MediaStorageConfigurationStatusEnabled {
-				return nil, errInvalidArgument("The channel %s is not configured for media ingestion, so it has no WEBRTC endpoint.", ch.name)
+			if ch.Storage.Status != kvs.MediaStorageConfigurationStatusEnabled {
+				return nil, apierr.InvalidArgument("The channel %s is not configured for media ingestion, so it has no WEBRTC endpoint.", ch.Name)
 			}
 		}
 		out.ResourceEndpointList = append(out.ResourceEndpointList, kvs.ResourceEndpointListItem{Protocol: p, ResourceEndpoint: endpoint})

@@ -43,7 +43,7 @@ func (f *storedFragment) frameTime(timecode int64) time.Time {
 }
 
 // mediaStore is the media of one stream, with a lock of its own so that long-running readers and
-// writers never hold Server.mu while they wait.
+// writers never hold the state lock (state.State.Mu) while they wait.
 type mediaStore struct {
 	mu        sync.Mutex
 	fragments []*storedFragment // kept fragments, in arrival order (and so in number order)

@@ -194,6 +194,40 @@ func buildKvslocal(b *testing.B) string {
 // n streams that keep no data, and returns a media client for it, the stream names and a
 // function returning the child's CPU time so far.
 func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, func() time.Duration) {
+	r := startRemote(b, bin, n)
+	return r.client, r.names, r.cpu
+}
+
+// remote is an emulator in a child process.
+type remote struct {
+	client *media.Client
+	names  []string
+	cpu    func() time.Duration // the child's CPU time so far
+	env    []string             // how another process reaches it (see remoteClient)
+}
+
+// remoteClient returns a media client for the emulator named by the environment a remote's
+// env sets, and whether there is one.
+func remoteClient() (*media.Client, bool) {
+	endpoint := os.Getenv("KVSGO_BENCH_ENDPOINT")
+	if endpoint == "" {
+		return nil, false
+	}
+	return benchClient(endpoint, os.Getenv("KVSGO_BENCH_REGION"), os.Getenv("KVSGO_BENCH_ACCESS_KEY"), os.Getenv("KVSGO_BENCH_SECRET_KEY")), true
+}
+
+// benchClient returns a media client for an emulator at endpoint.
+func benchClient(endpoint, region, accessKey, secretKey string) *media.Client {
+	control := kvs.NewFromConfig(aws.Config{Region: region, BaseEndpoint: aws.String(endpoint),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey}, nil
+		})})
+	return media.New(media.Options{Options: control.Options(), Control: control})
+}
+
+// startRemote starts kvslocal from bin in a child process, ended with the benchmark, and creates
+// n streams that keep no data.
+func startRemote(b *testing.B, bin string, n int) remote {
 	b.Helper()
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-quiet", "-console=false")
 	stdout, err := cmd.StdoutPipe()
@@ -223,10 +257,8 @@ func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, f
 	if endpoint == "" {
 		b.Fatalf("kvslocal printed no endpoint (%v)", sc.Err())
 	}
-	control := kvs.NewFromConfig(aws.Config{Region: creds["region"], BaseEndpoint: aws.String(endpoint),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: creds["access key"], SecretAccessKey: creds["secret key"]}, nil
-		})})
+	client := benchClient(endpoint, creds["region"], creds["access key"], creds["secret key"])
+	control := client.Options().Control
 	names := make([]string, n)
 	for i := range names {
 		names[i] = fmt.Sprintf("bench-%d", i)
@@ -235,7 +267,9 @@ func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, f
 		}
 	}
 	pid := cmd.Process.Pid
-	return media.New(media.Options{Options: control.Options(), Control: control}), names, func() time.Duration { return processCPU(pid) }
+	return remote{client: client, names: names, cpu: func() time.Duration { return processCPU(pid) },
+		env: []string{"KVSGO_BENCH_ENDPOINT=" + endpoint, "KVSGO_BENCH_REGION=" + creds["region"],
+			"KVSGO_BENCH_ACCESS_KEY=" + creds["access key"], "KVSGO_BENCH_SECRET_KEY=" + creds["secret key"]}}
 }
 
 // processCPU returns the user and system CPU time of process pid so far, from /proc (0 where

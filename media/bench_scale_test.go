@@ -40,7 +40,7 @@ func BenchmarkConcurrentProducers(b *testing.B) {
 	for _, n := range []int{100, 300, 1000} {
 		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) {
 			_, client, names := benchEmulator(b, 0, kvstest.MediaLimits{}, n)
-			concurrentProducers(b, client, names, nil)
+			concurrentProducers(b, client, names, nil, false)
 		})
 	}
 }
@@ -49,19 +49,32 @@ func BenchmarkConcurrentProducers(b *testing.B) {
 // a second process (cmd/kvslocal, built into a temporary directory), so that cpu-ms/stream-s and
 // heap-KiB/stream are the producer process's alone; emulator-cpu-ms/stream-s is the child's CPU
 // per second of media per stream, to show which side a run that falls behind was limited by.
+//
+// In producers=N every stream's frames are due at the same instants and every stream starts a
+// fragment at the same frames: 1000 frames at once every 33 ms, 1000 fragments completed at once
+// every 2 s, the worst case. In spread-producers=N, as cameras that were not started together,
+// stream i's frames are due i/N of an interval later and its key frames are i mod 60 frames
+// later (its first frame is a key frame too); the sleepers are spread the same way.
 func BenchmarkConcurrentProducersRemote(b *testing.B) {
 	bin := buildKvslocal(b)
-	for _, n := range []int{100, 300, 1000} {
-		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) {
-			client, names, emulatorCPU := remoteEmulator(b, bin, n)
-			concurrentProducers(b, client, names, emulatorCPU)
-		})
+	for _, spread := range []bool{false, true} {
+		for _, n := range []int{100, 300, 1000} {
+			name := fmt.Sprintf("producers=%d", n)
+			if spread {
+				name = "spread-" + name
+			}
+			b.Run(name, func(b *testing.B) {
+				client, names, emulatorCPU := remoteEmulator(b, bin, n)
+				concurrentProducers(b, client, names, emulatorCPU, spread)
+			})
+		}
 	}
 }
 
 // concurrentProducers runs the benchmark on the streams names; emulatorCPU, when not nil,
-// returns the CPU time of an emulator in another process.
-func concurrentProducers(b *testing.B, client *media.Client, names []string, emulatorCPU func() time.Duration) {
+// returns the CPU time of an emulator in another process; spread spreads the streams' frame and
+// fragment phases (see BenchmarkConcurrentProducersRemote).
+func concurrentProducers(b *testing.B, client *media.Client, names []string, emulatorCPU func() time.Duration, spread bool) {
 	const size, interval = 4_000_000 / 8 / 30, time.Second / 30
 	n := len(names)
 	cp, frame := syntheticVideo(b, size)
@@ -91,13 +104,20 @@ func concurrentProducers(b *testing.B, client *media.Client, names []string, emu
 	var wg sync.WaitGroup
 	const pacers = 10
 	clockLate := 0
-	for range pacers {
+	phase := func(i, of int) (time.Duration, int) { // stream i's offset and key-frame phase
+		if !spread {
+			return 0, 0
+		}
+		return time.Duration(i) * interval / time.Duration(of), i % 60
+	}
+	for j := range pacers {
 		wg.Add(1)
+		offset, _ := phase(j, pacers)
 		go func() {
 			defer wg.Done()
 			myLate := 0
 			for i := range frames {
-				due := start.Add(time.Duration(i) * interval)
+				due := start.Add(offset + time.Duration(i)*interval)
 				time.Sleep(time.Until(due))
 				if time.Since(due) > interval {
 					myLate++
@@ -108,21 +128,22 @@ func concurrentProducers(b *testing.B, client *media.Client, names []string, emu
 			mu.Unlock()
 		}()
 	}
-	for _, p := range producers {
+	for j, p := range producers {
 		wg.Add(1)
+		offset, keyPhase := phase(j, n)
 		go func() {
 			defer wg.Done()
 			myLate := 0
 			for i := range frames {
 				at := time.Duration(i) * interval
-				due := start.Add(at)
+				due := start.Add(offset + at)
 				time.Sleep(time.Until(due))
-				_ = p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i%60 == 0, Data: frame})
+				_ = p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i == 0 || (i+keyPhase)%60 == 0, Data: frame})
 				if time.Since(due) > interval {
 					myLate++
 				}
 			}
-			took := time.Since(start)
+			took := time.Since(start) - offset
 			mu.Lock()
 			late += myLate
 			slowest = max(slowest, took)

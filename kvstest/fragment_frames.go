@@ -1,5 +1,5 @@
 // The frames of stored fragments, read on demand: once a fragment is stored, the server keeps
-// only its metadata and what the serving code computes from its frames (fragmentStats), and
+// only its metadata and the figures of its frames (store.Stats, computed by the store), and
 // reads the frames from the store, one fragment at a time, whenever a response carries them. So
 // the memory a stream takes does not grow with the media it keeps. The fragment being received
 // keeps its frames in memory until it is complete.
@@ -14,74 +14,21 @@ import (
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
-// fragmentStats is what the serving code needs of a stored fragment's frames without reading
-// them: their time span, per track and overall, and their size as SimpleBlocks.
-type fragmentStats struct {
-	frames      int
-	first, last int64        // timecodes over every frame
-	tracks      []trackStats // by index in the fragment's Tracks
-	blockBytes  int64        // the frames as SimpleBlocks in a document (documentSize)
-}
-
-// trackStats is the span of one track's frames in a fragment.
-type trackStats struct {
-	frames      int
-	first, last int64
-}
-
-// add counts frame fr of fragment f.
-func (st *fragmentStats) add(f *storedFragment, fr storedFrame) {
-	if st.frames == 0 {
-		st.first, st.last, st.tracks = fr.Timecode, fr.Timecode, make([]trackStats, len(f.Tracks))
-	}
-	st.frames++
-	st.first, st.last = min(st.first, fr.Timecode), max(st.last, fr.Timecode)
-	for i, t := range f.Tracks {
-		if t.Number != fr.Track {
-			continue
-		}
-		ts := &st.tracks[i]
-		if ts.frames == 0 {
-			ts.first, ts.last = fr.Timecode, fr.Timecode
-		}
-		ts.frames++
-		ts.first, ts.last = min(ts.first, fr.Timecode), max(ts.last, fr.Timecode)
-	}
-	body := int64(len(fr.Data)) + 4 // track number, relative timecode, flags
-	st.blockBytes += 1 + vintLength(body) + body
-}
-
-// track returns the stats of the i-th track of the fragment.
-func (st *fragmentStats) track(i int) trackStats {
-	if i < len(st.tracks) {
-		return st.tracks[i]
-	}
-	return trackStats{}
-}
-
-// storeFragment keeps complete fragment f of st in the store: its stats are computed, and once
-// release drops its frames, they are read from the store.
+// storeFragment keeps complete fragment f of st in the store, which sets its Stats; once release
+// drops its frames, they are read from the store.
 func (s *Server) storeFragment(st *stream, f *storedFragment) error {
-	f.stats = fragmentStats{}
-	for _, fr := range f.Frames {
-		f.stats.add(f, fr)
-	}
 	f.store, f.key = s.dur.store, st.ARN
 	kept := f.Fragment // the store may keep kept.Frames; f drops its own in release
-	return s.dur.store.Put(st.ARN, &kept)
+	err := s.dur.store.Put(st.ARN, &kept)
+	f.Stats = kept.Stats
+	return err
 }
 
-// restoreFragment makes a fragment of st found in the store at startup, reading its frames once
-// for their stats (and their checksum) without keeping them.
-func (s *Server) restoreFragment(st *stream, index store.Fragment) (*storedFragment, error) {
-	f := &storedFragment{Fragment: index, complete: true, released: true, store: s.dur.store, key: st.ARN}
-	for fr, err := range f.frames() {
-		if err != nil {
-			return nil, err
-		}
-		f.stats.add(f, fr)
-	}
-	return f, nil
+// restoreFragment makes a fragment of st found in the store at startup from its index entry
+// alone: its frames are not read until they are served, so a fragment damaged on disk is found
+// then (readError).
+func (s *Server) restoreFragment(st *stream, index store.Fragment) *storedFragment {
+	return &storedFragment{Fragment: index, complete: true, released: true, store: s.dur.store, key: st.ARN}
 }
 
 // release drops the frames of a stored fragment from memory: from now on frames reads them from
@@ -112,7 +59,7 @@ func (f *storedFragment) frames() iter.Seq2[storedFrame, error] {
 // loadFrames reads all the frames of a complete fragment, for the packagers that need a whole
 // fragment at once (one fragment at a time).
 func (f *storedFragment) loadFrames() ([]storedFrame, error) {
-	out := make([]storedFrame, 0, f.stats.frames)
+	out := make([]storedFrame, 0, f.Stats.Frames)
 	for fr, err := range f.frames() {
 		if err != nil {
 			return nil, err

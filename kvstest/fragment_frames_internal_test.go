@@ -9,11 +9,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -62,8 +64,8 @@ func TestStoredFramesLeaveMemory(t *testing.T) {
 				t.Fatalf("%d fragments kept, %d persisted", len(frags), len(acked))
 			}
 			for _, f := range frags {
-				if f.Frames != nil || f.stats.frames != 2 || f.stats.blockBytes == 0 {
-					t.Fatalf("fragment %s holds %d frames in memory; its stats %+v", f.Number, len(f.Frames), f.stats)
+				if f.Frames != nil || f.Stats.Frames != 2 || f.Stats.BlockBytes == 0 {
+					t.Fatalf("fragment %s holds %d frames in memory; its stats %+v", f.Number, len(f.Frames), f.Stats)
 				}
 			}
 			got := getMediaNumbers(t, s, "cam")
@@ -104,20 +106,37 @@ func getMediaNumbers(t *testing.T, s *Server, name string) []string {
 	}
 }
 
-// TestStoreReadFailure damages a stored fragment's bytes on disk while the server runs: the
-// calls that serve it answer with the service's error for it (an in-band error document in
-// GetMedia and GetMediaForFragmentList, which go on with the next fragments), the log says why,
-// and the other fragments are served whole.
+// TestStoreReadFailure damages a stored fragment's bytes on disk, while the server runs or while
+// it is stopped: the restarted server reads no frame to start, so it finds the damage only when
+// it serves the fragment, like the running one. The calls that serve it answer with the
+// service's error for it (an in-band error document in GetMedia and GetMediaForFragmentList,
+// which go on with the next fragments), the log says why, and the other fragments are served
+// whole.
 func TestStoreReadFailure(t *testing.T) {
+	for _, restart := range []bool{false, true} {
+		t.Run(map[bool]string{false: "running", true: "restarted"}[restart], func(t *testing.T) {
+			testStoreReadFailure(t, restart)
+		})
+	}
+}
+
+func testStoreReadFailure(t *testing.T, restart bool) {
 	dir := t.TempDir()
 	logged, logs := logRecorder()
-	s := NewServer(WithDataDir(dir), quickGetMedia(), logged)
-	defer s.Close()
+	var reads atomic.Int32
+	counted := func(o *options) {
+		o.diskHook = func(d *store.DiskOptions) { d.OnRead = func(string, string) { reads.Add(1) } }
+	}
+	s := NewServer(WithDataDir(dir), quickGetMedia(), logged, counted)
+	defer func() { s.Close() }()
 	control := kvs.NewFromConfig(s.Config())
 	if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}); err != nil {
 		t.Fatal(err)
 	}
 	acked := persisted(putAll(t, s, "cam", mkvBody(t, 1_700_000_000_000, 3)))
+	if restart {
+		s.Close()
+	}
 	segs, _ := filepath.Glob(filepath.Join(dir, "media", "*", "*.seg"))
 	if len(segs) != 1 || len(acked) != 3 {
 		t.Fatalf("%d segments, %d fragments persisted", len(segs), len(acked))
@@ -129,6 +148,17 @@ func TestStoreReadFailure(t *testing.T) {
 	b[len(b)/2] ^= 0xff // in the middle fragment
 	if err := os.WriteFile(segs[0], b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if restart {
+		reads.Store(0)
+		s = NewServer(WithDataDir(dir), quickGetMedia(), logged, counted)
+		control = kvs.NewFromConfig(s.Config())
+		if got := listed(t, s, "cam"); strings.Join(got, "|") != strings.Join(acked, "|") {
+			t.Fatalf("the restarted server lists %q, want %q", got, acked)
+		}
+		if n := reads.Load(); n != 0 {
+			t.Fatalf("restarting and listing read the frames of %d fragments", n)
+		}
 	}
 
 	want := []string{acked[0], fmt.Sprintf("error %d %s", internalErrorCode, acked[1]), acked[2]}

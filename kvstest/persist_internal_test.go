@@ -290,4 +290,3 @@ func TestFragmentNumbersNeverGoBack(t *testing.T) {
 		t.Fatalf("number %s after %s", b, a)
 	}
 }
-

@@ -7,8 +7,10 @@
 package kvstest
 
 import (
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
@@ -70,11 +72,22 @@ func (f *storedFragment) loadFrames() ([]storedFrame, error) {
 }
 
 // readError logs that reading the frames of fragment f failed and returns the service error
-// that answers the call.
+// that answers the call: for a fragment the retention sweep removed while the call read it
+// (removedByRetention), the service's ResourceNotFoundException for an expired fragment, else an
+// internal failure.
 func (s *Server) readError(op string, f *storedFragment, err error) *apierr.Error {
+	if removedByRetention(err) {
+		s.logStore("kvstest: %s: fragment %s of stream %s expired (retention removed it) while it was read", op, f.Number, f.key)
+		return apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is no longer kept: it is older than the stream's retention.", f.Number)
+	}
 	s.logStore("kvstest: %s: reading fragment %s of stream %s from the store: %v", op, f.Number, f.key, err)
 	return apierr.Internal(fmt.Errorf("fragment %s could not be read from the store: %w", f.Number, err))
 }
+
+// removedByRetention reports whether err is the store's answer for a fragment it no longer has:
+// the only way a fragment the server listed goes from the store is the retention sweep (or the
+// stream's deletion).
+func removedByRetention(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // sessionFrames reads the frames of fragment f for a media segment of an HLS or DASH session,
 // or answers the request with the error.
@@ -99,7 +112,11 @@ const internalErrorCode = 5000
 // then end(buf) when end is not nil. fresh says that nothing of the document was written yet.
 // When reading fails, the error is logged and the response carries it: as an in-band error
 // document when nothing of f's document went out, else by dropping the connection (a document
-// cut short must not look complete). It returns the buffer for reuse and whether the response
+// cut short must not look complete). A fragment retention removed before any of its document
+// went out is expired, not an error of the service: GetMedia, which streams from a start
+// selector, goes on without it, as it would had the fragment expired before the read reached it;
+// GetMediaForFragmentList, which named it, gets the documented 4000 (Requested fragment is not
+// found), as for a fragment not kept. It returns the buffer for reuse and whether the response
 // goes on (after an in-band error, it does).
 func (s *Server) writeStored(op string, out *mediaWriter, f *storedFragment, buf []byte, skip int, fresh bool,
 	tags documentTags, end func([]byte) []byte) ([]byte, bool) {
@@ -107,6 +124,12 @@ func (s *Server) writeStored(op string, out *mediaWriter, f *storedFragment, buf
 	for fr, err := range f.frames() {
 		if err != nil {
 			s.readError(op, f, err)
+			if fresh && removedByRetention(err) {
+				if op != "GetMedia" {
+					out.write(appendErrorDocument(buf[:0], tags, f.Number, fragmentNotFound, "Requested fragment is not found"))
+				}
+				return buf[:0], !out.cut
+			}
 			if fresh {
 				out.write(appendErrorDocument(buf[:0], tags, f.Number, internalErrorCode, "Internal error"))
 			} else {

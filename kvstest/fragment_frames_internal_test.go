@@ -106,6 +106,31 @@ func getMediaNumbers(t *testing.T, s *Server, name string) []string {
 	}
 }
 
+// fragmentListNumbers reads fragments numbers of stream name by GetMediaForFragmentList and
+// returns what it served: each fragment's number, or "error ID number" for an in-band error.
+func fragmentListNumbers(t *testing.T, s *Server, name string, numbers []string) []string {
+	t.Helper()
+	control := kvs.NewFromConfig(s.Config())
+	ac := archived.New(archived.Options{Options: control.Options(), Control: control})
+	out, err := ac.GetMediaForFragmentList(context.Background(), &archived.GetMediaForFragmentListInput{StreamName: name, Fragments: numbers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for f, err := range out.Fragments() {
+		var se *media.StreamError
+		switch {
+		case errors.As(err, &se):
+			got = append(got, fmt.Sprintf("error %d %s", se.ID, se.FragmentNumber))
+		case err != nil:
+			t.Fatal(err)
+		default:
+			got = append(got, f.FragmentNumber)
+		}
+	}
+	return got
+}
+
 // TestStoreReadFailure damages a stored fragment's bytes on disk, while the server runs or while
 // it is stopped: the restarted server reads no frame to start, so it finds the damage only when
 // it serves the fragment, like the running one. The calls that serve it answer with the
@@ -152,7 +177,6 @@ func testStoreReadFailure(t *testing.T, restart bool) {
 	if restart {
 		reads.Store(0)
 		s = NewServer(WithDataDir(dir), quickGetMedia(), logged, counted)
-		control = kvs.NewFromConfig(s.Config())
 		if got := listed(t, s, "cam"); strings.Join(got, "|") != strings.Join(acked, "|") {
 			t.Fatalf("the restarted server lists %q, want %q", got, acked)
 		}
@@ -165,24 +189,7 @@ func testStoreReadFailure(t *testing.T, restart bool) {
 	if got := getMediaNumbers(t, s, "cam"); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMedia served %q, want %q", got, want)
 	}
-	ac := archived.New(archived.Options{Options: control.Options(), Control: control})
-	out, err := ac.GetMediaForFragmentList(context.Background(), &archived.GetMediaForFragmentListInput{StreamName: "cam", Fragments: acked})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for f, err := range out.Fragments() {
-		var se *media.StreamError
-		switch {
-		case errors.As(err, &se):
-			got = append(got, fmt.Sprintf("error %d %s", se.ID, se.FragmentNumber))
-		case err != nil:
-			t.Fatal(err)
-		default:
-			got = append(got, f.FragmentNumber)
-		}
-	}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := fragmentListNumbers(t, s, "cam", acked); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMediaForFragmentList served %q, want %q", got, want)
 	}
 	for _, op := range []string{"GetMedia", "GetMediaForFragmentList"} {

@@ -138,8 +138,8 @@ func trackLengths(f *storedFragment) (play, longest time.Duration) {
 	var video time.Duration
 	haveVideo := false
 	for i, t := range f.Tracks {
-		ts := f.stats.track(i)
-		first, last, n := ts.first, ts.last, ts.frames
+		ts := f.Stats.Track(i)
+		first, last, n := ts.First, ts.Last, ts.Frames
 		length := mkv.Timestamp(last-min(first, f.Timecode), f.TimecodeScale)
 		if n > 1 {
 			length += mkv.Timestamp(last-first, f.TimecodeScale) / time.Duration(n-1)
@@ -239,16 +239,7 @@ func decodeListing(s string) (archived.FragmentSelector, string, bool) {
 // documentSize is the size of a fragment's document in GetMediaForFragmentList: its header and
 // tags, and each frame as a SimpleBlock.
 func documentSize(f *storedFragment) int64 {
-	return int64(len(appendDocumentStart(nil, f, fragmentListTags))) + f.stats.blockBytes
-}
-
-// vintLength is the length of the EBML size of an element of n bytes.
-func vintLength(n int64) int64 {
-	l := int64(1)
-	for n >= 1<<(7*l)-1 && l < 8 {
-		l++
-	}
-	return l
+	return int64(len(appendDocumentStart(nil, f, fragmentListTags))) + f.Stats.BlockBytes
 }
 
 // getMediaForFragmentList answers GetMediaForFragmentList: the document of each listed

@@ -135,14 +135,6 @@ func FuzzDecodeListing(f *testing.F) {
 	})
 }
 
-func TestVintLength(t *testing.T) {
-	for n, want := range map[int64]int64{0: 1, 126: 1, 127: 2, 16382: 2, 16383: 3, 1 << 30: 5} {
-		if got := vintLength(n); got != want {
-			t.Errorf("vintLength(%d) = %d, want %d", n, got, want)
-		}
-	}
-}
-
 // TestTokensHaveOneSpelling checks that a page token and a session token are accepted only as
 // issued: not with a line break inside, nor with other bits in their last character.
 func TestTokensHaveOneSpelling(t *testing.T) {

@@ -1,5 +1,5 @@
 // The frames of stored fragments, read on demand: once a fragment is stored, the server keeps
-// only its metadata and what the serving code computes from its frames (fragmentStats), and
+// only its metadata and the figures of its frames (store.Stats, computed by the store), and
 // reads the frames from the store, one fragment at a time, whenever a response carries them. So
 // the memory a stream takes does not grow with the media it keeps. The fragment being received
 // keeps its frames in memory until it is complete.
@@ -7,81 +7,30 @@
 package kvstest
 
 import (
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
-// fragmentStats is what the serving code needs of a stored fragment's frames without reading
-// them: their time span, per track and overall, and their size as SimpleBlocks.
-type fragmentStats struct {
-	frames      int
-	first, last int64        // timecodes over every frame
-	tracks      []trackStats // by index in the fragment's Tracks
-	blockBytes  int64        // the frames as SimpleBlocks in a document (documentSize)
-}
-
-// trackStats is the span of one track's frames in a fragment.
-type trackStats struct {
-	frames      int
-	first, last int64
-}
-
-// add counts frame fr of fragment f.
-func (st *fragmentStats) add(f *storedFragment, fr storedFrame) {
-	if st.frames == 0 {
-		st.first, st.last, st.tracks = fr.Timecode, fr.Timecode, make([]trackStats, len(f.Tracks))
-	}
-	st.frames++
-	st.first, st.last = min(st.first, fr.Timecode), max(st.last, fr.Timecode)
-	for i, t := range f.Tracks {
-		if t.Number != fr.Track {
-			continue
-		}
-		ts := &st.tracks[i]
-		if ts.frames == 0 {
-			ts.first, ts.last = fr.Timecode, fr.Timecode
-		}
-		ts.frames++
-		ts.first, ts.last = min(ts.first, fr.Timecode), max(ts.last, fr.Timecode)
-	}
-	body := int64(len(fr.Data)) + 4 // track number, relative timecode, flags
-	st.blockBytes += 1 + vintLength(body) + body
-}
-
-// track returns the stats of the i-th track of the fragment.
-func (st *fragmentStats) track(i int) trackStats {
-	if i < len(st.tracks) {
-		return st.tracks[i]
-	}
-	return trackStats{}
-}
-
-// storeFragment keeps complete fragment f of st in the store: its stats are computed, and once
-// release drops its frames, they are read from the store.
+// storeFragment keeps complete fragment f of st in the store, which sets its Stats; once release
+// drops its frames, they are read from the store.
 func (s *Server) storeFragment(st *stream, f *storedFragment) error {
-	f.stats = fragmentStats{}
-	for _, fr := range f.Frames {
-		f.stats.add(f, fr)
-	}
 	f.store, f.key = s.dur.store, st.ARN
 	kept := f.Fragment // the store may keep kept.Frames; f drops its own in release
-	return s.dur.store.Put(st.ARN, &kept)
+	err := s.dur.store.Put(st.ARN, &kept)
+	f.Stats = kept.Stats
+	return err
 }
 
-// restoreFragment makes a fragment of st found in the store at startup, reading its frames once
-// for their stats (and their checksum) without keeping them.
-func (s *Server) restoreFragment(st *stream, index store.Fragment) (*storedFragment, error) {
-	f := &storedFragment{Fragment: index, complete: true, released: true, store: s.dur.store, key: st.ARN}
-	for fr, err := range f.frames() {
-		if err != nil {
-			return nil, err
-		}
-		f.stats.add(f, fr)
-	}
-	return f, nil
+// restoreFragment makes a fragment of st found in the store at startup from its index entry
+// alone: its frames are not read until they are served, so a fragment damaged on disk is found
+// then (readError).
+func (s *Server) restoreFragment(st *stream, index store.Fragment) *storedFragment {
+	return &storedFragment{Fragment: index, complete: true, released: true, store: s.dur.store, key: st.ARN}
 }
 
 // release drops the frames of a stored fragment from memory: from now on frames reads them from
@@ -112,7 +61,7 @@ func (f *storedFragment) frames() iter.Seq2[storedFrame, error] {
 // loadFrames reads all the frames of a complete fragment, for the packagers that need a whole
 // fragment at once (one fragment at a time).
 func (f *storedFragment) loadFrames() ([]storedFrame, error) {
-	out := make([]storedFrame, 0, f.stats.frames)
+	out := make([]storedFrame, 0, f.Stats.Frames)
 	for fr, err := range f.frames() {
 		if err != nil {
 			return nil, err
@@ -123,11 +72,22 @@ func (f *storedFragment) loadFrames() ([]storedFrame, error) {
 }
 
 // readError logs that reading the frames of fragment f failed and returns the service error
-// that answers the call.
+// that answers the call: for a fragment the retention sweep removed while the call read it
+// (removedByRetention), the service's ResourceNotFoundException for an expired fragment, else an
+// internal failure.
 func (s *Server) readError(op string, f *storedFragment, err error) *apierr.Error {
+	if removedByRetention(err) {
+		s.logStore("kvstest: %s: fragment %s of stream %s expired (retention removed it) while it was read", op, f.Number, f.key)
+		return apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is no longer kept: it is older than the stream's retention.", f.Number)
+	}
 	s.logStore("kvstest: %s: reading fragment %s of stream %s from the store: %v", op, f.Number, f.key, err)
 	return apierr.Internal(fmt.Errorf("fragment %s could not be read from the store: %w", f.Number, err))
 }
+
+// removedByRetention reports whether err is the store's answer for a fragment it no longer has:
+// the only way a fragment the server listed goes from the store is the retention sweep (or the
+// stream's deletion).
+func removedByRetention(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // sessionFrames reads the frames of fragment f for a media segment of an HLS or DASH session,
 // or answers the request with the error.
@@ -152,7 +112,11 @@ const internalErrorCode = 5000
 // then end(buf) when end is not nil. fresh says that nothing of the document was written yet.
 // When reading fails, the error is logged and the response carries it: as an in-band error
 // document when nothing of f's document went out, else by dropping the connection (a document
-// cut short must not look complete). It returns the buffer for reuse and whether the response
+// cut short must not look complete). A fragment retention removed before any of its document
+// went out is expired, not an error of the service: GetMedia, which streams from a start
+// selector, goes on without it, as it would had the fragment expired before the read reached it;
+// GetMediaForFragmentList, which named it, gets the documented 4000 (Requested fragment is not
+// found), as for a fragment not kept. It returns the buffer for reuse and whether the response
 // goes on (after an in-band error, it does).
 func (s *Server) writeStored(op string, out *mediaWriter, f *storedFragment, buf []byte, skip int, fresh bool,
 	tags documentTags, end func([]byte) []byte) ([]byte, bool) {
@@ -160,6 +124,12 @@ func (s *Server) writeStored(op string, out *mediaWriter, f *storedFragment, buf
 	for fr, err := range f.frames() {
 		if err != nil {
 			s.readError(op, f, err)
+			if fresh && removedByRetention(err) {
+				if op != "GetMedia" {
+					out.write(appendErrorDocument(buf[:0], tags, f.Number, fragmentNotFound, "Requested fragment is not found"))
+				}
+				return buf[:0], !out.cut
+			}
 			if fresh {
 				out.write(appendErrorDocument(buf[:0], tags, f.Number, internalErrorCode, "Internal error"))
 			} else {

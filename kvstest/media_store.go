@@ -24,7 +24,6 @@ type storedFragment struct {
 	discarded bool // the producer's connection ended inside it: it is not kept
 
 	released bool             // its frames are no longer in memory but in the store
-	stats    fragmentStats    // of its frames, once stored
 	store    store.MediaStore // where its frames are, once stored
 	key      string           // its stream in the store
 }
@@ -34,7 +33,7 @@ type storedFrame = store.Frame
 
 // Duration returns the time from the fragment's first frame to its last.
 func (f *storedFragment) Duration() time.Duration {
-	return mkv.Timestamp(f.stats.last-f.stats.first, f.TimecodeScale)
+	return mkv.Timestamp(f.Stats.Last-f.Stats.First, f.TimecodeScale)
 }
 
 // frameTime returns a frame's producer time.

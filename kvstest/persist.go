@@ -90,8 +90,9 @@ func (s *Server) logStore(format string, args ...any) {
 	}
 }
 
-// restore reads the saved state, then each stream's fragments, and sets the fragment counter
-// above every stored number.
+// restore reads the saved state, then each stream's fragment index (not their frames: restart
+// time does not grow with the media kept), and sets the fragment counter above every stored
+// number.
 func (s *Server) restore() error {
 	st := s.dur.store
 	data, err := st.State()
@@ -111,16 +112,7 @@ func (s *Server) restore() error {
 		}
 		m := stream.Media
 		for _, f := range index {
-			sf, err := s.restoreFragment(stream, f)
-			if err != nil {
-				// Damaged on disk after it was stored: it is not served, and forgotten.
-				s.logStore("kvstest: fragment %s of stream %s is damaged and dropped: %v", f.Number, stream.Name, err)
-				if err := st.Remove(stream.ARN, f.Number); err != nil {
-					return err
-				}
-				continue
-			}
-			m.fragments = append(m.fragments, sf)
+			m.fragments = append(m.fragments, s.restoreFragment(stream, f))
 			ms, n, ok := parseFragmentNumber(f.Number)
 			if ok {
 				s.dur.floorMs = max(s.dur.floorMs, ms)

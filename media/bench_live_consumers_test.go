@@ -1,13 +1,16 @@
 package media_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -95,6 +98,11 @@ func (r *liveResult) onTime() float64 {
 	return 100 * float64(n) / float64(max(r.sent, 1))
 }
 
+// perStreamSecond returns cpu in milliseconds per second of media per stream, over the runs.
+func (r *liveResult) perStreamSecond(cpu time.Duration) float64 {
+	return 1000 * cpu.Seconds() / (float64(r.streams*max(r.runs, 1)) * liveSeconds)
+}
+
 func (r *liveResult) report(b *testing.B, prefix string) {
 	slices.Sort(r.lat)
 	pct := func(p int) float64 {
@@ -109,7 +117,7 @@ func (r *liveResult) report(b *testing.B, prefix string) {
 	if prefix == "" {
 		b.ReportMetric(float64(r.lost), "lost-frames")
 	}
-	b.ReportMetric(100*r.cpu.Seconds()/r.wall.Seconds()/float64(r.streams), prefix+"cpu-%/stream")
+	b.ReportMetric(r.perStreamSecond(r.cpu), prefix+"cpu-ms/stream-s")
 	b.ReportMetric(r.heap/float64(r.runs)/1024, prefix+"heap-KiB/stream")
 }
 
@@ -159,11 +167,20 @@ func liveSchedule(start time.Time, offset time.Duration, frame []byte, write fun
 
 // liveMeasure starts the schedules of n streams, waits for the trackers, and measures.
 func liveMeasure(n int, trackers []*liveTracker, run func(i int, start time.Time, offset time.Duration)) liveResult {
+	return liveMeasureFrom(trackers, func(start time.Time) {
+		for i := range n {
+			go run(i, start, time.Duration(i)*liveInterval/time.Duration(n))
+		}
+	})
+}
+
+// liveMeasureFrom has begin start the schedules of the trackers' streams at start (stream i's
+// offset is i/n of an interval), waits for the trackers, and measures.
+func liveMeasureFrom(trackers []*liveTracker, begin func(start time.Time)) liveResult {
+	n := len(trackers)
 	cpu0 := processCPU(os.Getpid())
 	start := time.Now().Add(50 * time.Millisecond)
-	for i := range n {
-		go run(i, start, time.Duration(i)*liveInterval/time.Duration(n))
-	}
+	begin(start)
 	deadline := time.After(liveSeconds*time.Second + liveDrain)
 	for _, t := range trackers {
 		select {
@@ -217,37 +234,57 @@ func liveChannels(n int) liveResult {
 // liveGetMedia feeds n streams through PutMedia and reads each with a NOW Consumer.
 func liveGetMedia(b *testing.B, client *media.Client, names []string) liveResult {
 	n := len(names)
-	cp, _ := syntheticVideo(b, liveFrameSize)
 	heap0 := heapInUse()
+	feeds, err := openLiveFeeds(client, names)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer feeds.close()
+	trackers, stop, err := startLiveConsumers(client, names)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	failed := make(chan error, n)
+	res := liveMeasure(n, trackers, func(i int, start time.Time, offset time.Duration) {
+		if err := feeds.run(i, start, offset); err != nil {
+			failed <- err
+		}
+	})
+	select {
+	case err := <-failed:
+		b.Fatal(err)
+	default:
+	}
+	res.heap = float64(max(heapInUse(), heap0)-heap0) / float64(n)
+	return res
+}
+
+// liveFeeds are the PutMedia connections feeding live streams, one mkv.Writer each.
+type liveFeeds struct {
+	writers []*mkv.Writer
+	pipes   []*io.PipeWriter
+	acks    sync.WaitGroup
+	cancel  context.CancelFunc
+}
+
+// openLiveFeeds opens a PutMedia connection to each stream.
+func openLiveFeeds(client *media.Client, names []string) (*liveFeeds, error) {
+	cp, _ := syntheticVideo(nopTB{}, liveFrameSize)
 	ctx, cancel := context.WithCancel(context.Background())
-	writers, pipes := make([]*mkv.Writer, n), make([]*io.PipeWriter, n)
-	trackers, consumers := make([]*liveTracker, n), make([]*media.Consumer, n)
-	var acks sync.WaitGroup
-	defer func() {
-		for _, c := range consumers {
-			if c != nil {
-				c.Close()
-			}
-		}
-		for _, pw := range pipes {
-			if pw != nil {
-				pw.Close()
-			}
-		}
-		cancel()
-		acks.Wait()
-	}()
+	f := &liveFeeds{writers: make([]*mkv.Writer, len(names)), pipes: make([]*io.PipeWriter, len(names)), cancel: cancel}
 	for i, name := range names {
 		pr, pw := io.Pipe()
-		pipes[i] = pw
+		f.pipes[i] = pw
 		out, err := client.PutMedia(ctx, &media.PutMediaInput{StreamName: name, FragmentTimecodeType: media.FragmentTimecodeRelative,
 			ProducerStartTimestamp: time.Now(), Body: pr})
 		if err != nil {
-			b.Fatal(err)
+			f.close()
+			return nil, err
 		}
-		acks.Add(1)
+		f.acks.Add(1)
 		go func() {
-			defer acks.Done()
+			defer f.acks.Done()
 			defer out.Acks.Close()
 			for {
 				if _, err := out.Acks.Next(); err != nil {
@@ -255,14 +292,67 @@ func liveGetMedia(b *testing.B, client *media.Client, names []string) liveResult
 				}
 			}
 		}()
-		if writers[i], err = mkv.NewWriter(pw, mkv.WriterOptions{Tracks: []mkv.TrackEntry{{Number: 1, UID: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264, CodecPrivate: cp}}}); err != nil {
-			b.Fatal(err)
+		if f.writers[i], err = mkv.NewWriter(pw, mkv.WriterOptions{Tracks: []mkv.TrackEntry{{Number: 1, UID: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264, CodecPrivate: cp}}}); err != nil {
+			f.close()
+			return nil, err
 		}
+	}
+	return f, nil
+}
+
+// run runs stream i's schedule (see liveSchedule), in 2-second fragments.
+func (f *liveFeeds) run(i int, start time.Time, offset time.Duration) error {
+	w := f.writers[i]
+	frame := make([]byte, liveFrameSize)
+	err := liveSchedule(start, offset, frame, func(k int, frame []byte) error {
+		tc := int64(k) * 1000 / liveFPS
+		if k%(2*liveFPS) == 0 {
+			if k > 0 {
+				if err := w.EndFragment(); err != nil {
+					return err
+				}
+			}
+			if err := w.StartCluster(tc); err != nil {
+				return err
+			}
+		}
+		return w.WriteFrame(mkv.Frame{Track: 1, Timecode: tc, Keyframe: k%(2*liveFPS) == 0, Data: frame})
+	})
+	if err == nil {
+		err = w.EndFragment()
+	}
+	return err
+}
+
+// close ends the connections.
+func (f *liveFeeds) close() {
+	for _, pw := range f.pipes {
+		if pw != nil {
+			pw.Close()
+		}
+	}
+	f.cancel()
+	f.acks.Wait()
+}
+
+// startLiveConsumers starts a NOW Consumer on each stream, its frames checked by a tracker; stop
+// closes them.
+func startLiveConsumers(client *media.Client, names []string) (trackers []*liveTracker, stop func(), err error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	trackers, consumers := make([]*liveTracker, len(names)), make([]*media.Consumer, len(names))
+	stop = func() {
+		for _, c := range consumers {
+			if c != nil {
+				c.Close()
+			}
+		}
+		cancel()
 	}
 	for i, name := range names {
 		c, err := media.NewConsumer(ctx, client, media.ConsumerConfig{StreamName: name})
 		if err != nil {
-			b.Fatal(err)
+			stop()
+			return nil, nil, err
 		}
 		trackers[i], consumers[i] = newLiveTracker(), c
 		go func() {
@@ -277,36 +367,138 @@ func liveGetMedia(b *testing.B, client *media.Client, names []string) liveResult
 			}
 		}()
 	}
-	failed := make(chan error, n)
-	res := liveMeasure(n, trackers, func(i int, start time.Time, offset time.Duration) {
-		w := writers[i]
-		frame := make([]byte, liveFrameSize)
-		err := liveSchedule(start, offset, frame, func(k int, frame []byte) error {
-			tc := int64(k) * 1000 / liveFPS
-			if k%(2*liveFPS) == 0 {
-				if k > 0 {
-					if err := w.EndFragment(); err != nil {
-						return err
-					}
-				}
-				if err := w.StartCluster(tc); err != nil {
-					return err
-				}
+	return trackers, stop, nil
+}
+
+// nopTB is a testing.TB for helpers called outside a test (the feeder process): it has no
+// helpers to mark, and a failure ends the process.
+type nopTB struct{ testing.TB }
+
+func (nopTB) Helper() {}
+
+func (nopTB) Fatal(args ...any) {
+	fmt.Fprintln(os.Stderr, args...)
+	os.Exit(1)
+}
+
+// BenchmarkLiveConsumersRemote is BenchmarkLiveConsumers with the emulator in a child process
+// (kvslocal, as BenchmarkConcurrentProducersRemote) and the feeders in another (this test
+// binary run as a feeder, see liveFeeder), so that cpu-ms/stream-s and heap-KiB/stream are the
+// Consumers' alone (their goroutines, the trackers and the HTTP connections);
+// emulator-cpu-ms/stream-s and feeder-cpu-ms/stream-s are the children's. The latencies compare
+// the feeder's clock with this process's: the same wall clock of one machine.
+func BenchmarkLiveConsumersRemote(b *testing.B) {
+	bin := buildKvslocal(b)
+	for _, n := range []int{100, 300, 1000} {
+		b.Run(fmt.Sprintf("consumers=%d", n), func(b *testing.B) {
+			r := startRemote(b, bin, n)
+			var base, ours liveResult
+			var emulator, feeder time.Duration
+			for range b.N {
+				base.add(liveChannels(n))
+				res, e, f := liveRemote(b, r)
+				ours.add(res)
+				emulator, feeder = emulator+e, feeder+f
 			}
-			return w.WriteFrame(mkv.Frame{Track: 1, Timecode: tc, Keyframe: k%(2*liveFPS) == 0, Data: frame})
+			if ours.lost > 0 {
+				b.Errorf("%d frames lost of %d", ours.lost, ours.sent)
+			}
+			base.report(b, "chan-")
+			ours.report(b, "")
+			b.ReportMetric(ours.onTime()/base.onTime(), "on-time-vs-chan")
+			b.ReportMetric(ours.perStreamSecond(emulator), "emulator-cpu-ms/stream-s")
+			b.ReportMetric(ours.perStreamSecond(feeder), "feeder-cpu-ms/stream-s")
 		})
-		if err == nil {
-			err = w.EndFragment()
-		}
-		if err != nil {
-			failed <- err
-		}
-	})
-	select {
-	case err := <-failed:
-		b.Fatal(err)
-	default:
 	}
+}
+
+// liveRemote runs the streams of r with the feeders in a child process and the Consumers here,
+// and returns the measurement and the CPU time the emulator and the feeders took meanwhile.
+func liveRemote(b *testing.B, r remote) (res liveResult, emulator, feeder time.Duration) {
+	n := len(r.names)
+	heap0 := heapInUse()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), r.env...), fmt.Sprintf("KVSGO_LIVE_FEEDER=%d", n))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	}()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "ready" {
+		b.Fatalf("the feeder did not start: %q %v", lines.Text(), lines.Err())
+	}
+	trackers, stop, err := startLiveConsumers(r.client, r.names)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	emulator0, feeder0 := r.cpu(), processCPU(cmd.Process.Pid)
+	res = liveMeasureFrom(trackers, func(start time.Time) { fmt.Fprintln(stdin, start.UnixNano()) })
+	emulator, feeder = r.cpu()-emulator0, processCPU(cmd.Process.Pid)-feeder0
 	res.heap = float64(max(heapInUse(), heap0)-heap0) / float64(n)
-	return res
+	return res, emulator, feeder
+}
+
+// liveFeeder is the feeder process of BenchmarkLiveConsumersRemote: it opens the PutMedia
+// connections of streams bench-0 … bench-(n-1) of the emulator its environment names, says
+// "ready", reads the schedule's start (Unix nanoseconds) from a line of its input, runs the
+// schedules, and ends the connections when its input ends. It returns the exit status.
+func liveFeeder(n int) int {
+	client, ok := remoteClient()
+	if !ok {
+		fmt.Fprintln(os.Stderr, "feeder: no emulator in the environment")
+		return 2
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("bench-%d", i)
+	}
+	feeds, err := openLiveFeeds(client, names)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "feeder:", err)
+		return 1
+	}
+	defer feeds.close()
+	fmt.Println("ready")
+	in := bufio.NewScanner(os.Stdin)
+	if !in.Scan() {
+		return 1
+	}
+	ns, err := strconv.ParseInt(in.Text(), 10, 64)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "feeder:", err)
+		return 1
+	}
+	start := time.Unix(0, ns)
+	var wg sync.WaitGroup
+	status := 0
+	var mu sync.Mutex
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := feeds.run(i, start, time.Duration(i)*liveInterval/time.Duration(n)); err != nil {
+				mu.Lock()
+				fmt.Fprintln(os.Stderr, "feeder:", err)
+				status = 1
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for in.Scan() { // until the benchmark is done with the streams
+	}
+	return status
 }

@@ -28,38 +28,53 @@ import (
 // frame interval of the frame's due time (the target is 99.9), media/wall the media time
 // written over the wall time it took, for the slowest producer (the target is 0.99), and
 // acked-% the share of fragments acknowledged by Close within two seconds of the end. It also
-// reports the process CPU per stream (cpu-%/stream of one core) and the live heap per stream at
+// reports the process CPU per stream (cpu-ms/stream-s, below) and the live heap per stream at
 // the end of the stream, before Close, when each producer holds half a fragment, 0.5 MB, as on
 // average while streaming (the emulator's, in the same process, included; see
-// BenchmarkConcurrentProducersRemote for the producers alone). The baseline, clock-on-time-%,
+// BenchmarkConcurrentProducersRemote for the producers alone). cpu-ms/stream-s is the process's
+// CPU time (user and system) in milliseconds per second of media per stream: what a stream costs,
+// whatever else runs on the machine and however far behind the run fell (10 is 1 % of a core). The baseline, clock-on-time-%,
 // is the same schedule kept by goroutines that only sleep, in the same run: what the machine's
 // scheduler allows whatever the producer does.
 func BenchmarkConcurrentProducers(b *testing.B) {
 	for _, n := range []int{100, 300, 1000} {
 		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) {
 			_, client, names := benchEmulator(b, 0, kvstest.MediaLimits{}, n)
-			concurrentProducers(b, client, names, nil)
+			concurrentProducers(b, client, names, nil, false)
 		})
 	}
 }
 
 // BenchmarkConcurrentProducersRemote is BenchmarkConcurrentProducers against the emulator in
-// a second process (cmd/kvslocal, built into a temporary directory), so that cpu-%/stream and
-// heap-KiB/stream are the producer process's alone; emulator-cpu-%/stream is the child's CPU
-// per stream (of one core), to show which side a run that falls behind was limited by.
+// a second process (cmd/kvslocal, built into a temporary directory), so that cpu-ms/stream-s and
+// heap-KiB/stream are the producer process's alone; emulator-cpu-ms/stream-s is the child's CPU
+// per second of media per stream, to show which side a run that falls behind was limited by.
+//
+// In producers=N every stream's frames are due at the same instants and every stream starts a
+// fragment at the same frames: 1000 frames at once every 33 ms, 1000 fragments completed at once
+// every 2 s, the worst case. In spread-producers=N, as cameras that were not started together,
+// stream i's frames are due i/N of an interval later and its key frames are i mod 60 frames
+// later (its first frame is a key frame too); the sleepers are spread the same way.
 func BenchmarkConcurrentProducersRemote(b *testing.B) {
 	bin := buildKvslocal(b)
-	for _, n := range []int{100, 300, 1000} {
-		b.Run(fmt.Sprintf("producers=%d", n), func(b *testing.B) {
-			client, names, emulatorCPU := remoteEmulator(b, bin, n)
-			concurrentProducers(b, client, names, emulatorCPU)
-		})
+	for _, spread := range []bool{false, true} {
+		for _, n := range []int{100, 300, 1000} {
+			name := fmt.Sprintf("producers=%d", n)
+			if spread {
+				name = "spread-" + name
+			}
+			b.Run(name, func(b *testing.B) {
+				client, names, emulatorCPU := remoteEmulator(b, bin, n)
+				concurrentProducers(b, client, names, emulatorCPU, spread)
+			})
+		}
 	}
 }
 
 // concurrentProducers runs the benchmark on the streams names; emulatorCPU, when not nil,
-// returns the CPU time of an emulator in another process.
-func concurrentProducers(b *testing.B, client *media.Client, names []string, emulatorCPU func() time.Duration) {
+// returns the CPU time of an emulator in another process; spread spreads the streams' frame and
+// fragment phases (see BenchmarkConcurrentProducersRemote).
+func concurrentProducers(b *testing.B, client *media.Client, names []string, emulatorCPU func() time.Duration, spread bool) {
 	const size, interval = 4_000_000 / 8 / 30, time.Second / 30
 	n := len(names)
 	cp, frame := syntheticVideo(b, size)
@@ -89,13 +104,20 @@ func concurrentProducers(b *testing.B, client *media.Client, names []string, emu
 	var wg sync.WaitGroup
 	const pacers = 10
 	clockLate := 0
-	for range pacers {
+	phase := func(i, of int) (time.Duration, int) { // stream i's offset and key-frame phase
+		if !spread {
+			return 0, 0
+		}
+		return time.Duration(i) * interval / time.Duration(of), i % 60
+	}
+	for j := range pacers {
 		wg.Add(1)
+		offset, _ := phase(j, pacers)
 		go func() {
 			defer wg.Done()
 			myLate := 0
 			for i := range frames {
-				due := start.Add(time.Duration(i) * interval)
+				due := start.Add(offset + time.Duration(i)*interval)
 				time.Sleep(time.Until(due))
 				if time.Since(due) > interval {
 					myLate++
@@ -106,21 +128,22 @@ func concurrentProducers(b *testing.B, client *media.Client, names []string, emu
 			mu.Unlock()
 		}()
 	}
-	for _, p := range producers {
+	for j, p := range producers {
 		wg.Add(1)
+		offset, keyPhase := phase(j, n)
 		go func() {
 			defer wg.Done()
 			myLate := 0
 			for i := range frames {
 				at := time.Duration(i) * interval
-				due := start.Add(at)
+				due := start.Add(offset + at)
 				time.Sleep(time.Until(due))
-				_ = p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i%60 == 0, Data: frame})
+				_ = p.WriteFrame(ctx, media.Frame{Track: 1, Timestamp: at, Keyframe: i == 0 || (i+keyPhase)%60 == 0, Data: frame})
 				if time.Since(due) > interval {
 					myLate++
 				}
 			}
-			took := time.Since(start)
+			took := time.Since(start) - offset
 			mu.Lock()
 			late += myLate
 			slowest = max(slowest, took)
@@ -128,7 +151,6 @@ func concurrentProducers(b *testing.B, client *media.Client, names []string, emu
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(start)
 	cpu := cpuTime() - cpuBefore
 	var emuCPU time.Duration
 	if emulatorCPU != nil {
@@ -156,9 +178,10 @@ func concurrentProducers(b *testing.B, client *media.Client, names []string, emu
 	b.ReportMetric(100*float64(pacers*frames-clockLate)/float64(pacers*frames), "clock-on-time-%")
 	b.ReportMetric(float64(media)/float64(slowest), "media/wall")
 	b.ReportMetric(100*float64(acked)/float64(max(made, 1)), "acked-%")
-	b.ReportMetric(100*float64(cpu)/float64(wall)/float64(n), "cpu-%/stream")
+	perStreamSecond := func(cpu time.Duration) float64 { return 1000 * cpu.Seconds() / (float64(n) * media.Seconds()) }
+	b.ReportMetric(perStreamSecond(cpu), "cpu-ms/stream-s")
 	if emulatorCPU != nil {
-		b.ReportMetric(100*float64(emuCPU)/float64(wall)/float64(n), "emulator-cpu-%/stream")
+		b.ReportMetric(perStreamSecond(emuCPU), "emulator-cpu-ms/stream-s")
 	}
 	b.ReportMetric(float64(int64(during.HeapAlloc)-int64(before.HeapAlloc))/float64(n)/1024, "heap-KiB/stream")
 }
@@ -172,9 +195,14 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// buildKvslocal builds cmd/kvslocal into a temporary directory and returns its path.
+// buildKvslocal builds cmd/kvslocal into a temporary directory and returns its path; the
+// environment variable KVSLOCAL names a binary to use instead (to profile the emulator with perf,
+// which needs the binary to outlive the run).
 func buildKvslocal(b *testing.B) string {
 	b.Helper()
+	if bin := os.Getenv("KVSLOCAL"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(b.TempDir(), "kvslocal")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/kvsgo/sdk/cmd/kvslocal").CombinedOutput()
 	if err != nil {
@@ -187,6 +215,40 @@ func buildKvslocal(b *testing.B) string {
 // n streams that keep no data, and returns a media client for it, the stream names and a
 // function returning the child's CPU time so far.
 func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, func() time.Duration) {
+	r := startRemote(b, bin, n)
+	return r.client, r.names, r.cpu
+}
+
+// remote is an emulator in a child process.
+type remote struct {
+	client *media.Client
+	names  []string
+	cpu    func() time.Duration // the child's CPU time so far
+	env    []string             // how another process reaches it (see remoteClient)
+}
+
+// remoteClient returns a media client for the emulator named by the environment a remote's
+// env sets, and whether there is one.
+func remoteClient() (*media.Client, bool) {
+	endpoint := os.Getenv("KVSGO_BENCH_ENDPOINT")
+	if endpoint == "" {
+		return nil, false
+	}
+	return benchClient(endpoint, os.Getenv("KVSGO_BENCH_REGION"), os.Getenv("KVSGO_BENCH_ACCESS_KEY"), os.Getenv("KVSGO_BENCH_SECRET_KEY")), true
+}
+
+// benchClient returns a media client for an emulator at endpoint.
+func benchClient(endpoint, region, accessKey, secretKey string) *media.Client {
+	control := kvs.NewFromConfig(aws.Config{Region: region, BaseEndpoint: aws.String(endpoint),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey}, nil
+		})})
+	return media.New(media.Options{Options: control.Options(), Control: control})
+}
+
+// startRemote starts kvslocal from bin in a child process, ended with the benchmark, and creates
+// n streams that keep no data.
+func startRemote(b *testing.B, bin string, n int) remote {
 	b.Helper()
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-quiet", "-console=false")
 	stdout, err := cmd.StdoutPipe()
@@ -216,10 +278,8 @@ func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, f
 	if endpoint == "" {
 		b.Fatalf("kvslocal printed no endpoint (%v)", sc.Err())
 	}
-	control := kvs.NewFromConfig(aws.Config{Region: creds["region"], BaseEndpoint: aws.String(endpoint),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: creds["access key"], SecretAccessKey: creds["secret key"]}, nil
-		})})
+	client := benchClient(endpoint, creds["region"], creds["access key"], creds["secret key"])
+	control := client.Options().Control
 	names := make([]string, n)
 	for i := range names {
 		names[i] = fmt.Sprintf("bench-%d", i)
@@ -228,7 +288,9 @@ func remoteEmulator(b *testing.B, bin string, n int) (*media.Client, []string, f
 		}
 	}
 	pid := cmd.Process.Pid
-	return media.New(media.Options{Options: control.Options(), Control: control}), names, func() time.Duration { return processCPU(pid) }
+	return remote{client: client, names: names, cpu: func() time.Duration { return processCPU(pid) },
+		env: []string{"KVSGO_BENCH_ENDPOINT=" + endpoint, "KVSGO_BENCH_REGION=" + creds["region"],
+			"KVSGO_BENCH_ACCESS_KEY=" + creds["access key"], "KVSGO_BENCH_SECRET_KEY=" + creds["secret key"]}}
 }
 
 // processCPU returns the user and system CPU time of process pid so far, from /proc (0 where

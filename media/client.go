@@ -36,6 +36,8 @@ type Client struct {
 	core *dataplane.Core[Options]
 	// blocks holds the fragments its producers keep (see blockPool).
 	blocks blockPool
+	// uploads are the HTTP clients PutMedia sends through.
+	uploads uploadClients
 }
 
 // New returns a client configured by options, changed by optFns.

@@ -17,7 +17,7 @@ import (
 // conn is one PutMedia connection of a producer.
 type conn struct {
 	gen     uint64
-	pw      *io.PipeWriter
+	body    *body // the request body, written by writeLoop
 	started time.Time
 	broken  chan struct{} // closed once the connection must end
 	once    sync.Once
@@ -155,34 +155,32 @@ func (p *Producer) pending() *fragment {
 
 // serve runs one connection: it starts the request, streams the header and the fragments, reads
 // the acknowledgements, watches for stale acknowledgements and age, and returns when the
-// connection ends. The returned error is the connection's failure when it could not start.
+// connection ends. The returned error is the connection's failure when it could not start. The
+// header and fragments are written by writeLoop, run by the request's body (see body): on the
+// HTTP client's goroutine when it copies the body, or on one of its own when it reads it.
 func (p *Producer) serve(c *conn) error {
 	ctx, cancel := context.WithCancel(p.ctx)
 	defer cancel()
-	pr, pw := io.Pipe()
-	c.pw = pw
+	c.body = newBody(p, c)
 	// When the producer stops, the writer stops waiting and the HTTP client stops reading the
 	// body, so that the request ends at once whatever it was doing.
 	defer context.AfterFunc(ctx, func() {
 		c.fail(ctx.Err())
-		pw.CloseWithError(ctx.Err())
+		c.body.abort(ctx.Err())
 	})()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); p.writeLoop(c) }()
-
 	out, err := p.client.PutMedia(ctx, &PutMediaInput{
 		StreamName: p.cfg.StreamName, StreamARN: p.cfg.StreamARN, FragmentTimecodeType: p.cfg.FragmentTimecodeType,
-		ProducerStartTimestamp: p.cfg.StartTime, Body: pr,
+		ProducerStartTimestamp: p.cfg.StartTime, Body: c.body,
 	})
 	if err != nil {
 		c.fail(err)
-		pr.CloseWithError(err)
-		wg.Wait()
+		cancel()
+		c.body.close(err)
 		p.disconnected(c)
 		return err
 	}
 	close(c.responded)
+	var wg sync.WaitGroup
 	p.mu.Lock()
 	p.stats.Connections++
 	p.events.push(ProducerEvent{Type: EventConnected})
@@ -204,8 +202,8 @@ func (p *Producer) serve(c *conn) error {
 		}
 	}
 	cancel() // ends the request
-	pr.CloseWithError(c.reason)
 	out.Acks.Close()
+	c.body.close(c.reason) // waits for the writer, which the end of the request stops
 	wg.Wait()
 	p.disconnected(c)
 	return nil
@@ -322,7 +320,7 @@ func (p *Producer) doneSending(f *fragment) {
 // leaves the connection to end: the acknowledgements already on their way are still read, and
 // watch ends it if the response does not end by itself soon.
 func (p *Producer) writeBody(c *conn, b []byte) bool {
-	_, err := c.pw.Write(b)
+	err := c.body.write(b)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
@@ -414,7 +412,7 @@ func (p *Producer) endOfBody(c *conn, idle bool) bool {
 	default:
 		return false
 	}
-	c.pw.Close()
+	c.body.end()
 	c.endReason, c.bodyClosed = reason, time.Now()
 	return true
 }

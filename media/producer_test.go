@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +20,12 @@ import (
 	"github.com/kvsgo/sdk/mkv"
 )
 
-func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
+func TestMain(m *testing.M) {
+	if n, err := strconv.Atoi(os.Getenv("KVSGO_LIVE_FEEDER")); err == nil { // run as the feeder of BenchmarkLiveConsumersRemote
+		os.Exit(liveFeeder(n))
+	}
+	wiretest.VerifyNoLeaks(m)
+}
 
 // TestFragmentsFollowKeyFramesAndEveryTrack checks the fragmentation: each fragment starts with
 // a video key frame, lasts about the target duration, holds frames of both tracks, and does not

@@ -5,7 +5,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/kvs"
@@ -57,6 +60,13 @@ type PutMediaOutput struct {
 // PutMediaOutput.Acks. The request is never retried: the body cannot be replayed. Canceling ctx
 // ends the upload. For a producer that frames media, keeps fragments until they are persisted
 // and reconnects without losing frames, use Producer.
+//
+// When the client's HTTP client is an aws-sdk-go-v2 BuildableClient (the default) whose
+// transport writes through a buffer smaller than uploadWriteBuffer (64 KiB and a chunk's
+// framing; net/http's default is 4 KiB), PutMedia sends through a copy of it with that buffer
+// (one per client, made once, with its own connections): net/http writes each chunk of a body
+// through that buffer, and a chunk that does not fit takes three writes to the socket instead of
+// one. Give a transport of your own a WriteBufferSize of at least 64 KiB for the same effect.
 func (c *Client) PutMedia(ctx context.Context, in *PutMediaInput, optFns ...func(*Options)) (*PutMediaOutput, error) {
 	const op = "PutMedia"
 	if in == nil {
@@ -72,6 +82,7 @@ func (c *Client) PutMedia(ctx context.Context, in *PutMediaInput, optFns ...func
 	if err != nil {
 		return nil, err
 	}
+	cfg.HTTPClient = c.uploads.client(cfg.HTTPClient)
 	resp, err := cfg.Do(ctx, &rpc.Request{
 		Operation: op, Path: "/putMedia", Header: putMediaHeader(in, time.Now()),
 		Stream: bodyOrEmpty(in.Body), PayloadHash: rpc.UnsignedPayload, StreamingResponse: true,
@@ -126,4 +137,39 @@ func bodyOrEmpty(r io.Reader) io.Reader {
 		return http.NoBody
 	}
 	return r
+}
+
+// uploadWriteBuffer is the write buffer PutMedia's transport gets: room for one HTTP chunk of a
+// block (blockSize, the most the producer's writer hands over at once) and its framing (a size
+// line of at most 8 hex digits and two CRLFs), so that each chunk is one write to the socket.
+const uploadWriteBuffer = blockSize + 16
+
+// uploadClients derives and keeps the HTTP clients PutMedia sends through (see PutMedia).
+type uploadClients struct {
+	mu      sync.Mutex
+	derived map[*awshttp.BuildableClient]*awshttp.BuildableClient
+}
+
+// client returns the HTTP client to send a PutMedia request through instead of h: h itself
+// unless it is a BuildableClient with a write buffer smaller than uploadWriteBuffer, else a copy
+// of it with that buffer, the same one for every call with h.
+func (u *uploadClients) client(h rpc.HTTPClient) rpc.HTTPClient {
+	bc, ok := h.(*awshttp.BuildableClient)
+	if !ok || bc == nil {
+		return h
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if d, ok := u.derived[bc]; ok {
+		return d
+	}
+	d := bc
+	if bc.GetTransport().WriteBufferSize < uploadWriteBuffer {
+		d = bc.WithTransportOptions(func(t *http.Transport) { t.WriteBufferSize = max(t.WriteBufferSize, uploadWriteBuffer) })
+	}
+	if u.derived == nil {
+		u.derived = map[*awshttp.BuildableClient]*awshttp.BuildableClient{}
+	}
+	u.derived[bc] = d
+	return d
 }

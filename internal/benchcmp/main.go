@@ -37,6 +37,7 @@ var defaultJobs = []job{
 	{`^BenchmarkFragmentReader$/^ratio/`, "2s"},
 	{`^BenchmarkConsumerThroughput$`, "3x"},
 	{`^BenchmarkLiveConsumers$`, "1x"},
+	{`^BenchmarkLiveConsumersRemote$`, "1x"},
 }
 
 // ratioUnits are the metrics that compare with a baseline measured in the same run; they lead.

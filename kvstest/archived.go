@@ -15,6 +15,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -34,9 +35,8 @@ const (
 // archivedStream decodes the input of an archived-media call (a pointer to an input struct with
 // StreamName and StreamARN members) and finds its ACTIVE stream. Retention is required by the
 // operations that package media (NoDataRetentionException).
-func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, time.Time, bool) {
-	if e := apierr.Decode(c.body, in); e != nil {
-		c.fail(e)
+func archivedStream(s *Server, c *serve.Call, in any, needRetention bool) (*stream, time.Time, bool) {
+	if !c.Decode(in) {
 		return nil, time.Time{}, false
 	}
 	v := reflect.ValueOf(in).Elem()
@@ -50,7 +50,7 @@ func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, ti
 	}
 	s.state.Unlock()
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return nil, time.Time{}, false
 	}
 	return st, now, true
@@ -158,7 +158,7 @@ func trackLengths(f *storedFragment) (play, longest time.Duration) {
 // listFragments answers ListFragments: the kept fragments whose start on the selector's clock
 // falls in its range, paged by fragment number. Each page is shuffled, as the service promises
 // no order.
-func (s *Server) listFragments(c *call) {
+func (s *Server) listFragments(c *serve.Call) {
 	in := new(archived.ListFragmentsInput)
 	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
@@ -166,7 +166,7 @@ func (s *Server) listFragments(c *call) {
 	}
 	sel, after, e := s.fragmentListing(in)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	r := sel.TimestampRange
@@ -191,7 +191,7 @@ func (s *Server) listFragments(c *call) {
 	if start+limit < len(matched) {
 		out.NextToken = s.state.PageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
 	}
-	c.reply(out)
+	c.Reply(out)
 }
 
 // fragmentListing returns the selector of a ListFragments call and the number after which its
@@ -254,16 +254,16 @@ func vintLength(n int64) int64 {
 // getMediaForFragmentList answers GetMediaForFragmentList: the document of each listed
 // fragment, in the order listed, in the format of GetMedia with the fragment-list tags; a
 // fragment that is not kept comes as a document carrying its number and the error.
-func (s *Server) getMediaForFragmentList(c *call) {
+func (s *Server) getMediaForFragmentList(c *serve.Call) {
 	in := new(archived.GetMediaForFragmentListInput)
 	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
 		return
 	}
 	frags := st.Media.snapshot()
-	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w)}
-	c.w.Header().Set("Content-Type", "video/webm")
-	c.w.WriteHeader(http.StatusOK)
+	out := &mediaWriter{w: c.W, rc: http.NewResponseController(c.W)}
+	c.W.Header().Set("Content-Type", "video/webm")
+	c.W.WriteHeader(http.StatusOK)
 	var buf []byte
 	for _, n := range in.Fragments {
 		i := indexOf(frags, n)
@@ -274,7 +274,7 @@ func (s *Server) getMediaForFragmentList(c *call) {
 		f := frags[i]
 		var more bool
 		buf, more = s.writeStored("GetMediaForFragmentList", out, f, appendDocumentStart(buf[:0], f, fragmentListTags), 0, true, fragmentListTags, nil)
-		if !more || c.r.Context().Err() != nil {
+		if !more || c.R.Context().Err() != nil {
 			break
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -20,7 +21,7 @@ func sessionRoute(path, op string, handle func(s *Server, v *sessionView)) {
 	if strings.HasPrefix(path, dashPrefix) {
 		kind = dashSession
 	}
-	addRoute(dataPlane, path, &route{op: op, method: http.MethodGet, sessionToken: true, handle: func(s *Server, c *call) {
+	addRoute(dataPlane, path, &route{op: op, method: http.MethodGet, sessionToken: true, handle: func(s *Server, c *serve.Call) {
 		if v, ok := s.openSession(c, kind); ok {
 			handle(s, v)
 		}
@@ -29,7 +30,7 @@ func sessionRoute(path, op string, handle func(s *Server, v *sessionView)) {
 
 // sessionView is a playback request with its session, and the session's fragments now.
 type sessionView struct {
-	c       *call
+	c       *serve.Call
 	st      *stream
 	p       *playbackSession
 	q       playbackQuery
@@ -46,15 +47,15 @@ type sessionView struct {
 // request with the reason it cannot be served: a malformed query (InvalidArgumentException), a
 // token that is forged, of the other kind, expired or of a closed session
 // (NotAuthorizedException), a deleted stream (ResourceNotFoundException).
-func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
-	q, e := parsePlaybackQuery(c.r.URL.Query())
+func (s *Server) openSession(c *serve.Call, kind sessionKind) (*sessionView, bool) {
+	q, e := parsePlaybackQuery(c.R.URL.Query())
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return nil, false
 	}
 	claims, err := decodeSessionToken(s.state.PageKey(), q.token)
 	if err != nil || claims.kind != kind {
-		c.fail(errNotAuthorized("The session token is not a valid %s session token.", kind))
+		c.Fail(errNotAuthorized("The session token is not a valid %s session token.", kind))
 		return nil, false
 	}
 	now := s.state.Lock()
@@ -65,10 +66,10 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 	s.state.Unlock()
 	switch {
 	case e != nil:
-		c.fail(e)
+		c.Fail(e)
 		return nil, false
 	case now.After(claims.expires):
-		c.fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
+		c.Fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
 		return nil, false
 	}
 	m := st.Media
@@ -77,17 +78,17 @@ func (s *Server) openSession(c *call, kind sessionKind) (*sessionView, bool) {
 	all := append([]*storedFragment(nil), m.fragments...)
 	m.mu.Unlock()
 	if p == nil {
-		c.fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))
+		c.Fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))
 		return nil, false
 	}
 	v := &sessionView{c: c, st: st, p: p, q: q, now: now, frags: p.fragments(all), packing: pack.Packaging{API: kind.String(), G711: kind == dashSession}}
 	v.first, v.end, v.ended = p.window(v.frags, now)
 	if v.end == 0 {
-		c.fail(errNoFragments())
+		c.Fail(errNoFragments())
 		return nil, false
 	}
 	if v.tracks, e = v.packing.DescribeTracks(v.frags[v.first].Tracks); e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return nil, false
 	}
 	return v, true
@@ -134,7 +135,7 @@ func (v *sessionView) trackOf(f *storedFragment) (*pack.Track, *apierr.Error) {
 func (v *sessionView) serveInit(f *storedFragment) {
 	t, e := v.trackOf(f)
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	data, err := pack.InitSegment([]pack.Track{*t})
@@ -144,7 +145,7 @@ func (v *sessionView) serveInit(f *storedFragment) {
 // send replies with a packaged resource, or with the error that packaging it met.
 func (v *sessionView) send(contentType string, data []byte, err error) {
 	if err != nil {
-		v.c.fail(apierr.Internal(err))
+		v.c.Fail(apierr.Internal(err))
 		return
 	}
 	v.reply(contentType, data)
@@ -152,9 +153,9 @@ func (v *sessionView) send(contentType string, data []byte, err error) {
 
 // reply sends a playback resource.
 func (v *sessionView) reply(contentType string, body []byte) {
-	h := v.c.w.Header()
+	h := v.c.W.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Cache-Control", "no-cache")
-	v.c.w.WriteHeader(http.StatusOK)
-	_, _ = v.c.w.Write(body)
+	v.c.W.WriteHeader(http.StatusOK)
+	_, _ = v.c.W.Write(body)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
 
 func init() {
@@ -103,7 +104,7 @@ type sessionRequest struct {
 	options   func(*playbackSession) // sets the options of one kind only
 }
 
-func (s *Server) getHLSStreamingSessionURL(c *call) {
+func (s *Server) getHLSStreamingSessionURL(c *serve.Call) {
 	in := new(archived.GetHLSStreamingSessionURLInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -124,13 +125,13 @@ func (s *Server) getHLSStreamingSessionURL(c *call) {
 			}
 		}})
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	c.reply(&archived.GetHLSStreamingSessionURLOutput{HLSStreamingSessionURL: s.sessionURL(st, p, hlsMasterPath)})
+	c.Reply(&archived.GetHLSStreamingSessionURLOutput{HLSStreamingSessionURL: s.sessionURL(st, p, hlsMasterPath)})
 }
 
-func (s *Server) getDASHStreamingSessionURL(c *call) {
+func (s *Server) getDASHStreamingSessionURL(c *serve.Call) {
 	in := new(archived.GetDASHStreamingSessionURLInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -142,10 +143,10 @@ func (s *Server) getDASHStreamingSessionURL(c *call) {
 			p.showTime, p.showNum = in.DisplayFragmentTimestamp == archived.DisplayAlways, in.DisplayFragmentNumber == archived.DisplayAlways
 		}})
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	c.reply(&archived.GetDASHStreamingSessionURLOutput{DASHStreamingSessionURL: s.sessionURL(st, p, dashManifestPath)})
+	c.Reply(&archived.GetDASHStreamingSessionURLOutput{DASHStreamingSessionURL: s.sessionURL(st, p, dashManifestPath)})
 }
 
 // newSession checks a session request against the stream's media and records the session.

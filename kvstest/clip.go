@@ -10,6 +10,7 @@ import (
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/mkv"
 )
 
@@ -22,7 +23,7 @@ var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
 // getClip answers GetClip: the fragments that start in the range (one per producer timestamp,
 // the oldest ingested), cut after ClipMaxFragments fragments or ClipMaxBytes bytes of media,
 // laid end to end in an MP4 file.
-func (s *Server) getClip(c *call) {
+func (s *Server) getClip(c *serve.Call) {
 	in := new(archived.GetClipInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -32,19 +33,19 @@ func (s *Server) getClip(c *call) {
 	r := sel.TimestampRange
 	k := clockOf(sel.FragmentSelectorType)
 	if e := checkRange(r.StartTimestamp, r.EndTimestamp, k, now); e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	frags := dedupeProducer(inRange(st.Media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
 	byStart(frags, k)
 	if len(frags) == 0 {
-		c.fail(errNoFragments())
+		c.Fail(errNoFragments())
 		return
 	}
 	frags = s.clipCut(frags)
 	tracks, e := clipPackaging.DescribeTracks(frags[0].Tracks)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	tl := newTimeline(frags, k)
@@ -68,7 +69,7 @@ func (s *Server) getClip(c *call) {
 	chunks := make([][][]pack.Sample, len(frags))
 	for i := range frags {
 		if chunks[i], e = samplesOf(i); e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
 		for _, track := range chunks[i] {
@@ -79,14 +80,14 @@ func (s *Server) getClip(c *call) {
 	}
 	mp4, err := pack.NewProgressiveMP4(tracks, chunks)
 	if err != nil {
-		c.fail(apierr.Internal(err))
+		c.Fail(apierr.Internal(err))
 		return
 	}
-	h := c.w.Header()
+	h := c.W.Header()
 	h.Set("Content-Type", "video/mp4")
 	h.Set("Content-Length", strconv.FormatInt(mp4.Size(), 10))
-	c.w.WriteHeader(http.StatusOK)
-	err = mp4.Write(c.w, func(i int) ([][]pack.Sample, error) {
+	c.W.WriteHeader(http.StatusOK)
+	err = mp4.Write(c.W, func(i int) ([][]pack.Sample, error) {
 		chunk, e := samplesOf(i)
 		if e != nil {
 			return nil, e

@@ -98,16 +98,16 @@ func (s *Server) dashInitFragment(v *sessionView) { v.serveInit(v.frags[0]) }
 func (s *Server) dashMediaFragment(v *sessionView) {
 	i := v.q.sequence
 	if i < 0 || i >= v.end {
-		v.c.fail(apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
+		v.c.Fail(apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
 		return
 	}
 	if !pack.SameTracks(v.frags[0].Tracks, v.frags[i].Tracks) {
-		v.c.fail(pack.InvalidCodecPrivateData("Fragment %s does not have the codec private data the DASH session started with.", v.frags[i].Number))
+		v.c.Fail(pack.InvalidCodecPrivateData("Fragment %s does not have the codec private data the DASH session started with.", v.frags[i].Number))
 		return
 	}
 	t, e := v.track()
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	frames, ok := s.sessionFrames(v, v.frags[i])

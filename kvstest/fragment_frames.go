@@ -134,7 +134,7 @@ func (s *Server) readError(op string, f *storedFragment, err error) *apierr.Erro
 func (s *Server) sessionFrames(v *sessionView, f *storedFragment) ([]storedFrame, bool) {
 	frames, err := f.loadFrames()
 	if err != nil {
-		v.c.fail(s.readError(v.c.op, f, err))
+		v.c.Fail(s.readError(v.c.Op, f, err))
 		return nil, false
 	}
 	return frames, true

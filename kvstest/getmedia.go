@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -19,14 +20,14 @@ func init() {
 // fragmentNotFound is the in-band error of a start fragment that does not exist.
 const fragmentNotFound = 4000
 
-func (s *Server) getMedia(c *call) {
+func (s *Server) getMedia(c *serve.Call) {
 	in := new(media.GetMediaInput)
-	e := apierr.Decode(c.body, in)
+	e := apierr.Decode(c.Body, in)
 	if e == nil {
 		e = checkStartSelector(in.StartSelector)
 	}
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	now := s.state.Lock()
@@ -36,7 +37,7 @@ func (s *Server) getMedia(c *call) {
 	}
 	s.state.Unlock()
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	lim := s.opts.media.withDefaults()
@@ -51,10 +52,10 @@ func (s *Server) getMedia(c *call) {
 	m.mu.Unlock()
 	switch {
 	case !allowed:
-		c.fail(apierr.Throttled())
+		c.Fail(apierr.Throttled())
 		return
 	case readers >= lim.GetMediaConnections:
-		c.fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
+		c.Fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
 			"The stream %s already has %d GetMedia connections open, the most it may have.", st.Name, readers))
 		return
 	}
@@ -63,16 +64,16 @@ func (s *Server) getMedia(c *call) {
 		m.readers--
 		m.mu.Unlock()
 	}()
-	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w), limit: s.nextGetMediaFault().CutAfterBytes, rate: lim.GetMediaRate}
-	c.w.Header().Set("Content-Type", "video/webm")
-	c.w.WriteHeader(http.StatusOK)
+	out := &mediaWriter{w: c.W, rc: http.NewResponseController(c.W), limit: s.nextGetMediaFault().CutAfterBytes, rate: lim.GetMediaRate}
+	c.W.Header().Set("Content-Type", "video/webm")
+	c.W.WriteHeader(http.StatusOK)
 	out.flush()
 	if !found {
 		out.write(appendErrorDocument(nil, getMediaTags, after, fragmentNotFound, "Requested fragment is not found"))
 		out.finish()
 		return
 	}
-	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle, ctx: c.r.Context(),
+	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle, ctx: c.R.Context(),
 		endAt: time.Now().Add(lim.GetMediaMaxDuration)}
 	r.run()
 	out.finish()

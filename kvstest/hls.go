@@ -85,7 +85,7 @@ func (v *sessionView) bandwidth() int64 {
 func (s *Server) hlsMediaPlaylist(v *sessionView) {
 	t, e := v.track()
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	token := v.q.token
@@ -171,7 +171,7 @@ func (v *sessionView) discontinuities() []bool {
 // numbered SequenceNumber (0 by default).
 func (s *Server) mp4InitFragment(v *sessionView) {
 	if v.ts() {
-		v.c.fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
+		v.c.Fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
 		return
 	}
 	seq := max(0, v.q.sequence)
@@ -181,7 +181,7 @@ func (s *Server) mp4InitFragment(v *sessionView) {
 		i++
 	}
 	if i == len(seqs) {
-		v.c.fail(apierr.InvalidArgument("The session has no codec private data numbered %d.", seq))
+		v.c.Fail(apierr.InvalidArgument("The session has no codec private data numbered %d.", seq))
 		return
 	}
 	v.serveInit(v.frags[i])
@@ -196,7 +196,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 	f := v.frags[i]
 	t, e := v.trackOf(f)
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	frames, ok := s.sessionFrames(v, f)
@@ -212,13 +212,13 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 // (MPEG-TS when ts is false, fMP4 when it is true), or has no such fragment.
 func (v *sessionView) containerFragment(ts bool) (int, bool) {
 	if v.ts() != ts {
-		v.c.fail(apierr.InvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
+		v.c.Fail(apierr.InvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
 			map[bool]archived.ContainerFormat{false: archived.ContainerFormatFragmentedMP4, true: archived.ContainerFormatMPEGTS}[ts]))
 		return 0, false
 	}
 	i, e := v.fragment()
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return 0, false
 	}
 	return i, true
@@ -233,7 +233,7 @@ func (s *Server) tsFragment(v *sessionView) {
 	f := v.frags[i]
 	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	frames, ok := s.sessionFrames(v, f)

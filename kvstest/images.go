@@ -14,6 +14,7 @@ import (
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
 
 func init() {
@@ -34,7 +35,7 @@ const (
 // EndTimestamp, each with the image of the latest video frame at or before it in the fragment
 // that contains it, NO_MEDIA where no fragment does, and MEDIA_ERROR where the frame cannot be
 // decoded.
-func (s *Server) getImages(c *call) {
+func (s *Server) getImages(c *serve.Call) {
 	in := new(archived.GetImagesInput)
 	st, _, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -42,7 +43,7 @@ func (s *Server) getImages(c *call) {
 	}
 	r, e := newImageRequest(in)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	first := 0
@@ -53,7 +54,7 @@ func (s *Server) getImages(c *call) {
 			e = apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 		}
 		if e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
 		first = n
@@ -88,7 +89,7 @@ func (s *Server) getImages(c *call) {
 				defer wg.Done()
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				img, err := r.decode(c.r.Context(), decoder, shot)
+				img, err := r.decode(c.R.Context(), decoder, shot)
 				if err == nil && base64.StdEncoding.EncodedLen(len(img)) > maxImageContent {
 					err = errImageTooLarge
 				}
@@ -105,17 +106,17 @@ func (s *Server) getImages(c *call) {
 	}
 	wg.Wait()
 	if readErr != nil {
-		c.fail(readErr)
+		c.Fail(readErr)
 		return
 	}
 	if first+size < len(times) {
 		out.NextToken = s.state.PageToken("GetImages", strconv.Itoa(first+size))
 	}
 	if why != "" {
-		c.w.Header().Set(imagesHeader, why)
-		c.detail = why
+		c.W.Header().Set(imagesHeader, why)
+		c.Detail = why
 	}
-	c.reply(out)
+	c.Reply(out)
 }
 
 // imageRequest is a checked GetImages request.

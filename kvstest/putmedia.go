@@ -15,6 +15,7 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
@@ -33,12 +34,12 @@ type putMediaRequest struct {
 	connectionAt time.Time
 }
 
-func (s *Server) putMedia(c *call) {
+func (s *Server) putMedia(c *serve.Call) {
 	lim := s.opts.media.withDefaults()
-	req, e := s.openPutMedia(c.r, lim)
+	req, e := s.openPutMedia(c.R, lim)
 	if e != nil {
-		c.w.Header().Set("Connection", "close")
-		c.fail(e)
+		c.W.Header().Set("Connection", "close")
+		c.Fail(e)
 		return
 	}
 	m := req.stream.Media
@@ -47,17 +48,17 @@ func (s *Server) putMedia(c *call) {
 		m.writers--
 		m.mu.Unlock()
 	}()
-	rc := http.NewResponseController(c.w)
+	rc := http.NewResponseController(c.W)
 	// Acknowledgements are written while the body is still being read: HTTP/1.1 servers in Go
 	// stop reading a request body once the response starts unless told otherwise.
 	_ = rc.EnableFullDuplex()
-	sendContinue(c.w, c.r)
-	c.w.Header().Set("Content-Type", "application/json")
-	c.w.WriteHeader(http.StatusOK)
+	c.SendContinue()
+	c.W.Header().Set("Content-Type", "application/json")
+	c.W.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
 	record := s.addPutMediaConnection(req.stream.Name, c, req.connectionAt)
-	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
-	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
+	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.W, lim.IdleAckInterval, record.ack)}
+	in.body = &ingestBody{r: c.R.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
 	if abort := in.run(); abort {
 		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly

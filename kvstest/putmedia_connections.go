@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -69,8 +70,8 @@ type putMediaConnections struct {
 }
 
 // addPutMediaConnection records a new connection.
-func (s *Server) addPutMediaConnection(stream string, c0 *call, at time.Time) *connRecord {
-	c := &PutMediaConnection{StreamName: stream, Header: c0.r.Header.Clone(), PayloadHash: c0.payloadHash, Accepted: at}
+func (s *Server) addPutMediaConnection(stream string, c0 *serve.Call, at time.Time) *connRecord {
+	c := &PutMediaConnection{StreamName: stream, Header: c0.R.Header.Clone(), PayloadHash: c0.PayloadHash, Accepted: at}
 	s.putConns.mu.Lock()
 	s.putConns.list = append(s.putConns.list, c)
 	s.putConns.mu.Unlock()

@@ -1,5 +1,5 @@
 // Archived media: listing stored fragments and serving their media, read from what PutMedia
-// stored (media_store.go). The other archived-media operations are in clip.go, hls.go, dash.go,
+// stored (internal/mediaapi). The other archived-media operations are in clip.go, hls.go, dash.go,
 // archived_sessions.go and images.go.
 
 package kvstest
@@ -15,6 +15,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
@@ -69,7 +70,7 @@ func clockOf(t archived.FragmentSelectorType) clock {
 }
 
 // start returns the start of f on the clock.
-func (k clock) start(f *storedFragment) time.Time {
+func (k clock) start(f *mediaapi.Fragment) time.Time {
 	if k == producerClock {
 		return f.ProducerTimestamp
 	}
@@ -77,8 +78,8 @@ func (k clock) start(f *storedFragment) time.Time {
 }
 
 // inRange returns the fragments that start within [from, to] on clock k, in their order.
-func inRange(frags []*storedFragment, k clock, from, to time.Time) []*storedFragment {
-	var out []*storedFragment
+func inRange(frags []*mediaapi.Fragment, k clock, from, to time.Time) []*mediaapi.Fragment {
+	var out []*mediaapi.Fragment
 	for _, f := range frags {
 		if t := k.start(f); !t.Before(from) && !t.After(to) {
 			out = append(out, f)
@@ -88,8 +89,8 @@ func inRange(frags []*storedFragment, k clock, from, to time.Time) []*storedFrag
 }
 
 // byStart orders fragments by their start on clock k, then by number.
-func byStart(frags []*storedFragment, k clock) {
-	slices.SortStableFunc(frags, func(a, b *storedFragment) int {
+func byStart(frags []*mediaapi.Fragment, k clock) {
+	slices.SortStableFunc(frags, func(a, b *mediaapi.Fragment) int {
 		if c := k.start(a).Compare(k.start(b)); c != 0 {
 			return c
 		}
@@ -99,8 +100,8 @@ func byStart(frags []*storedFragment, k clock) {
 
 // dedupeProducer keeps one fragment per producer timestamp, the oldest or the newest ingested,
 // in the order of frags.
-func dedupeProducer(frags []*storedFragment, keepNewest bool) []*storedFragment {
-	chosen := map[int64]*storedFragment{}
+func dedupeProducer(frags []*mediaapi.Fragment, keepNewest bool) []*mediaapi.Fragment {
+	chosen := map[int64]*mediaapi.Fragment{}
 	for _, f := range frags {
 		key := f.ProducerTimestamp.UnixMilli()
 		if cur, ok := chosen[key]; !ok || keepNewest == (media.CompareFragmentNumbers(f.Number, cur.Number) > 0) {
@@ -118,14 +119,14 @@ func dedupeProducer(frags []*storedFragment, keepNewest bool) []*storedFragment 
 
 // fragmentLength is the playback length of a fragment: that of its first video track (or of its
 // longest track when it has no video).
-func fragmentLength(f *storedFragment) time.Duration {
+func fragmentLength(f *mediaapi.Fragment) time.Duration {
 	play, _ := trackLengths(f)
 	return play
 }
 
 // fragmentSpan is the time a fragment covers: that of its longest track. Audio may run a few
 // milliseconds past the video.
-func fragmentSpan(f *storedFragment) time.Duration {
+func fragmentSpan(f *mediaapi.Fragment) time.Duration {
 	_, longest := trackLengths(f)
 	return longest
 }
@@ -134,12 +135,12 @@ func fragmentSpan(f *storedFragment) time.Duration {
 // has no video) and of its longest track, from the fragment's start (its cluster timecode, or
 // the track's first frame when that is earlier) to the end of the track's last frame, each
 // frame lasting as long as the track's mean frame interval.
-func trackLengths(f *storedFragment) (play, longest time.Duration) {
+func trackLengths(f *mediaapi.Fragment) (play, longest time.Duration) {
 	var video time.Duration
 	haveVideo := false
 	for i, t := range f.Tracks {
-		ts := f.stats.track(i)
-		first, last, n := ts.first, ts.last, ts.frames
+		ts := f.Stats.Track(i)
+		first, last, n := ts.First, ts.Last, ts.Frames
 		length := mkv.Timestamp(last-min(first, f.Timecode), f.TimecodeScale)
 		if n > 1 {
 			length += mkv.Timestamp(last-first, f.TimecodeScale) / time.Duration(n-1)
@@ -170,10 +171,10 @@ func (s *Server) listFragments(c *serve.Call) {
 		return
 	}
 	r := sel.TimestampRange
-	matched := inRange(st.Media.snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
+	matched := inRange(st.Media.Snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
 	start := 0
 	if after != "" {
-		start = indexAfter(matched, after)
+		start = mediaapi.IndexAfter(matched, after)
 	}
 	limit := defaultListFragments
 	if in.MaxResults != nil {
@@ -183,7 +184,7 @@ func (s *Server) listFragments(c *serve.Call) {
 	out := &archived.ListFragmentsOutput{Fragments: make([]archived.Fragment, 0, len(page))}
 	for _, f := range page {
 		out.Fragments = append(out.Fragments, archived.Fragment{
-			FragmentNumber: f.Number, FragmentSizeInBytes: documentSize(f), ProducerTimestamp: f.ProducerTimestamp,
+			FragmentNumber: f.Number, FragmentSizeInBytes: mediaapi.DocumentSize(f), ProducerTimestamp: f.ProducerTimestamp,
 			ServerTimestamp: f.ServerTimestamp, FragmentLengthInMilliseconds: fragmentLength(f).Milliseconds(),
 		})
 	}
@@ -236,21 +237,6 @@ func decodeListing(s string) (archived.FragmentSelector, string, bool) {
 		TimestampRange: archived.TimestampRange{StartTimestamp: time.UnixMilli(from).UTC(), EndTimestamp: time.UnixMilli(to).UTC()}}, parts[3], true
 }
 
-// documentSize is the size of a fragment's document in GetMediaForFragmentList: its header and
-// tags, and each frame as a SimpleBlock.
-func documentSize(f *storedFragment) int64 {
-	return int64(len(appendDocumentStart(nil, f, fragmentListTags))) + f.stats.blockBytes
-}
-
-// vintLength is the length of the EBML size of an element of n bytes.
-func vintLength(n int64) int64 {
-	l := int64(1)
-	for n >= 1<<(7*l)-1 && l < 8 {
-		l++
-	}
-	return l
-}
-
 // getMediaForFragmentList answers GetMediaForFragmentList: the document of each listed
 // fragment, in the order listed, in the format of GetMedia with the fragment-list tags; a
 // fragment that is not kept comes as a document carrying its number and the error.
@@ -260,23 +246,23 @@ func (s *Server) getMediaForFragmentList(c *serve.Call) {
 	if !ok {
 		return
 	}
-	frags := st.Media.snapshot()
-	out := &mediaWriter{w: c.W, rc: http.NewResponseController(c.W)}
+	frags := st.Media.Snapshot()
+	out := mediaapi.NewWriter(c.W, 0, 0)
 	c.W.Header().Set("Content-Type", "video/webm")
 	c.W.WriteHeader(http.StatusOK)
 	var buf []byte
 	for _, n := range in.Fragments {
-		i := indexOf(frags, n)
+		i := mediaapi.IndexOf(frags, n)
 		if i < 0 {
-			out.write(appendErrorDocument(buf[:0], fragmentListTags, n, fragmentNotFound, "Requested fragment is not found"))
+			out.Send(mediaapi.AppendErrorDocument(buf[:0], mediaapi.FragmentListTags, n, mediaapi.FragmentNotFound, "Requested fragment is not found"))
 			continue
 		}
 		f := frags[i]
 		var more bool
-		buf, more = s.writeStored("GetMediaForFragmentList", out, f, appendDocumentStart(buf[:0], f, fragmentListTags), 0, true, fragmentListTags, nil)
+		buf, more = s.media.WriteStored("GetMediaForFragmentList", out, f, mediaapi.AppendDocumentStart(buf[:0], f, mediaapi.FragmentListTags), 0, true, mediaapi.FragmentListTags, nil)
 		if !more || c.R.Context().Err() != nil {
 			break
 		}
 	}
-	out.finish()
+	out.Finish()
 }

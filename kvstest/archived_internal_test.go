@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
 )
 
@@ -18,7 +19,7 @@ func testSession(kind sessionKind, expires time.Time) *playbackSession {
 
 // keyedServer returns a Server that only makes and reads tokens, with key.
 func keyedServer(key []byte) *Server {
-	return &Server{state: state.New(state.Config[*mediaStore]{PageKey: key})}
+	return &Server{state: state.New(state.Config[*mediaapi.Media]{PageKey: key})}
 }
 
 func TestSessionTokenRoundTrip(t *testing.T) {
@@ -133,14 +134,6 @@ func FuzzDecodeListing(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestVintLength(t *testing.T) {
-	for n, want := range map[int64]int64{0: 1, 126: 1, 127: 2, 16382: 2, 16383: 3, 1 << 30: 5} {
-		if got := vintLength(n); got != want {
-			t.Errorf("vintLength(%d) = %d, want %d", n, got, want)
-		}
-	}
 }
 
 // TestTokensHaveOneSpelling checks that a page token and a session token are accepted only as

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
@@ -35,8 +36,8 @@ type sessionView struct {
 	p       *playbackSession
 	q       playbackQuery
 	now     time.Time
-	frags   []*storedFragment // every fragment of the session so far
-	first   int               // the window shown now is frags[first:end]
+	frags   []*mediaapi.Fragment // every fragment of the session so far
+	first   int                  // the window shown now is frags[first:end]
 	end     int
 	ended   bool // no fragment will be added
 	tracks  []pack.Track
@@ -72,11 +73,8 @@ func (s *Server) openSession(c *serve.Call, kind sessionKind) (*sessionView, boo
 		c.Fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
 		return nil, false
 	}
-	m := st.Media
-	m.mu.Lock()
-	p := m.sessions.find(kind, claims.id)
-	all := append([]*storedFragment(nil), m.fragments...)
-	m.mu.Unlock()
+	p := s.sessions.find(st.ARN, kind, claims.id)
+	all := st.Media.Snapshot()
 	if p == nil {
 		c.Fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))
 		return nil, false
@@ -122,7 +120,7 @@ func (v *sessionView) fragment() (int, *apierr.Error) {
 }
 
 // trackOf describes the tracks of fragment f and returns the one the request names.
-func (v *sessionView) trackOf(f *storedFragment) (*pack.Track, *apierr.Error) {
+func (v *sessionView) trackOf(f *mediaapi.Fragment) (*pack.Track, *apierr.Error) {
 	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
 		return nil, e
@@ -132,7 +130,7 @@ func (v *sessionView) trackOf(f *storedFragment) (*pack.Track, *apierr.Error) {
 }
 
 // serveInit serves the initialization segment of the requested track, as fragment f has it.
-func (v *sessionView) serveInit(f *storedFragment) {
+func (v *sessionView) serveInit(f *mediaapi.Fragment) {
 	t, e := v.trackOf(f)
 	if e != nil {
 		v.c.Fail(e)
@@ -158,4 +156,15 @@ func (v *sessionView) reply(contentType string, body []byte) {
 	h.Set("Cache-Control", "no-cache")
 	v.c.W.WriteHeader(http.StatusOK)
 	_, _ = v.c.W.Write(body)
+}
+
+// sessionFrames reads the frames of fragment f for a media segment of an HLS or DASH session,
+// or answers the request with the error.
+func (s *Server) sessionFrames(v *sessionView, f *mediaapi.Fragment) ([]mediaapi.Frame, bool) {
+	frames, err := f.LoadFrames()
+	if err != nil {
+		v.c.Fail(s.media.ReadError(v.c.Op, f, err))
+		return nil, false
+	}
+	return frames, true
 }

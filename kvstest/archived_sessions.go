@@ -10,10 +10,12 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
@@ -62,10 +64,60 @@ type playbackSession struct {
 	showNum   bool // DASH kvs:fn
 }
 
-// sessionTable holds a stream's active sessions of each kind, oldest first. It is guarded by the
-// stream's mediaStore.mu.
+// sessionTable holds a stream's active sessions of each kind, oldest first. It is guarded by
+// sessionTables.mu.
 type sessionTable struct {
 	active [2][]*playbackSession
+}
+
+// sessionTables holds the session tables of the streams, by stream ARN (a stream created again
+// under the same name has another ARN, and so none of the old stream's sessions).
+type sessionTables struct {
+	mu       sync.Mutex
+	byStream map[string]*sessionTable
+}
+
+// add records session p of the stream arn, closing the oldest of its kind beyond limit, and
+// forgets the tables whose sessions have all expired.
+func (ts *sessionTables) add(arn string, p *playbackSession, limit int) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.byStream == nil {
+		ts.byStream = map[string]*sessionTable{}
+	}
+	for key, t := range ts.byStream {
+		if key != arn && t.expired(p.created) {
+			delete(ts.byStream, key)
+		}
+	}
+	t := ts.byStream[arn]
+	if t == nil {
+		t = &sessionTable{}
+		ts.byStream[arn] = t
+	}
+	t.add(p, limit)
+}
+
+// find returns the active session id of kind k of the stream arn.
+func (ts *sessionTables) find(arn string, k sessionKind, id string) *playbackSession {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if t := ts.byStream[arn]; t != nil {
+		return t.find(k, id)
+	}
+	return nil
+}
+
+// expired reports whether every session of t has expired at now.
+func (t *sessionTable) expired(now time.Time) bool {
+	for _, list := range t.active {
+		for _, p := range list {
+			if !now.After(p.expires) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // add records p, forgets the sessions that expired, and closes the oldest beyond limit.
@@ -172,10 +224,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	if e := p.checkRange(now); e != nil {
 		return nil, e
 	}
-	m := st.Media
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	all := append([]*storedFragment(nil), m.fragments...)
+	all := st.Media.Snapshot()
 	if p.mode == archived.PlaybackModeLive {
 		if len(all) == 0 || now.Sub(all[len(all)-1].ServerTimestamp) > liveWindow {
 			return nil, apierr.New(http.StatusNotFound, "ResourceNotFoundException",
@@ -192,7 +241,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	}
 	p.origin = p.clock.start(frags[0]).Add(-timelineMargin)
 	r.options(p)
-	m.sessions.add(p, s.opts.archived.limits.withDefaults().MaxSessions)
+	s.sessions.add(st.ARN, p, s.opts.archived.limits.withDefaults().MaxSessions)
 	return p, nil
 }
 
@@ -216,10 +265,10 @@ func (p *playbackSession) checkRange(now time.Time) *apierr.Error {
 // the range's fragments by start time, or for LIVE the fragments from the first it played in
 // the order they arrived. With producer timestamps, one fragment per timestamp is kept: the
 // newest.
-func (p *playbackSession) fragments(all []*storedFragment) []*storedFragment {
-	var frags []*storedFragment
+func (p *playbackSession) fragments(all []*mediaapi.Fragment) []*mediaapi.Fragment {
+	var frags []*mediaapi.Fragment
 	if p.mode == archived.PlaybackModeLive {
-		frags = all[max(0, indexOf(all, p.firstLive)):]
+		frags = all[max(0, mediaapi.IndexOf(all, p.firstLive)):]
 	} else {
 		to := p.to
 		if to.IsZero() {
@@ -240,7 +289,7 @@ func (p *playbackSession) fragments(all []*storedFragment) []*storedFragment {
 // fragments [first, end) of the session, and whether no fragment will be added. ON_DEMAND shows
 // the oldest max; LIVE the newest max; LIVE_REPLAY the newest max of those whose turn has come,
 // one more each time the one before has had the time to play.
-func (p *playbackSession) window(frags []*storedFragment, now time.Time) (first, end int, ended bool) {
+func (p *playbackSession) window(frags []*mediaapi.Fragment, now time.Time) (first, end int, ended bool) {
 	switch p.mode {
 	case archived.PlaybackModeOnDemand:
 		return 0, min(len(frags), p.max), true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/mkv"
@@ -36,7 +37,7 @@ func (s *Server) getClip(c *serve.Call) {
 		c.Fail(e)
 		return
 	}
-	frags := dedupeProducer(inRange(st.Media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
+	frags := dedupeProducer(inRange(st.Media.Snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
 	byStart(frags, k)
 	if len(frags) == 0 {
 		c.Fail(errNoFragments())
@@ -51,9 +52,9 @@ func (s *Server) getClip(c *serve.Call) {
 	tl := newTimeline(frags, k)
 	samplesOf := func(i int) ([][]pack.Sample, *apierr.Error) {
 		f := frags[i]
-		frames, err := f.loadFrames()
+		frames, err := f.LoadFrames()
 		if err != nil {
-			return nil, s.readError("GetClip", f, err)
+			return nil, s.media.ReadError("GetClip", f, err)
 		}
 		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
 			return nil, e
@@ -103,7 +104,7 @@ func (s *Server) getClip(c *serve.Call) {
 
 // clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than
 // ClipMaxBytes (always at least one fragment).
-func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
+func (s *Server) clipCut(frags []*mediaapi.Fragment) []*mediaapi.Fragment {
 	lim := s.opts.archived.limits.withDefaults()
 	var size int64
 	for i, f := range frags {
@@ -117,7 +118,7 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
 // and frames (its frames) they can parse.
-func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment, frames []storedFrame) *apierr.Error {
+func checkFragment(p pack.Packaging, tracks []pack.Track, f *mediaapi.Fragment, frames []mediaapi.Frame) *apierr.Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
 		first[i] = tracks[i].Entry

@@ -57,13 +57,13 @@ func TestStoredFramesLeaveMemory(t *testing.T) {
 			s.state.Mu.Lock()
 			st := s.state.Streams.ByName["cam"]
 			s.state.Unlock()
-			frags := st.Media.snapshot()
+			frags := st.Media.Snapshot()
 			if len(frags) != 3 || len(acked) != 3 {
 				t.Fatalf("%d fragments kept, %d persisted", len(frags), len(acked))
 			}
 			for _, f := range frags {
-				if f.Frames != nil || f.stats.frames != 2 || f.stats.blockBytes == 0 {
-					t.Fatalf("fragment %s holds %d frames in memory; its stats %+v", f.Number, len(f.Frames), f.stats)
+				if f.Frames != nil || f.Stats.Frames != 2 || f.Stats.BlockBytes == 0 {
+					t.Fatalf("fragment %s holds %d frames in memory; its stats %+v", f.Number, len(f.Frames), f.Stats)
 				}
 			}
 			got := getMediaNumbers(t, s, "cam")
@@ -131,7 +131,8 @@ func TestStoreReadFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	want := []string{acked[0], fmt.Sprintf("error %d %s", internalErrorCode, acked[1]), acked[2]}
+	const internalError = 5000 // the in-band error of a fragment the service cannot read
+	want := []string{acked[0], fmt.Sprintf("error %d %s", internalError, acked[1]), acked[2]}
 	if got := getMediaNumbers(t, s, "cam"); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMedia served %q, want %q", got, want)
 	}

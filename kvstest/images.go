@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
@@ -67,7 +68,7 @@ func (s *Server) getImages(c *serve.Call) {
 	page := times[min(first, len(times)):min(len(times), first+size)]
 	out := &archived.GetImagesOutput{Images: make([]archived.Image, len(page))}
 	decoder, why := s.imageDecoder()
-	frags := st.Media.snapshot()
+	frags := st.Media.Snapshot()
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2) // ffmpeg processes at once
 	var mu sync.Mutex
@@ -77,7 +78,7 @@ func (s *Server) getImages(c *serve.Call) {
 		shot, ok, err := findShot(frags, r.clock, t)
 		switch {
 		case err != nil:
-			readErr = s.readError("GetImages", shot.frag, err)
+			readErr = s.media.ReadError("GetImages", shot.frag, err)
 		case readErr != nil:
 		case !ok:
 			out.Images[i].Error = archived.ImageErrorNoMedia
@@ -176,7 +177,7 @@ var imagesPackaging = pack.Packaging{API: "GetImages", G711: true}
 // shot is the video to decode one image from: the samples of a fragment's video track from a
 // key frame on, and which of them (in presentation order) is the image.
 type shot struct {
-	frag    *storedFragment
+	frag    *mediaapi.Fragment
 	track   *pack.Track
 	samples []pack.Sample
 	index   int // the image is the index-th frame shown after the key frame
@@ -186,7 +187,7 @@ type shot struct {
 // latest frame shown at or before t. ok is false when no fragment contains t; track is nil when
 // the fragment has no H.264 or H.265 video with valid codec private data. An error is that of
 // reading the fragment's frames (shot.frag).
-func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error) {
+func findShot(frags []*mediaapi.Fragment, k clock, t time.Time) (shot, bool, error) {
 	for _, f := range frags {
 		start := k.start(f)
 		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
@@ -202,7 +203,7 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error)
 		if v == nil {
 			return shot{}, true, nil
 		}
-		frames, err := f.loadFrames()
+		frames, err := f.LoadFrames()
 		if err != nil {
 			return shot{frag: f}, false, err
 		}

@@ -1,8 +1,5 @@
-// Event metadata of PutMedia: a producer marks a fragment for a notification and/or for image
-// generation with the tags the producer SDKs' putKinesisVideoEventMetadata writes before the
-// fragment's cluster, AWS_KINESISVIDEO_NOTIFICATION and AWS_KINESISVIDEO_IMAGE_GENERATION (with an
-// optional AWS_KINESISVIDEO_IMAGE_PREFIX), each the first SimpleTag of its Tag, followed by the
-// user's name/value pairs. Once such a fragment is PERSISTED, a stream with an enabled
+// What fragments marked with event metadata produce (the tags are read by internal/mediaapi,
+// events.go): once such a fragment is PERSISTED, a stream with an enabled
 // notification configuration records a notification, and one with an enabled image generation
 // configuration generates the images of the fragment; both happen before the fragment's
 // PERSISTED acknowledgement is written, so a producer that saw it can read them at once.
@@ -24,24 +21,8 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
-	"github.com/kvsgo/sdk/media"
-	"github.com/kvsgo/sdk/mkv"
-)
-
-// The tag names of event metadata.
-const (
-	eventNotificationTag    = "AWS_KINESISVIDEO_NOTIFICATION"
-	eventImageGenerationTag = "AWS_KINESISVIDEO_IMAGE_GENERATION"
-	eventImagePrefixTag     = "AWS_KINESISVIDEO_IMAGE_PREFIX"
-)
-
-// The limits of event metadata: the documented sizes of a user pair (the producer SDK checks
-// the same), and of an image prefix.
-const (
-	maxEventTagName    = 128
-	maxEventTagValue   = 256
-	maxImagePrefixSize = 256
 )
 
 // NotificationTypePersisted is the NotificationType of every notification: the service notifies
@@ -134,69 +115,18 @@ func (s *Server) GeneratedImages(streamName string) []GeneratedImage {
 	return slices.Clone(s.events.images[streamName])
 }
 
-// fragmentEvents are the events a fragment is marked with.
-type fragmentEvents struct {
-	notify        bool
-	notifyPayload map[string]string
-	images        bool
-	imagePrefix   string
-	imagePayload  map[string]string
-}
-
-func (ev *fragmentEvents) any() bool { return ev.notify || ev.images }
-
-// add reports whether tag is event metadata, and adds it to ev. A bad event tag gets
-// INVALID_FRAGMENT_METADATA; count grows by the pairs the tag carries.
-func (ev *fragmentEvents) add(tag mkv.Tag, count *int) (bool, media.AckErrorID) {
-	if len(tag.SimpleTags) == 0 {
-		return false, 0
-	}
-	first := tag.SimpleTags[0]
-	if first.Name != eventNotificationTag && first.Name != eventImageGenerationTag {
-		return false, 0
-	}
-	payload := map[string]string{}
-	prefix := ""
-	for _, st := range tag.SimpleTags[1:] {
-		*count++
-		switch {
-		case st.Name == eventImagePrefixTag && first.Name == eventImageGenerationTag:
-			if len(st.String) > maxImagePrefixSize || strings.HasPrefix(strings.ToUpper(st.String), "AWS") {
-				return true, media.AckErrInvalidFragmentMetadata
-			}
-			prefix = st.String
-		case st.Name == "" || len(st.Name) > maxEventTagName || len(st.String) > maxEventTagValue,
-			strings.HasPrefix(strings.ToUpper(st.Name), "AWS"), len(st.Nested) > 0, st.Binary != nil:
-			return true, media.AckErrInvalidFragmentMetadata
-		default:
-			payload[st.Name] = st.String
-		}
-	}
-	*count++
-	if first.Name == eventNotificationTag {
-		ev.notify, ev.notifyPayload = true, payload
-	} else {
-		ev.images, ev.imagePrefix, ev.imagePayload = true, prefix, payload
-	}
-	return true, 0
-}
-
 // deliverEvents returns what the PERSISTED acknowledgement of f waits for: the notification and
 // the images of its events, when the stream's configurations are enabled; nil when there is
 // nothing to do.
-func (in *ingest) deliverEvents(f *storedFragment, ev fragmentEvents) func() {
-	if !ev.any() {
-		return nil
-	}
-	s, st := in.s, in.req.stream
+func (s *Server) deliverEvents(st *stream, f *mediaapi.Fragment, ev mediaapi.Events) func() {
 	s.state.Mu.Lock()
 	var notify *kvs.NotificationConfiguration
 	var images *kvs.ImageGenerationConfiguration
-	if ev.notify && st.Notification != nil && st.Notification.Status == kvs.ConfigurationStatusEnabled {
+	if ev.Notify && st.Notification != nil && st.Notification.Status == kvs.ConfigurationStatusEnabled {
 		c := *st.Notification
 		notify = &c
 	}
-	if ev.images && st.Images != nil && st.Images.Status == kvs.ConfigurationStatusEnabled {
+	if ev.Images && st.Images != nil && st.Images.Status == kvs.ConfigurationStatusEnabled {
 		c := *st.Images
 		images = &c
 	}
@@ -210,7 +140,7 @@ func (in *ingest) deliverEvents(f *storedFragment, ev fragmentEvents) func() {
 			s.recordNotification(name, Notification{
 				TopicARN: notify.DestinationConfig.Uri, StreamARN: arn, FragmentNumber: f.Number,
 				FragmentStartProducerTimestamp: f.ProducerTimestamp.UnixMilli(), FragmentStartServerTimestamp: f.ServerTimestamp.UnixMilli(),
-				NotificationType: NotificationTypePersisted, NotificationPayload: ev.notifyPayload,
+				NotificationType: NotificationTypePersisted, NotificationPayload: ev.NotifyPayload,
 			})
 		}
 		if images != nil {
@@ -242,7 +172,7 @@ func (s *Server) recordNotification(stream string, n Notification) {
 
 // generateImages decodes an image of f at every sampling interval from its start, on the
 // configuration's clock, in its format and size.
-func (s *Server) generateImages(stream string, f *storedFragment, cfg kvs.ImageGenerationConfiguration, ev fragmentEvents) {
+func (s *Server) generateImages(stream string, f *mediaapi.Fragment, cfg kvs.ImageGenerationConfiguration, ev mediaapi.Events) {
 	r := &imageRequest{png: cfg.Format == kvs.FormatPNG, quality: 80}
 	if q, err := strconv.Atoi(cfg.FormatConfig[kvs.FormatConfigKeyJPEGQuality]); err == nil {
 		r.quality = q
@@ -257,7 +187,7 @@ func (s *Server) generateImages(stream string, f *storedFragment, cfg kvs.ImageG
 	start := k.start(f)
 	interval := time.Duration(max(cfg.SamplingInterval, state.MinSamplingInterval)) * time.Millisecond
 	decoder, why := s.imageDecoder()
-	frags := []*storedFragment{f}
+	frags := []*mediaapi.Fragment{f}
 	ext := ".jpg"
 	if r.png {
 		ext = ".png"
@@ -265,8 +195,8 @@ func (s *Server) generateImages(stream string, f *storedFragment, cfg kvs.ImageG
 	bucket, base := splitS3URI(cfg.DestinationConfig.Uri)
 	for t := start; !t.After(start.Add(fragmentLength(f))); t = t.Add(interval) {
 		img := GeneratedImage{StreamName: stream, FragmentNumber: f.Number, Timestamp: t, Format: cfg.Format,
-			Destination: cfg.DestinationConfig.Uri, Metadata: ev.imagePayload,
-			Key: joinKey(base, ev.imagePrefix+stream, f.Number, strconv.FormatInt(t.UnixMilli(), 10)+ext)}
+			Destination: cfg.DestinationConfig.Uri, Metadata: ev.ImagePayload,
+			Key: joinKey(base, ev.ImagePrefix+stream, f.Number, strconv.FormatInt(t.UnixMilli(), 10)+ext)}
 		shot, _, err := findShot(frags, k, t)
 		switch {
 		case err != nil:

@@ -1,6 +1,6 @@
-// The media APIs, PutMedia and GetMedia, served by internal/mediaapi: their routes, their faults
-// (connections cut, acknowledgements stalled or turned into errors) and the record of the
-// PutMedia connections.
+// The media APIs, PutMedia and GetMedia, served by internal/mediaapi, and the archived-media
+// APIs, served by internal/archive: their routes, the faults of the media APIs (connections cut,
+// acknowledgements stalled or turned into errors) and the record of the PutMedia connections.
 
 package kvstest
 
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kvsgo/sdk/kvstest/internal/archive"
 	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
@@ -17,6 +18,10 @@ import (
 func init() {
 	streamRoute(dataPlane, http.MethodPost, "/putMedia", "PutMedia", func(s *Server, c *serve.Call) { s.media.PutMedia(c) })
 	addRoute(dataPlane, "/getMedia", &route{op: "GetMedia", method: http.MethodPost, handle: func(s *Server, c *serve.Call) { s.media.GetMedia(c) }})
+	for _, rt := range archive.Routes() {
+		addRoute(dataPlane, rt.Path, &route{op: rt.Op, method: rt.Method, sessionToken: rt.SessionToken,
+			handle: func(s *Server, c *serve.Call) { rt.Handle(s.archive, c) }})
+	}
 }
 
 // newMedia returns the media API of the server, over its state and store.
@@ -29,7 +34,23 @@ func (s *Server) newMedia() *mediaapi.Service {
 		NextPutFault: func() mediaapi.PutFault { return mediaapi.PutFault(s.nextPutMediaFault()) },
 		NextGetFault: func() mediaapi.GetFault { return mediaapi.GetFault(s.nextGetMediaFault()) },
 		Capture:      s.opts.putMediaCapture,
-		Marked:       s.deliverEvents,
+		Marked:       func(st *stream, f *mediaapi.Fragment, ev mediaapi.Events) func() { return s.archive.Marked(st, f, ev) },
+	})
+}
+
+// newArchive returns the archived-media API of the server, over its state and media API.
+func (s *Server) newArchive() *archive.Service {
+	o := s.opts
+	return archive.New(archive.Config{
+		State:           s.state,
+		Media:           s.media,
+		Limits:          archive.Limits(o.archived.limits.withDefaults()),
+		FFmpeg:          o.archived.ffmpeg,
+		LookPath:        !o.archived.ffmpegSet,
+		Logf:            o.logf,
+		Context:         s.ctx,
+		ImageDir:        o.events.imageDir,
+		NotificationLog: o.events.notificationLog,
 	})
 }
 

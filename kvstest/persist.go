@@ -40,7 +40,6 @@ func (s *Server) openStore() error {
 	d := &s.dur
 	if s.opts.dataDir == "" {
 		d.store = store.NewMemory()
-		s.media = s.newMedia()
 	} else {
 		opts := store.DiskOptions{Logf: s.logStore}
 		if s.opts.diskHook != nil {
@@ -51,9 +50,12 @@ func (s *Server) openStore() error {
 			return err
 		}
 		d.store, d.disk = ds, true
-		s.media = s.newMedia()
+	}
+	s.media = s.newMedia()
+	s.archive = s.newArchive()
+	if d.disk {
 		if err := s.restore(); err != nil {
-			_ = ds.Close()
+			_ = d.store.Close()
 			return fmt.Errorf("restoring from %s: %w", s.opts.dataDir, err)
 		}
 	}

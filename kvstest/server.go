@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/kvsgo/sdk/kvstest/internal/archive"
 	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
@@ -59,8 +60,7 @@ type Server struct {
 	mediaFaults mediaFaults
 	dur         durability        // the store: memory or a data directory (persist.go)
 	media       *mediaapi.Service // PutMedia and GetMedia over each stream's media (media.go)
-	events      eventRecords      // what marked fragments produced
-	sessions    sessionTables     // the HLS and DASH sessions of the streams
+	archive     *archive.Service  // the archived-media API over the same media (media.go)
 
 	state *controlState // streams and channels; see internal/state
 }

@@ -1,7 +1,7 @@
 // The media timeline of archived playback: where the fragments of a clip or session sit, and
 // their frames as samples on it.
 
-package kvstest
+package archive
 
 import (
 	"time"

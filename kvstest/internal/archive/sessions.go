@@ -3,7 +3,7 @@
 // their URL. A stream keeps at most MaxSessions sessions of each kind; a new one closes the
 // oldest. Sessions expire after their Expires seconds on the server's clock.
 
-package kvstest
+package archive
 
 import (
 	"crypto/rand"
@@ -21,10 +21,8 @@ import (
 )
 
 func init() {
-	addRoute(dataPlane, "/getHLSStreamingSessionURL", &route{op: "GetHLSStreamingSessionURL", method: http.MethodPost,
-		handle: (*Server).getHLSStreamingSessionURL})
-	addRoute(dataPlane, "/getDASHStreamingSessionURL", &route{op: "GetDASHStreamingSessionURL", method: http.MethodPost,
-		handle: (*Server).getDASHStreamingSessionURL})
+	route("/getHLSStreamingSessionURL", "GetHLSStreamingSessionURL", http.MethodPost, (*Service).getHLSStreamingSessionURL)
+	route("/getDASHStreamingSessionURL", "GetDASHStreamingSessionURL", http.MethodPost, (*Service).getDASHStreamingSessionURL)
 }
 
 // sessionKind is HLS or DASH.
@@ -156,7 +154,7 @@ type sessionRequest struct {
 	options   func(*playbackSession) // sets the options of one kind only
 }
 
-func (s *Server) getHLSStreamingSessionURL(c *serve.Call) {
+func (s *Service) getHLSStreamingSessionURL(c *serve.Call) {
 	in := new(archived.GetHLSStreamingSessionURLInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -183,7 +181,7 @@ func (s *Server) getHLSStreamingSessionURL(c *serve.Call) {
 	c.Reply(&archived.GetHLSStreamingSessionURLOutput{HLSStreamingSessionURL: s.sessionURL(st, p, hlsMasterPath)})
 }
 
-func (s *Server) getDASHStreamingSessionURL(c *serve.Call) {
+func (s *Service) getDASHStreamingSessionURL(c *serve.Call) {
 	in := new(archived.GetDASHStreamingSessionURLInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -202,7 +200,7 @@ func (s *Server) getDASHStreamingSessionURL(c *serve.Call) {
 }
 
 // newSession checks a session request against the stream's media and records the session.
-func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playbackSession, *apierr.Error) {
+func (s *Service) newSession(st *mediaapi.Stream, now time.Time, r sessionRequest) (*playbackSession, *apierr.Error) {
 	p := &playbackSession{id: newSessionID(), kind: r.kind, created: now, mode: r.mode,
 		clock: clockOf(r.selector.FragmentSelectorType), from: r.selector.TimestampRange.StartTimestamp,
 		to: r.selector.TimestampRange.EndTimestamp}
@@ -241,7 +239,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	}
 	p.origin = p.clock.start(frags[0]).Add(-timelineMargin)
 	r.options(p)
-	s.sessions.add(st.ARN, p, s.opts.archived.limits.withDefaults().MaxSessions)
+	s.sessions.add(st.ARN, p, s.cfg.Limits.MaxSessions)
 	return p, nil
 }
 
@@ -315,6 +313,6 @@ func newSessionID() string {
 }
 
 // sessionURL returns the URL of a session's root resource (the master playlist or manifest).
-func (s *Server) sessionURL(st *stream, p *playbackSession, path string) string {
-	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.ARN))
+func (s *Service) sessionURL(st *mediaapi.Stream, p *playbackSession, path string) string {
+	return s.cfg.State.Endpoints.Archived + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.ARN))
 }

@@ -1,8 +1,8 @@
 // Archived media: listing stored fragments and serving their media, read from what PutMedia
 // stored (internal/mediaapi). The other archived-media operations are in clip.go, hls.go, dash.go,
-// archived_sessions.go and images.go.
+// sessions.go and images.go.
 
-package kvstest
+package archive
 
 import (
 	"math/rand/v2"
@@ -22,9 +22,8 @@ import (
 )
 
 func init() {
-	addRoute(dataPlane, "/listFragments", &route{op: "ListFragments", method: http.MethodPost, handle: (*Server).listFragments})
-	addRoute(dataPlane, "/getMediaForFragmentList", &route{op: "GetMediaForFragmentList", method: http.MethodPost,
-		handle: (*Server).getMediaForFragmentList})
+	route("/listFragments", "ListFragments", http.MethodPost, (*Service).listFragments)
+	route("/getMediaForFragmentList", "GetMediaForFragmentList", http.MethodPost, (*Service).getMediaForFragmentList)
 }
 
 // The page sizes of ListFragments.
@@ -36,20 +35,20 @@ const (
 // archivedStream decodes the input of an archived-media call (a pointer to an input struct with
 // StreamName and StreamARN members) and finds its ACTIVE stream. Retention is required by the
 // operations that package media (NoDataRetentionException).
-func archivedStream(s *Server, c *serve.Call, in any, needRetention bool) (*stream, time.Time, bool) {
+func archivedStream(s *Service, c *serve.Call, in any, needRetention bool) (*mediaapi.Stream, time.Time, bool) {
 	if !c.Decode(in) {
 		return nil, time.Time{}, false
 	}
 	v := reflect.ValueOf(in).Elem()
-	now := s.state.Lock()
-	st, e := s.state.FindStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
+	now := s.cfg.State.Lock()
+	st, e := s.cfg.State.FindStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
 	if e == nil && st.Status(now) != "ACTIVE" {
 		e = apierr.StreamNotFound()
 	}
 	if e == nil && needRetention && st.Retention == 0 {
 		e = apierr.NoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.Name)
 	}
-	s.state.Unlock()
+	s.cfg.State.Unlock()
 	if e != nil {
 		c.Fail(e)
 		return nil, time.Time{}, false
@@ -159,7 +158,7 @@ func trackLengths(f *mediaapi.Fragment) (play, longest time.Duration) {
 // listFragments answers ListFragments: the kept fragments whose start on the selector's clock
 // falls in its range, paged by fragment number. Each page is shuffled, as the service promises
 // no order.
-func (s *Server) listFragments(c *serve.Call) {
+func (s *Service) listFragments(c *serve.Call) {
 	in := new(archived.ListFragmentsInput)
 	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
@@ -190,21 +189,21 @@ func (s *Server) listFragments(c *serve.Call) {
 	}
 	rand.Shuffle(len(out.Fragments), func(i, j int) { out.Fragments[i], out.Fragments[j] = out.Fragments[j], out.Fragments[i] })
 	if start+limit < len(matched) {
-		out.NextToken = s.state.PageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
+		out.NextToken = s.cfg.State.PageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
 	}
 	c.Reply(out)
 }
 
 // fragmentListing returns the selector of a ListFragments call and the number after which its
 // page starts: from its NextToken (which carries both) or from its FragmentSelector.
-func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *apierr.Error) {
+func (s *Service) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *apierr.Error) {
 	if in.NextToken == "" {
 		if in.FragmentSelector == (archived.FragmentSelector{}) {
 			return archived.FragmentSelector{}, "", apierr.InvalidArgument("FragmentSelector is required when there is no NextToken.")
 		}
 		return in.FragmentSelector, "", nil
 	}
-	last, e := s.state.ResumeAfter("ListFragments", in.NextToken)
+	last, e := s.cfg.State.ResumeAfter("ListFragments", in.NextToken)
 	if e != nil {
 		return archived.FragmentSelector{}, "", e
 	}
@@ -240,7 +239,7 @@ func decodeListing(s string) (archived.FragmentSelector, string, bool) {
 // getMediaForFragmentList answers GetMediaForFragmentList: the document of each listed
 // fragment, in the order listed, in the format of GetMedia with the fragment-list tags; a
 // fragment that is not kept comes as a document carrying its number and the error.
-func (s *Server) getMediaForFragmentList(c *serve.Call) {
+func (s *Service) getMediaForFragmentList(c *serve.Call) {
 	in := new(archived.GetMediaForFragmentListInput)
 	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
@@ -259,7 +258,7 @@ func (s *Server) getMediaForFragmentList(c *serve.Call) {
 		}
 		f := frags[i]
 		var more bool
-		buf, more = s.media.WriteStored("GetMediaForFragmentList", out, f, mediaapi.AppendDocumentStart(buf[:0], f, mediaapi.FragmentListTags), 0, true, mediaapi.FragmentListTags, nil)
+		buf, more = s.cfg.Media.WriteStored("GetMediaForFragmentList", out, f, mediaapi.AppendDocumentStart(buf[:0], f, mediaapi.FragmentListTags), 0, true, mediaapi.FragmentListTags, nil)
 		if !more || c.R.Context().Err() != nil {
 			break
 		}

@@ -1,8 +1,8 @@
 // GetImages: images of the stored video at every sampling interval of a range, decoded by
-// ffmpeg (images_ffmpeg.go). Without ffmpeg, an image that has media carries MEDIA_ERROR, and
+// ffmpeg (ffmpeg.go). Without ffmpeg, an image that has media carries MEDIA_ERROR, and
 // the response's X-Kvstest-Images header (and the server's log) says why.
 
-package kvstest
+package archive
 
 import (
 	"encoding/base64"
@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	addRoute(dataPlane, "/getImages", &route{op: "GetImages", method: http.MethodPost, handle: (*Server).getImages})
+	route("/getImages", "GetImages", http.MethodPost, (*Service).getImages)
 }
 
 const (
@@ -36,7 +36,7 @@ const (
 // EndTimestamp, each with the image of the latest video frame at or before it in the fragment
 // that contains it, NO_MEDIA where no fragment does, and MEDIA_ERROR where the frame cannot be
 // decoded.
-func (s *Server) getImages(c *serve.Call) {
+func (s *Service) getImages(c *serve.Call) {
 	in := new(archived.GetImagesInput)
 	st, _, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -49,7 +49,7 @@ func (s *Server) getImages(c *serve.Call) {
 	}
 	first := 0
 	if in.NextToken != "" {
-		last, e := s.state.ResumeAfter("GetImages", in.NextToken)
+		last, e := s.cfg.State.ResumeAfter("GetImages", in.NextToken)
 		n, err := strconv.Atoi(last)
 		if e == nil && (err != nil || n < 0) {
 			e = apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
@@ -78,7 +78,7 @@ func (s *Server) getImages(c *serve.Call) {
 		shot, ok, err := findShot(frags, r.clock, t)
 		switch {
 		case err != nil:
-			readErr = s.media.ReadError("GetImages", shot.frag, err)
+			readErr = s.cfg.Media.ReadError("GetImages", shot.frag, err)
 		case readErr != nil:
 		case !ok:
 			out.Images[i].Error = archived.ImageErrorNoMedia
@@ -111,7 +111,7 @@ func (s *Server) getImages(c *serve.Call) {
 		return
 	}
 	if first+size < len(times) {
-		out.NextToken = s.state.PageToken("GetImages", strconv.Itoa(first+size))
+		out.NextToken = s.cfg.State.PageToken("GetImages", strconv.Itoa(first+size))
 	}
 	if why != "" {
 		c.W.Header().Set(imagesHeader, why)

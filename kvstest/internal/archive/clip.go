@@ -1,6 +1,6 @@
 // GetClip: the stored fragments of a time range as one progressive MP4 file.
 
-package kvstest
+package archive
 
 import (
 	"net/http"
@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	addRoute(dataPlane, "/getClip", &route{op: "GetClip", method: http.MethodPost, handle: (*Server).getClip})
+	route("/getClip", "GetClip", http.MethodPost, (*Service).getClip)
 }
 
 var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
@@ -24,7 +24,7 @@ var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
 // getClip answers GetClip: the fragments that start in the range (one per producer timestamp,
 // the oldest ingested), cut after ClipMaxFragments fragments or ClipMaxBytes bytes of media,
 // laid end to end in an MP4 file.
-func (s *Server) getClip(c *serve.Call) {
+func (s *Service) getClip(c *serve.Call) {
 	in := new(archived.GetClipInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -54,7 +54,7 @@ func (s *Server) getClip(c *serve.Call) {
 		f := frags[i]
 		frames, err := f.LoadFrames()
 		if err != nil {
-			return nil, s.media.ReadError("GetClip", f, err)
+			return nil, s.cfg.Media.ReadError("GetClip", f, err)
 		}
 		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
 			return nil, e
@@ -97,15 +97,15 @@ func (s *Server) getClip(c *serve.Call) {
 	})
 	if err != nil {
 		// The headers are out: the connection is dropped, so that the file is not taken for whole.
-		s.logStore("kvstest: GetClip: the clip was cut after its headers: %v", err)
+		s.logf("kvstest: GetClip: the clip was cut after its headers: %v", err)
 		panic(http.ErrAbortHandler)
 	}
 }
 
 // clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than
 // ClipMaxBytes (always at least one fragment).
-func (s *Server) clipCut(frags []*mediaapi.Fragment) []*mediaapi.Fragment {
-	lim := s.opts.archived.limits.withDefaults()
+func (s *Service) clipCut(frags []*mediaapi.Fragment) []*mediaapi.Fragment {
+	lim := s.cfg.Limits
 	var size int64
 	for i, f := range frags {
 		size += f.Size

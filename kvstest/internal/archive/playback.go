@@ -1,7 +1,7 @@
 // The playback resources of HLS and DASH sessions: how a request finds its session and the
 // session's fragments at the time of the request.
 
-package kvstest
+package archive
 
 import (
 	"net/http"
@@ -17,12 +17,12 @@ import (
 
 // sessionRoute registers a playback resource of the data plane: a GET that the session token of
 // its URL authorizes, instead of a signature.
-func sessionRoute(path, op string, handle func(s *Server, v *sessionView)) {
+func sessionRoute(path, op string, handle func(s *Service, v *sessionView)) {
 	kind := hlsSession
 	if strings.HasPrefix(path, dashPrefix) {
 		kind = dashSession
 	}
-	addRoute(dataPlane, path, &route{op: op, method: http.MethodGet, sessionToken: true, handle: func(s *Server, c *serve.Call) {
+	routes = append(routes, Route{Path: path, Op: op, Method: http.MethodGet, SessionToken: true, Handle: func(s *Service, c *serve.Call) {
 		if v, ok := s.openSession(c, kind); ok {
 			handle(s, v)
 		}
@@ -32,7 +32,7 @@ func sessionRoute(path, op string, handle func(s *Server, v *sessionView)) {
 // sessionView is a playback request with its session, and the session's fragments now.
 type sessionView struct {
 	c       *serve.Call
-	st      *stream
+	st      *mediaapi.Stream
 	p       *playbackSession
 	q       playbackQuery
 	now     time.Time
@@ -48,23 +48,23 @@ type sessionView struct {
 // request with the reason it cannot be served: a malformed query (InvalidArgumentException), a
 // token that is forged, of the other kind, expired or of a closed session
 // (NotAuthorizedException), a deleted stream (ResourceNotFoundException).
-func (s *Server) openSession(c *serve.Call, kind sessionKind) (*sessionView, bool) {
+func (s *Service) openSession(c *serve.Call, kind sessionKind) (*sessionView, bool) {
 	q, e := parsePlaybackQuery(c.R.URL.Query())
 	if e != nil {
 		c.Fail(e)
 		return nil, false
 	}
-	claims, err := decodeSessionToken(s.state.PageKey(), q.token)
+	claims, err := decodeSessionToken(s.cfg.State.PageKey(), q.token)
 	if err != nil || claims.kind != kind {
 		c.Fail(errNotAuthorized("The session token is not a valid %s session token.", kind))
 		return nil, false
 	}
-	now := s.state.Lock()
-	st, e := s.state.FindStream("", claims.arn)
+	now := s.cfg.State.Lock()
+	st, e := s.cfg.State.FindStream("", claims.arn)
 	if e == nil && st.Status(now) != "ACTIVE" {
 		e = apierr.StreamNotFound()
 	}
-	s.state.Unlock()
+	s.cfg.State.Unlock()
 	switch {
 	case e != nil:
 		c.Fail(e)
@@ -160,10 +160,10 @@ func (v *sessionView) reply(contentType string, body []byte) {
 
 // sessionFrames reads the frames of fragment f for a media segment of an HLS or DASH session,
 // or answers the request with the error.
-func (s *Server) sessionFrames(v *sessionView, f *mediaapi.Fragment) ([]mediaapi.Frame, bool) {
+func (s *Service) sessionFrames(v *sessionView, f *mediaapi.Fragment) ([]mediaapi.Frame, bool) {
 	frames, err := f.LoadFrames()
 	if err != nil {
-		v.c.Fail(s.media.ReadError(v.c.Op, f, err))
+		v.c.Fail(s.cfg.Media.ReadError(v.c.Op, f, err))
 		return nil, false
 	}
 	return frames, true

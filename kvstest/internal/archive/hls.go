@@ -3,7 +3,7 @@
 // below /hls/v1/. Media times follow the session's clock (producer or server timestamps) from
 // the session's origin, and never go back (see newClockTimeline).
 
-package kvstest
+package archive
 
 import (
 	"fmt"
@@ -28,11 +28,11 @@ const (
 )
 
 func init() {
-	sessionRoute(hlsMasterPath, "GetHLSMasterPlaylist", (*Server).hlsMasterPlaylist)
-	sessionRoute(hlsMediaPath, "GetHLSMediaPlaylist", (*Server).hlsMediaPlaylist)
-	sessionRoute(hlsInitPath, "GetMP4InitFragment", (*Server).mp4InitFragment)
-	sessionRoute(hlsMP4Path, "GetMP4MediaFragment", (*Server).mp4MediaFragment)
-	sessionRoute(hlsTSPath, "GetTSFragment", (*Server).tsFragment)
+	sessionRoute(hlsMasterPath, "GetHLSMasterPlaylist", (*Service).hlsMasterPlaylist)
+	sessionRoute(hlsMediaPath, "GetHLSMediaPlaylist", (*Service).hlsMediaPlaylist)
+	sessionRoute(hlsInitPath, "GetMP4InitFragment", (*Service).mp4InitFragment)
+	sessionRoute(hlsMP4Path, "GetMP4MediaFragment", (*Service).mp4MediaFragment)
+	sessionRoute(hlsTSPath, "GetTSFragment", (*Service).tsFragment)
 }
 
 // ts reports whether the session packages MPEG-TS.
@@ -40,7 +40,7 @@ func (v *sessionView) ts() bool { return v.p.container == archived.ContainerForm
 
 // hlsMasterPlaylist lists the media playlists: one for video with the audio as a rendition of
 // it, or, with MPEG-TS, one for every track.
-func (s *Server) hlsMasterPlaylist(v *sessionView) {
+func (s *Service) hlsMasterPlaylist(v *sessionView) {
 	token := v.q.token
 	var b strings.Builder
 	b.WriteString("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n")
@@ -82,7 +82,7 @@ func (v *sessionView) bandwidth() int64 {
 // session's window, with the discontinuities its DiscontinuityMode asks for and those that a
 // change of codec private data needs, a new initialization segment after each such change, and
 // the fragments' start times with DisplayFragmentTimestamp ALWAYS.
-func (s *Server) hlsMediaPlaylist(v *sessionView) {
+func (s *Service) hlsMediaPlaylist(v *sessionView) {
 	t, e := v.track()
 	if e != nil {
 		v.c.Fail(e)
@@ -169,7 +169,7 @@ func (v *sessionView) discontinuities() []bool {
 
 // mp4InitFragment serves the initialization segment of a track, for the codec private data
 // numbered SequenceNumber (0 by default).
-func (s *Server) mp4InitFragment(v *sessionView) {
+func (s *Service) mp4InitFragment(v *sessionView) {
 	if v.ts() {
 		v.c.Fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
 		return
@@ -188,7 +188,7 @@ func (s *Server) mp4InitFragment(v *sessionView) {
 }
 
 // mp4MediaFragment serves the media segment of one track of one fragment.
-func (s *Server) mp4MediaFragment(v *sessionView) {
+func (s *Service) mp4MediaFragment(v *sessionView) {
 	i, ok := v.containerFragment(false)
 	if !ok {
 		return
@@ -225,7 +225,7 @@ func (v *sessionView) containerFragment(ts bool) (int, bool) {
 }
 
 // tsFragment serves the MPEG-TS segment of one fragment, with all its tracks.
-func (s *Server) tsFragment(v *sessionView) {
+func (s *Service) tsFragment(v *sessionView) {
 	i, ok := v.containerFragment(true)
 	if !ok {
 		return

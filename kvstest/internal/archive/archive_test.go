@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,11 +13,11 @@ import (
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
+	"github.com/kvsgo/sdk/kvstest/internal/mediatest"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
-	"github.com/kvsgo/sdk/mkv"
 )
 
 // newArchive returns an archive Service over a media API with one stream, "cam", that keeps
@@ -50,43 +49,10 @@ func newArchive(t *testing.T) (*Service, string) {
 	return a, ts.URL
 }
 
-// put stores n fragments of two video frames in "cam" and returns their numbers.
+// put stores n fragments of mediatest.Stream in "cam" and returns their numbers.
 func put(t *testing.T, url string, n int) []string {
 	t.Helper()
-	sps := []byte{0x67, 0x4d, 0x40, 0x0d, 0xd9, 0x01, 0x41, 0xfb, 0x01, 0x10, 0x00, 0x00, 0x03, 0x00, 0x10, 0x00, 0x00, 0x03, 0x03, 0xc0, 0xf1, 0x42, 0xa4, 0x80}
-	avc, err := (mkv.H264Config{SPS: [][]byte{sps}, PPS: [][]byte{{0x68, 0xeb, 0xcc, 0xb2}}, Profile: 0x4d, Constraints: 0x40, Level: 0x0d}).DecoderConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := mkv.AppendHeader(nil, mkv.Info{}, []mkv.TrackEntry{{Number: 1, UID: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264, CodecPrivate: avc}})
-	for i := range n {
-		tc := int64(1_700_000_000_000 + 1000*i)
-		b, _ = mkv.AppendClusterStart(b, tc, mkv.UnknownSize)
-		b, _ = mkv.AppendSimpleBlock(b, tc, mkv.Frame{Track: 1, Timecode: tc, Keyframe: true, Data: []byte{0, 0, 0, 2, 0x65, byte(i)}})
-		b, _ = mkv.AppendSimpleBlock(b, tc, mkv.Frame{Track: 1, Timecode: tc + 500, Data: []byte{0, 0, 0, 2, 0x41, byte(i)}})
-	}
-	req, _ := http.NewRequest(http.MethodPost, url+"/putMedia", bytes.NewReader(b))
-	req.Header.Set("X-Amzn-Stream-Name", "cam")
-	req.Header.Set("X-Amzn-Fragment-Timecode-Type", "ABSOLUTE")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acks := media.NewAckReader(resp.Body)
-	defer acks.Close()
-	var numbers []string
-	for {
-		a, err := acks.Next()
-		if errors.Is(err, io.EOF) {
-			return numbers
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.EventType == media.AckEventPersisted {
-			numbers = append(numbers, a.FragmentNumber)
-		}
-	}
+	return mediatest.Numbers(mediatest.Put(t, url+"/putMedia", "cam", mediatest.Stream(t, n)), media.AckEventPersisted)
 }
 
 func call(t *testing.T, url, path string, in, out any) int {

@@ -3,7 +3,6 @@ package mediaapi
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/mediatest"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
@@ -52,71 +52,14 @@ func newService(t *testing.T, retention int32, cfg Config) (*Service, string) {
 	return s, ts.URL
 }
 
-// mkvStream returns a PutMedia body of n fragments of two video frames each, one second apart.
-func mkvStream(t *testing.T, n int, tags ...mkv.Tag) []byte {
-	t.Helper()
-	b, err := mkv.AppendHeader(nil, mkv.Info{}, []mkv.TrackEntry{{Number: 1, UID: 1, Type: mkv.TrackVideo, CodecID: mkv.CodecIDH264}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range n {
-		tc := int64(1_700_000_000_000 + 1000*i)
-		if len(tags) > 0 {
-			b, _ = mkv.AppendTags(b, tags)
-		}
-		b, _ = mkv.AppendClusterStart(b, tc, mkv.UnknownSize)
-		b, _ = mkv.AppendSimpleBlock(b, tc, mkv.Frame{Track: 1, Timecode: tc, Keyframe: true, Data: []byte{0, 0, 0, 1, 0x65, byte(i)}})
-		b, _ = mkv.AppendSimpleBlock(b, tc, mkv.Frame{Track: 1, Timecode: tc + 500, Data: []byte{0, 0, 0, 1, 0x41, byte(i)}})
-	}
-	return b
-}
-
-// putMedia sends body to PutMedia for "cam" and returns the acknowledgements.
-func putMedia(t *testing.T, url string, body []byte) []media.Ack {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url+"/putMedia", bytes.NewReader(body))
-	req.Header.Set("X-Amzn-Stream-Name", "cam")
-	req.Header.Set("X-Amzn-Fragment-Timecode-Type", "ABSOLUTE")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PutMedia: HTTP %d", resp.StatusCode)
-	}
-	r := media.NewAckReader(resp.Body)
-	defer r.Close()
-	var acks []media.Ack
-	for {
-		a, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return acks
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		acks = append(acks, a)
-	}
-}
-
-func ackNumbers(acks []media.Ack, kind media.AckEventType) []string {
-	var out []string
-	for _, a := range acks {
-		if a.EventType == kind {
-			out = append(out, a.FragmentNumber)
-		}
-	}
-	return out
-}
-
 // TestPutThenGet stores three fragments with PutMedia and reads them back with GetMedia from
 // EARLIEST: each is acknowledged BUFFERING, RECEIVED and PERSISTED, recorded as a connection,
 // and served with its frames, in order.
 func TestPutThenGet(t *testing.T) {
 	s, url := newService(t, 1, Config{})
-	acks := putMedia(t, url, mkvStream(t, 3))
-	persisted := ackNumbers(acks, media.AckEventPersisted)
-	if len(persisted) != 3 || len(ackNumbers(acks, media.AckEventReceived)) != 3 || len(ackNumbers(acks, media.AckEventBuffering)) != 3 {
+	acks := mediatest.Put(t, url+"/putMedia", "cam", mediatest.Stream(t, 3))
+	persisted := mediatest.Numbers(acks, media.AckEventPersisted)
+	if len(persisted) != 3 || len(mediatest.Numbers(acks, media.AckEventReceived)) != 3 || len(mediatest.Numbers(acks, media.AckEventBuffering)) != 3 {
 		t.Fatalf("acknowledgements %+v, want three of each kind", acks)
 	}
 	if conns := s.Connections(); len(conns) != 1 || conns[0].StreamName != "cam" || len(conns[0].Acks) != len(acks) {
@@ -155,8 +98,8 @@ func TestPutThenGet(t *testing.T) {
 // keeps no fragment.
 func TestNoRetentionKeepsNothing(t *testing.T) {
 	s, url := newService(t, 0, Config{})
-	acks := putMedia(t, url, mkvStream(t, 2))
-	if n := len(ackNumbers(acks, media.AckEventReceived)); n != 2 || len(ackNumbers(acks, media.AckEventPersisted)) != 0 {
+	acks := mediatest.Put(t, url+"/putMedia", "cam", mediatest.Stream(t, 2))
+	if n := len(mediatest.Numbers(acks, media.AckEventReceived)); n != 2 || len(mediatest.Numbers(acks, media.AckEventPersisted)) != 0 {
 		t.Fatalf("acknowledgements %+v, want two RECEIVED and no PERSISTED", acks)
 	}
 	if frags := s.cfg.State.Streams.ByName["cam"].Media.Snapshot(); len(frags) != 0 {
@@ -168,9 +111,9 @@ func TestNoRetentionKeepsNothing(t *testing.T) {
 // ones it lets through, and ends the response.
 func TestInjectedErrorAck(t *testing.T) {
 	_, url := newService(t, 1, Config{NextPutFault: func() PutFault { return PutFault{ErrorAckID: 5000, ErrorAfterFragments: 1} }})
-	acks := putMedia(t, url, mkvStream(t, 3))
+	acks := mediatest.Put(t, url+"/putMedia", "cam", mediatest.Stream(t, 3))
 	last := acks[len(acks)-1]
-	if len(ackNumbers(acks, media.AckEventPersisted)) != 1 || last.EventType != media.AckEventError || last.ErrorID != 5000 {
+	if len(mediatest.Numbers(acks, media.AckEventPersisted)) != 1 || last.EventType != media.AckEventError || last.ErrorID != 5000 {
 		t.Fatalf("acknowledgements %+v, want one PERSISTED then ERROR 5000", acks)
 	}
 }
@@ -188,8 +131,8 @@ func TestMarkedFragments(t *testing.T) {
 		return func() { done <- f.Number }
 	}})
 	tag := mkv.Tag{SimpleTags: []mkv.SimpleTag{{Name: eventNotificationTag}, {Name: "camera", String: "front"}}}
-	acks := putMedia(t, url, mkvStream(t, 2, tag))
-	persisted := ackNumbers(acks, media.AckEventPersisted)
+	acks := mediatest.Put(t, url+"/putMedia", "cam", mediatest.Stream(t, 2, tag))
+	persisted := mediatest.Numbers(acks, media.AckEventPersisted)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 2 || !got[0].Notify || got[0].NotifyPayload["camera"] != "front" || got[0].Images {

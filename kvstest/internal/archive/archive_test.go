@@ -143,20 +143,21 @@ func TestSessionsCloseTheOldest(t *testing.T) {
 // whose sessions have all expired, and keeps those with a live session.
 func TestSessionTablesForgetExpiredStreams(t *testing.T) {
 	var ts sessionTables
+	oldStream, liveStream, newStream := mediaapi.NewMedia(), mediaapi.NewMedia(), mediaapi.NewMedia()
 	t0 := time.UnixMilli(1e12)
 	old := &playbackSession{id: "a", kind: hlsSession, created: t0, expires: t0.Add(time.Minute)}
 	live := &playbackSession{id: "b", kind: dashSession, created: t0, expires: t0.Add(time.Hour)}
-	ts.add("arn:old", old, 10)
-	ts.add("arn:live", live, 10)
+	ts.add(oldStream, old, 10)
+	ts.add(liveStream, live, 10)
 	later := &playbackSession{id: "c", kind: hlsSession, created: t0.Add(10 * time.Minute), expires: t0.Add(20 * time.Minute)}
-	ts.add("arn:new", later, 10)
-	if _, kept := ts.byStream["arn:old"]; kept {
+	ts.add(newStream, later, 10)
+	if _, kept := ts.byStream[oldStream]; kept {
 		t.Error("the table of a stream whose sessions all expired is kept")
 	}
-	if ts.find("arn:live", dashSession, "b") != live || ts.find("arn:new", hlsSession, "c") != later {
+	if ts.find(liveStream, dashSession, "b") != live || ts.find(newStream, hlsSession, "c") != later {
 		t.Error("a live session was lost")
 	}
-	if ts.find("arn:live", hlsSession, "b") != nil {
+	if ts.find(liveStream, hlsSession, "b") != nil {
 		t.Error("a DASH session was found as HLS")
 	}
 }

@@ -73,7 +73,7 @@ func (s *Service) openSession(c *serve.Call, kind sessionKind) (*sessionView, bo
 		c.Fail(errNotAuthorized("The %s session expired at %s.", kind, claims.expires.Format(time.RFC3339)))
 		return nil, false
 	}
-	p := s.sessions.find(st.ARN, kind, claims.id)
+	p := s.sessions.find(st.Media, kind, claims.id)
 	all := st.Media.Snapshot()
 	if p == nil {
 		c.Fail(errNotAuthorized("The %s session was closed: newer sessions of the stream took its place.", kind))

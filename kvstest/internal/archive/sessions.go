@@ -68,39 +68,39 @@ type sessionTable struct {
 	active [2][]*playbackSession
 }
 
-// sessionTables holds the session tables of the streams, by stream ARN (a stream created again
-// under the same name has another ARN, and so none of the old stream's sessions).
+// sessionTables holds the session tables of the streams, by the stream's media (a stream
+// created again under the same name has other media, and so none of the old stream's sessions).
 type sessionTables struct {
 	mu       sync.Mutex
-	byStream map[string]*sessionTable
+	byStream map[*mediaapi.Media]*sessionTable
 }
 
-// add records session p of the stream arn, closing the oldest of its kind beyond limit, and
-// forgets the tables whose sessions have all expired.
-func (ts *sessionTables) add(arn string, p *playbackSession, limit int) {
+// add records session p of the stream whose media is m, closing the oldest of its kind beyond
+// limit, and forgets the tables whose sessions have all expired (those of deleted streams too).
+func (ts *sessionTables) add(m *mediaapi.Media, p *playbackSession, limit int) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if ts.byStream == nil {
-		ts.byStream = map[string]*sessionTable{}
+		ts.byStream = map[*mediaapi.Media]*sessionTable{}
 	}
 	for key, t := range ts.byStream {
-		if key != arn && t.expired(p.created) {
+		if key != m && t.expired(p.created) {
 			delete(ts.byStream, key)
 		}
 	}
-	t := ts.byStream[arn]
+	t := ts.byStream[m]
 	if t == nil {
 		t = &sessionTable{}
-		ts.byStream[arn] = t
+		ts.byStream[m] = t
 	}
 	t.add(p, limit)
 }
 
-// find returns the active session id of kind k of the stream arn.
-func (ts *sessionTables) find(arn string, k sessionKind, id string) *playbackSession {
+// find returns the active session id of kind k of the stream whose media is m.
+func (ts *sessionTables) find(m *mediaapi.Media, k sessionKind, id string) *playbackSession {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if t := ts.byStream[arn]; t != nil {
+	if t := ts.byStream[m]; t != nil {
 		return t.find(k, id)
 	}
 	return nil
@@ -239,7 +239,7 @@ func (s *Service) newSession(st *mediaapi.Stream, now time.Time, r sessionReques
 	}
 	p.origin = p.clock.start(frags[0]).Add(-timelineMargin)
 	r.options(p)
-	s.sessions.add(st.ARN, p, s.cfg.Limits.MaxSessions)
+	s.sessions.add(st.Media, p, s.cfg.Limits.MaxSessions)
 	return p, nil
 }
 

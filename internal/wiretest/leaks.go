@@ -48,7 +48,7 @@ func VerifyNoLeaks(m *testing.M) {
 // testing package, of os/signal and of the runtime's tracer, and idle net/http connections,
 // are not counted.
 func FindLeaks(wait time.Duration) []string {
-	return findLeaks(wait, nil)
+	return findLeaks(wait, nil, nil)
 }
 
 // LeakCheck notes the goroutines running now and returns a function that fails t if a goroutine
@@ -57,25 +57,35 @@ func FindLeaks(wait time.Duration) []string {
 //
 //	defer wiretest.LeakCheck(t)()
 func LeakCheck(t testing.TB) func() {
+	return leakCheck(t, nil)
+}
+
+// leakCheck is LeakCheck; retrying, when not nil, is called each time the check finds
+// goroutines still running and is about to look again.
+func leakCheck(t testing.TB, retrying func()) func() {
 	before := map[string]bool{}
 	for _, s := range running(nil) {
 		before[goroutineID(s)] = true
 	}
 	return func() {
 		t.Helper()
-		if leaks := findLeaks(LeakWait, before); len(leaks) > 0 {
+		if leaks := findLeaks(LeakWait, before, retrying); len(leaks) > 0 {
 			t.Errorf("%d goroutines outlived the test:\n\n%s", len(leaks), strings.Join(leaks, "\n\n"))
 		}
 	}
 }
 
-// findLeaks is FindLeaks, leaving out the goroutines whose IDs are in except.
-func findLeaks(wait time.Duration, except map[string]bool) []string {
+// findLeaks is FindLeaks, leaving out the goroutines whose IDs are in except; retrying, when not
+// nil, is called before each pause.
+func findLeaks(wait time.Duration, except map[string]bool, retrying func()) []string {
 	deadline := time.Now().Add(wait)
 	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
 		leaks := running(except)
 		if len(leaks) == 0 || time.Now().After(deadline) {
 			return leaks
+		}
+		if retrying != nil {
+			retrying()
 		}
 		time.Sleep(pause)
 	}

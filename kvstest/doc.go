@@ -234,6 +234,11 @@
 // removed in the background, a bounded number per second; a stream without retention stores
 // nothing. The store is internal/store (see the layout below). A stored fragment keeps only its metadata in memory: its frames are read from the store, one
 // fragment at a time, whenever a call serves them, so memory does not grow with the stored media.
+// A restart reads the fragment index (each fragment's metadata and frame figures), not the frames,
+// so its time does not grow with the bytes stored; a fragment damaged on disk is found when a call
+// serves it (in-band error 5000, or InternalFailure), and one the retention sweep removes while a
+// call reads it is expired: GetMedia goes on without it, GetMediaForFragmentList answers 4000 for
+// it, the other calls ResourceNotFoundException.
 //
 // # Package layout
 //

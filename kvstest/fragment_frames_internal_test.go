@@ -9,11 +9,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -104,40 +106,13 @@ func getMediaNumbers(t *testing.T, s *Server, name string) []string {
 	}
 }
 
-// TestStoreReadFailure damages a stored fragment's bytes on disk while the server runs: the
-// calls that serve it answer with the service's error for it (an in-band error document in
-// GetMedia and GetMediaForFragmentList, which go on with the next fragments), the log says why,
-// and the other fragments are served whole.
-func TestStoreReadFailure(t *testing.T) {
-	dir := t.TempDir()
-	logged, logs := logRecorder()
-	s := NewServer(WithDataDir(dir), quickGetMedia(), logged)
-	defer s.Close()
+// fragmentListNumbers reads fragments numbers of stream name by GetMediaForFragmentList and
+// returns what it served: each fragment's number, or "error ID number" for an in-band error.
+func fragmentListNumbers(t *testing.T, s *Server, name string, numbers []string) []string {
+	t.Helper()
 	control := kvs.NewFromConfig(s.Config())
-	if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}); err != nil {
-		t.Fatal(err)
-	}
-	acked := persisted(putAll(t, s, "cam", mkvBody(t, 1_700_000_000_000, 3)))
-	segs, _ := filepath.Glob(filepath.Join(dir, "media", "*", "*.seg"))
-	if len(segs) != 1 || len(acked) != 3 {
-		t.Fatalf("%d segments, %d fragments persisted", len(segs), len(acked))
-	}
-	b, err := os.ReadFile(segs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 0xff // in the middle fragment
-	if err := os.WriteFile(segs[0], b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	const internalError = 5000 // the in-band error of a fragment the service cannot read
-	want := []string{acked[0], fmt.Sprintf("error %d %s", internalError, acked[1]), acked[2]}
-	if got := getMediaNumbers(t, s, "cam"); strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Fatalf("GetMedia served %q, want %q", got, want)
-	}
 	ac := archived.New(archived.Options{Options: control.Options(), Control: control})
-	out, err := ac.GetMediaForFragmentList(context.Background(), &archived.GetMediaForFragmentListInput{StreamName: "cam", Fragments: acked})
+	out, err := ac.GetMediaForFragmentList(context.Background(), &archived.GetMediaForFragmentListInput{StreamName: name, Fragments: numbers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +128,69 @@ func TestStoreReadFailure(t *testing.T) {
 			got = append(got, f.FragmentNumber)
 		}
 	}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
+	return got
+}
+
+// TestStoreReadFailure damages a stored fragment's bytes on disk, while the server runs or while
+// it is stopped: the restarted server reads no frame to start, so it finds the damage only when
+// it serves the fragment, like the running one. The calls that serve it answer with the
+// service's error for it (an in-band error document in GetMedia and GetMediaForFragmentList,
+// which go on with the next fragments), the log says why, and the other fragments are served
+// whole.
+func TestStoreReadFailure(t *testing.T) {
+	for _, restart := range []bool{false, true} {
+		t.Run(map[bool]string{false: "running", true: "restarted"}[restart], func(t *testing.T) {
+			testStoreReadFailure(t, restart)
+		})
+	}
+}
+
+func testStoreReadFailure(t *testing.T, restart bool) {
+	dir := t.TempDir()
+	logged, logs := logRecorder()
+	var reads atomic.Int32
+	counted := func(o *options) {
+		o.diskHook = func(d *store.DiskOptions) { d.OnRead = func(string, string) { reads.Add(1) } }
+	}
+	s := NewServer(WithDataDir(dir), quickGetMedia(), logged, counted)
+	defer func() { s.Close() }()
+	control := kvs.NewFromConfig(s.Config())
+	if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}); err != nil {
+		t.Fatal(err)
+	}
+	acked := persisted(putAll(t, s, "cam", mkvBody(t, 1_700_000_000_000, 3)))
+	if restart {
+		s.Close()
+	}
+	segs, _ := filepath.Glob(filepath.Join(dir, "media", "*", "*.seg"))
+	if len(segs) != 1 || len(acked) != 3 {
+		t.Fatalf("%d segments, %d fragments persisted", len(segs), len(acked))
+	}
+	b, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff // in the middle fragment
+	if err := os.WriteFile(segs[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if restart {
+		reads.Store(0)
+		s = NewServer(WithDataDir(dir), quickGetMedia(), logged, counted)
+		if got := listed(t, s, "cam"); strings.Join(got, "|") != strings.Join(acked, "|") {
+			t.Fatalf("the restarted server lists %q, want %q", got, acked)
+		}
+		if n := reads.Load(); n != 0 {
+			t.Fatalf("restarting and listing read the frames of %d fragments", n)
+		}
+	}
+
+	const internalError = 5000 // the in-band error of a fragment the service cannot read
+	want := []string{acked[0], fmt.Sprintf("error %d %s", internalError, acked[1]), acked[2]}
+	if got := getMediaNumbers(t, s, "cam"); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("GetMedia served %q, want %q", got, want)
+	}
+	if got := fragmentListNumbers(t, s, "cam", acked); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMediaForFragmentList served %q, want %q", got, want)
 	}
 	for _, op := range []string{"GetMedia", "GetMediaForFragmentList"} {

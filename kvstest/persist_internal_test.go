@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -278,46 +276,5 @@ func TestStoreWriteFailure(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no log line says why the fragment was not stored: %q", logs)
-	}
-}
-
-// TestDamagedFragmentIsDropped changes a stored fragment's bytes on disk: the restarted server
-// logs it, serves the others and never the damaged one.
-func TestDamagedFragmentIsDropped(t *testing.T) {
-	dir := t.TempDir()
-	s := NewServer(WithDataDir(dir))
-	control := kvs.NewFromConfig(s.Config())
-	if _, err := control.CreateStream(context.Background(), &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}); err != nil {
-		t.Fatal(err)
-	}
-	acked := persisted(putAll(t, s, "cam", mkvBody(t, 1_700_000_000_000, 3)))
-	s.Close()
-	segs, _ := filepath.Glob(filepath.Join(dir, "media", "*", "*.seg"))
-	if len(segs) != 1 || len(acked) != 3 {
-		t.Fatalf("%d segments, %d fragments persisted", len(segs), len(acked))
-	}
-	b, err := os.ReadFile(segs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)-1] ^= 0xff // in the last fragment's last frame
-	if err := os.WriteFile(segs[0], b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var logs []string
-	s = NewServer(WithDataDir(dir), WithLogf(func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		logs = append(logs, fmt.Sprintf(format, args...))
-	}))
-	defer s.Close()
-	if got := listed(t, s, "cam"); len(got) != 2 || got[0] != acked[0] || got[1] != acked[1] {
-		t.Fatalf("after the damage the stream keeps %v, want %v", got, acked[:2])
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(logs) == 0 || !strings.Contains(logs[0], "damaged") || !strings.Contains(logs[0], acked[2]) {
-		t.Fatalf("the log does not name the damaged fragment: %q", logs)
 	}
 }

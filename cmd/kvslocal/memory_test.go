@@ -24,12 +24,7 @@ import (
 	"github.com/kvsgo/sdk/mkv"
 )
 
-// The stream of TestServesLargeStreamInBoundedMemory: fragments of memFrames frames of
-// memFrameSize bytes each.
 const (
-	memFrameSize = 1 << 20
-	memFrames    = 8
-	memFragBytes = memFrameSize * memFrames
 	// memRSSBound is the most resident memory kvslocal may reach (VmHWM) while it stores and
 	// serves the stream.
 	memRSSBound = 200 << 20
@@ -50,41 +45,90 @@ var memTrack = func() mkv.TrackEntry {
 	return entry
 }()
 
+// memShape is the shape of the stream of TestServesLargeStreamInBoundedMemory: fragments of
+// frames frames of frameSize bytes, frameMs apart. By default 256 fragments of 8 frames of 1 MiB
+// 250 ms apart (2 GiB; 32 fragments with -short); the environment changes it (memShapeFromEnv).
+type memShape struct {
+	fragments, frames, frameSize int
+	frameMs                      int64
+}
+
+// fragBytes is the size of a fragment's frames.
+func (m memShape) fragBytes() int64 { return int64(m.frames) * int64(m.frameSize) }
+
+// memShapeFromEnv reads the shape of the stream: KVSLOCAL_MEM_BYTES (the bytes stored, so the
+// number of fragments), KVSLOCAL_MEM_FRAMES (frames per fragment), KVSLOCAL_MEM_FRAME_SIZE
+// (bytes per frame) and KVSLOCAL_MEM_FRAME_MS (milliseconds between frames), each optional. For
+// 10 GB of 2-second fragments at 6 Mbit/s:
+//
+//	KVSLOCAL_MEM_BYTES=10000000000 KVSLOCAL_MEM_FRAMES=60 KVSLOCAL_MEM_FRAME_SIZE=25000 KVSLOCAL_MEM_FRAME_MS=33
+func memShapeFromEnv(t *testing.T) memShape {
+	m := memShape{fragments: 256, frames: 8, frameSize: 1 << 20, frameMs: 250}
+	if testing.Short() {
+		m.fragments = 32
+	}
+	get := func(name string, min int64) (int64, bool) {
+		v := os.Getenv(name)
+		if v == "" {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < min {
+			t.Fatalf("%s=%q: want a whole number of at least %d", name, v, min)
+		}
+		return n, true
+	}
+	if n, ok := get("KVSLOCAL_MEM_FRAMES", 1); ok {
+		m.frames = int(n)
+	}
+	if n, ok := get("KVSLOCAL_MEM_FRAME_SIZE", 16); ok {
+		m.frameSize = int(n)
+	}
+	if n, ok := get("KVSLOCAL_MEM_FRAME_MS", 1); ok {
+		m.frameMs = n
+	}
+	if n, ok := get("KVSLOCAL_MEM_BYTES", 1); ok {
+		m.fragments = int(max(1, n/m.fragBytes()))
+	}
+	return m
+}
+
 // memStream makes the frames of the test stream: frame j of fragment i is one length-prefixed
 // NAL unit whose bytes come from a random pool at an offset that depends on i and j, so that
 // every frame differs, and costs no more than a copy to make.
 type memStream struct {
+	memShape
 	pool []byte
 }
 
-func newMemStream(seed uint64) *memStream {
-	pool := make([]byte, 4*memFrameSize)
+func newMemStream(seed uint64, shape memShape) *memStream {
+	pool := make([]byte, 4*max(shape.frameSize, 1<<20))
 	rng := rand.New(rand.NewPCG(seed, 3))
 	for i := 0; i < len(pool); i += 8 {
 		binary.LittleEndian.PutUint64(pool[i:], rng.Uint64())
 	}
-	return &memStream{pool: pool}
+	return &memStream{memShape: shape, pool: pool}
 }
 
-// frame writes frame j of fragment i into b (memFrameSize bytes).
+// frame writes frame j of fragment i into b (frameSize bytes).
 func (s *memStream) frame(b []byte, i, j int) {
-	binary.BigEndian.PutUint32(b, memFrameSize-4)
+	binary.BigEndian.PutUint32(b, uint32(s.frameSize-4))
 	b[4] = 0x41 // a non-IDR slice
 	if j == 0 {
 		b[4] = 0x65 // an IDR slice
 	}
 	binary.BigEndian.PutUint32(b[5:], uint32(i))
 	b[9] = byte(j)
-	off := (i*memFrames + j) * 4099 % (len(s.pool) - memFrameSize)
+	off := (i*s.frames + j) * 4099 % (len(s.pool) - s.frameSize)
 	copy(b[10:], s.pool[off:])
 }
 
 // sum is the checksum of the frames of fragments first to last (included), in order.
 func (s *memStream) sum(first, last int) uint32 {
-	b := make([]byte, memFrameSize)
+	b := make([]byte, s.frameSize)
 	var c uint32
 	for i := first; i <= last; i++ {
-		for j := range memFrames {
+		for j := range s.frames {
 			s.frame(b, i, j)
 			c = crc32.Update(c, crcTable, b)
 		}
@@ -111,22 +155,27 @@ func rssOf(pid int, field string) (int64, error) {
 	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
-// TestServesLargeStreamInBoundedMemory stores a 2 GiB stream (256 MiB with -short) in a
-// kvslocal child on a data directory, reads it all back by GetMedia from EARLIEST and by
-// GetMediaForFragmentList, every memHLSEvery-th fragment as an HLS fMP4 segment, and a GetClip
-// of its first 100 MiB, checking the bytes of every frame; the child's peak resident memory (VmHWM) must stay under
-// memRSSBound. The log gives the peak against the bytes stored and the memory at 0 bytes.
+// TestServesLargeStreamInBoundedMemory stores a 2 GiB stream (256 MiB with -short; another size
+// and fragment shape with memShapeFromEnv's variables) in a kvslocal child on a data directory,
+// reads it all back by GetMedia from EARLIEST and by GetMediaForFragmentList, every
+// memHLSEvery-th fragment as an HLS fMP4 segment, and a GetClip of its first 100 MiB, checking
+// the bytes of every frame; the child's peak resident memory (VmHWM) must stay under
+// memRSSBound. Then it restarts the child on the directory and times it until it serves. The
+// log gives the peak against the bytes stored and the memory at 0 bytes. With
+// KVSLOCAL_MEM_KEEP_DIR set, the data directory is that path, and is kept.
 func TestServesLargeStreamInBoundedMemory(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("needs /proc to read the child's memory")
 	}
-	fragments := 256 // 2 GiB
-	if testing.Short() {
-		fragments = 32
+	shape := memShapeFromEnv(t)
+	fragments := shape.fragments
+	dir := os.Getenv("KVSLOCAL_MEM_KEEP_DIR")
+	if dir == "" {
+		dir = t.TempDir()
 	}
 	bin := buildKvslocal(t)
-	child := startChild(t, bin, t.TempDir())
-	defer child.kill(t)
+	child := startChild(t, bin, dir)
+	defer func() { child.kill(t) }()
 	pid := child.cmd.Process.Pid
 	ctx := context.Background()
 	const name = "big"
@@ -137,7 +186,7 @@ func TestServesLargeStreamInBoundedMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newMemStream(uint64(time.Now().UnixNano()))
+	s := newMemStream(uint64(time.Now().UnixNano()), shape)
 	from := time.Now().Add(-time.Minute)
 	var numbers []string
 	phases := []struct {
@@ -160,8 +209,17 @@ func TestServesLargeStreamInBoundedMemory(t *testing.T) {
 		}
 		report = append(report, fmt.Sprintf("%s %v, peak %.1f MB", p.name, time.Since(start).Round(time.Millisecond), float64(peak)/1e6))
 	}
-	stored := int64(fragments) * memFragBytes
-	t.Logf("kvslocal -data: %d MiB stored in %d fragments and served; %s", stored>>20, fragments, strings.Join(report, "; "))
+	stored := int64(fragments) * shape.fragBytes()
+	child.kill(t)
+	start := time.Now()
+	child = startChild(t, bin, dir)
+	restart := time.Since(start)
+	if got := readGetMedia(t, child, name, s, 1); len(got) != 1 || got[0] != numbers[0] {
+		t.Fatalf("after the restart GetMedia starts at %v, want %s", got, numbers[0])
+	}
+	report = append(report, fmt.Sprintf("restart (until it serves) %v", restart.Round(time.Millisecond)))
+	t.Logf("kvslocal -data: %d MiB stored in %d fragments of %d frames of %d bytes and served; %s",
+		stored>>20, fragments, shape.frames, shape.frameSize, strings.Join(report, "; "))
 	t.Logf("kvslocal memory: %.1f MB resident at 0 bytes stored, peak %.1f MB (VmHWM) for %d MiB stored and served: peak/stored %.4f, peak/baseline %.2f",
 		float64(baseline)/1e6, float64(peak)/1e6, stored>>20, float64(peak)/float64(stored), float64(peak)/float64(baseline))
 	if peak > memRSSBound {
@@ -187,19 +245,20 @@ func put(t *testing.T, c *crashChild, name string, s *memStream, fragments int) 
 		if _, err := pw.Write(header); err != nil {
 			return
 		}
-		frame := make([]byte, memFrameSize)
+		frame := make([]byte, s.frameSize)
 		var b []byte
-		tc := time.Now().Add(-time.Hour).UnixMilli()
+		// Producer timestamps end an hour before now, however long the stream.
+		tc := time.Now().Add(-time.Hour).UnixMilli() - int64(fragments*s.frames)*s.frameMs
 		for i := range fragments {
 			b, _ = mkv.AppendClusterStart(b[:0], tc, mkv.UnknownSize)
-			for j := range memFrames {
+			for j := range s.frames {
 				s.frame(frame, i, j)
-				b, _ = mkv.AppendSimpleBlock(b, tc, mkv.Frame{Track: 1, Timecode: tc + int64(j)*250, Keyframe: j == 0, Data: frame})
+				b, _ = mkv.AppendSimpleBlock(b, tc, mkv.Frame{Track: 1, Timecode: tc + int64(j)*s.frameMs, Keyframe: j == 0, Data: frame})
 			}
 			if _, err := pw.Write(b); err != nil {
 				return
 			}
-			tc += memFrames * 250
+			tc += int64(s.frames) * s.frameMs
 		}
 		_ = pw.Close() // the end of the body ends the last fragment
 	}()
@@ -226,8 +285,8 @@ func put(t *testing.T, c *crashChild, name string, s *memStream, fragments int) 
 // checkFragment checks that fragment f is fragment i of s, frame by frame.
 func checkFragment(t *testing.T, s *memStream, i int, f *media.Fragment) {
 	t.Helper()
-	if len(f.Frames) != memFrames {
-		t.Fatalf("fragment %d (%s) has %d frames, %d were sent", i, f.FragmentNumber, len(f.Frames), memFrames)
+	if len(f.Frames) != s.frames {
+		t.Fatalf("fragment %d (%s) has %d frames, %d were sent", i, f.FragmentNumber, len(f.Frames), s.frames)
 	}
 	var c uint32
 	for _, fr := range f.Frames {
@@ -289,6 +348,8 @@ func readFragmentList(t *testing.T, c *crashChild, name string, s *memStream, nu
 // memHLSEvery-th segment, checking that its media data is the fragment's frames.
 func readHLS(t *testing.T, c *crashChild, name string, s *memStream, from time.Time, fragments int) {
 	t.Helper()
+	const maxResults = 5000 // the most MaxMediaPlaylistFragmentResults allows
+	fragments = min(fragments, maxResults)
 	results := int64(fragments)
 	out, err := c.archive.GetHLSStreamingSessionURL(context.Background(), &archived.GetHLSStreamingSessionURLInput{StreamName: name,
 		PlaybackMode: archived.PlaybackModeOnDemand, ContainerFormat: archived.ContainerFormatFragmentedMP4,
@@ -389,8 +450,8 @@ func readClip(t *testing.T, c *crashChild, name string, s *memStream, from time.
 		t.Fatal(err)
 	}
 	data := mdat(t, clip)
-	const held = 100 << 20 / memFragBytes // fragments within the 100 MiB cut
-	if len(data) != held*memFragBytes || crc32.Checksum(data, crcTable) != s.sum(0, held-1) {
+	held := int(min(100<<20/s.fragBytes(), int64(s.fragments))) // fragments within the 100 MiB cut
+	if int64(len(data)) != int64(held)*s.fragBytes() || crc32.Checksum(data, crcTable) != s.sum(0, held-1) {
 		t.Fatalf("the clip carries %d bytes of media, not the frames of the first %d fragments", len(data), held)
 	}
 }

@@ -1,5 +1,5 @@
 // The frames of stored fragments, read on demand: once a fragment is stored, the server keeps
-// only its metadata and what the serving code computes from its frames (Stats), and
+// only its metadata and the figures of its frames (store.Stats, computed by the store), and
 // reads the frames from the store, one fragment at a time, whenever a response carries them. So
 // the memory a stream takes does not grow with the media it keeps. The fragment being received
 // keeps its frames in memory until it is complete.
@@ -7,82 +7,31 @@
 package mediaapi
 
 import (
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 )
 
-// Stats is what the serving code needs of a stored fragment's frames without reading
-// them: their time span, per track and overall, and their size as SimpleBlocks.
-type Stats struct {
-	Frames      int
-	First, Last int64        // timecodes over every frame
-	Tracks      []TrackStats // by index in the fragment's Tracks
-	BlockBytes  int64        // the frames as SimpleBlocks in a document (DocumentSize)
-}
-
-// TrackStats is the span of one track's frames in a fragment.
-type TrackStats struct {
-	Frames      int
-	First, Last int64
-}
-
-// add counts frame fr of fragment f.
-func (st *Stats) add(f *Fragment, fr Frame) {
-	if st.Frames == 0 {
-		st.First, st.Last, st.Tracks = fr.Timecode, fr.Timecode, make([]TrackStats, len(f.Tracks))
-	}
-	st.Frames++
-	st.First, st.Last = min(st.First, fr.Timecode), max(st.Last, fr.Timecode)
-	for i, t := range f.Tracks {
-		if t.Number != fr.Track {
-			continue
-		}
-		ts := &st.Tracks[i]
-		if ts.Frames == 0 {
-			ts.First, ts.Last = fr.Timecode, fr.Timecode
-		}
-		ts.Frames++
-		ts.First, ts.Last = min(ts.First, fr.Timecode), max(ts.Last, fr.Timecode)
-	}
-	body := int64(len(fr.Data)) + 4 // track number, relative timecode, flags
-	st.BlockBytes += 1 + vintLength(body) + body
-}
-
-// Track returns the stats of the i-th track of the fragment.
-func (st *Stats) Track(i int) TrackStats {
-	if i < len(st.Tracks) {
-		return st.Tracks[i]
-	}
-	return TrackStats{}
-}
-
-// storeFragment keeps complete fragment f of st in the store: its stats are computed, and once
-// release drops its frames, they are read from the store.
+// storeFragment keeps complete fragment f of st in the store, which sets its Stats; once release
+// drops its frames, they are read from the store.
 func (s *Service) storeFragment(st *Stream, f *Fragment) error {
-	f.Stats = Stats{}
-	for _, fr := range f.Frames {
-		f.Stats.add(f, fr)
-	}
 	f.store, f.key = s.cfg.Store, st.ARN
 	kept := f.Fragment // the store may keep kept.Frames; f drops its own in release
-	return s.cfg.Store.Put(st.ARN, &kept)
+	err := s.cfg.Store.Put(st.ARN, &kept)
+	f.Stats = kept.Stats
+	return err
 }
 
-// RestoreFragment makes a fragment of st found in the store at startup, reading its frames once
-// for their stats (and their checksum) without keeping them.
-func (s *Service) RestoreFragment(st *Stream, index store.Fragment) (*Fragment, error) {
-	f := &Fragment{Fragment: index, complete: true, released: true, store: s.cfg.Store, key: st.ARN}
-	for fr, err := range f.AllFrames() {
-		if err != nil {
-			return nil, err
-		}
-		f.Stats.add(f, fr)
-	}
-	return f, nil
+// RestoreFragment makes a fragment of st found in the store at startup from its index entry
+// alone: its frames are not read until they are served, so a fragment damaged on disk is found
+// then (ReadError).
+func (s *Service) RestoreFragment(st *Stream, index store.Fragment) *Fragment {
+	return &Fragment{Fragment: index, complete: true, released: true, store: s.cfg.Store, key: st.ARN}
 }
 
 // persist keeps a complete fragment of st in the store; with a data directory it returns once the
@@ -134,20 +83,22 @@ func (f *Fragment) LoadFrames() ([]Frame, error) {
 }
 
 // ReadError logs that reading the frames of fragment f failed and returns the service error
-// that answers the call.
+// that answers the call: for a fragment the retention sweep removed while the call read it
+// (removedByRetention), the service's ResourceNotFoundException for an expired fragment, else an
+// internal failure.
 func (s *Service) ReadError(op string, f *Fragment, err error) *apierr.Error {
+	if removedByRetention(err) {
+		s.logf("kvstest: %s: fragment %s of stream %s expired (retention removed it) while it was read", op, f.Number, f.key)
+		return apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The fragment %s is no longer kept: it is older than the stream's retention.", f.Number)
+	}
 	s.logf("kvstest: %s: reading fragment %s of stream %s from the store: %v", op, f.Number, f.key, err)
 	return apierr.Internal(fmt.Errorf("fragment %s could not be read from the store: %w", f.Number, err))
 }
 
-// vintLength is the length of the EBML size of an element of n bytes.
-func vintLength(n int64) int64 {
-	l := int64(1)
-	for n >= 1<<(7*l)-1 && l < 8 {
-		l++
-	}
-	return l
-}
+// removedByRetention reports whether err is the store's answer for a fragment it no longer has:
+// the only way a fragment the server listed goes from the store is the retention sweep (or the
+// stream's deletion).
+func removedByRetention(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // writePiece is how many bytes of a stored fragment's document are gathered before they are
 // written, so that a large fragment is never held whole.
@@ -161,7 +112,11 @@ const internalErrorCode = 5000
 // then end(buf) when end is not nil. fresh says that nothing of the document was written yet.
 // When reading fails, the error is logged and the response carries it: as an in-band error
 // document when nothing of f's document went out, else by dropping the connection (a document
-// cut short must not look complete). It returns the buffer for reuse and whether the response
+// cut short must not look complete). A fragment retention removed before any of its document
+// went out is expired, not an error of the service: GetMedia, which streams from a start
+// selector, goes on without it, as it would had the fragment expired before the read reached it;
+// GetMediaForFragmentList, which named it, gets the documented 4000 (Requested fragment is not
+// found), as for a fragment not kept. It returns the buffer for reuse and whether the response
 // goes on (after an in-band error, it does).
 func (s *Service) WriteStored(op string, out *Writer, f *Fragment, buf []byte, skip int, fresh bool,
 	tags DocumentTags, end func([]byte) []byte) ([]byte, bool) {
@@ -169,6 +124,12 @@ func (s *Service) WriteStored(op string, out *Writer, f *Fragment, buf []byte, s
 	for fr, err := range f.AllFrames() {
 		if err != nil {
 			s.ReadError(op, f, err)
+			if fresh && removedByRetention(err) {
+				if op != "GetMedia" {
+					out.Send(AppendErrorDocument(buf[:0], tags, f.Number, FragmentNotFound, "Requested fragment is not found"))
+				}
+				return buf[:0], !out.cut
+			}
 			if fresh {
 				out.Send(AppendErrorDocument(buf[:0], tags, f.Number, internalErrorCode, "Internal error"))
 			} else {

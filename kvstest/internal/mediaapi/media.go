@@ -23,7 +23,6 @@ type Fragment struct {
 	discarded bool // the producer's connection ended inside it: it is not kept
 
 	released bool             // its frames are no longer in memory but in the store
-	Stats    Stats            // of its frames, once stored
 	store    store.MediaStore // where its frames are, once stored
 	key      string           // its stream in the store
 }

@@ -45,8 +45,12 @@ type DiskOptions struct {
 	// fsynced; an error it returns fails the Put as an I/O error would. Tests use it to make
 	// writes fail.
 	BeforeSync func(stream, number string) error
-	// Logf, when set, reports what opening the store repaired (torn tails, missing segments).
+	// Logf, when set, reports what opening the store repaired (torn tails, missing segments)
+	// or upgraded (index records of an older version).
 	Logf func(format string, args ...any)
+	// OnRead, when set, runs each time the frames of a fragment are read from its segment (by
+	// Frames, or by OpenDisk upgrading an older index record). Tests count reads with it.
+	OnRead func(stream, number string)
 }
 
 // Disk is a MediaStore in a directory: DatabaseFile, and media/<stream>/<n>.seg.
@@ -73,11 +77,15 @@ type diskStream struct {
 // record is a fragment's entry in the index.
 type record struct {
 	Fragment
+	Format  int // recordFormat; 0 in records written before they carried Stats
 	Segment uint64
 	Offset  int64
 	Length  int64
 	CRC     uint32
 }
+
+// recordFormat is the version of the index records Put writes: 1 added Fragment.Stats.
+const recordFormat = 1
 
 // OpenDisk opens (creating it if needed) the store in dir. It fails if another process has it
 // open. Opening repairs what a crash left: bytes past a segment's last indexed fragment are
@@ -159,6 +167,7 @@ func (d *Disk) recoverStream(b *bolt.Bucket, stream string) error {
 	frags := b.Bucket(bucketFrags)
 	ends := map[uint64]int64{}
 	var missing [][]byte
+	var old []record // records of an older format, without Stats
 	if frags != nil {
 		err := frags.ForEach(func(k, v []byte) error {
 			var r record
@@ -169,6 +178,9 @@ func (d *Disk) recoverStream(b *bolt.Bucket, stream string) error {
 			if size, ok := sizes[r.Segment]; !ok || size < end {
 				missing = append(missing, slices.Clone(k))
 				return nil
+			}
+			if r.Format < recordFormat {
+				old = append(old, r)
 			}
 			ends[r.Segment] = max(ends[r.Segment], end)
 			ds.counts[r.Segment]++
@@ -182,6 +194,19 @@ func (d *Disk) recoverStream(b *bolt.Bucket, stream string) error {
 		d.logf("store: fragment %s of %s is indexed but its bytes are missing; it is dropped", k, stream)
 		if err := frags.Delete(k); err != nil {
 			return err
+		}
+	}
+	if len(old) > 0 {
+		d.logf("store: %d index entries of %s predate fragment stats; reading their frames once to add them", len(old), stream)
+	}
+	for _, r := range old {
+		if err := d.upgrade(frags, stream, ds.dir, r); err != nil {
+			d.logf("store: fragment %s of %s is damaged and dropped: %v", r.Number, stream, err)
+			if err := frags.Delete([]byte(r.Number)); err != nil {
+				return err
+			}
+			ds.counts[r.Segment]--
+			continue
 		}
 	}
 	for seq, size := range sizes {
@@ -202,6 +227,24 @@ func (d *Disk) recoverStream(b *bolt.Bucket, stream string) error {
 	}
 	d.streams[stream] = ds
 	return nil
+}
+
+// upgrade rewrites record r, of an older format, with the Stats of its frames, read from its
+// segment. It fails if the frames cannot be read or fail their checksum.
+func (d *Disk) upgrade(frags *bolt.Bucket, stream, dir string, r record) error {
+	var st Stats
+	for fr, err := range d.read(stream, dir, r) {
+		if err != nil {
+			return err
+		}
+		st.Add(r.Tracks, fr)
+	}
+	r.Stats, r.Format = st, recordFormat
+	v, err := json.Marshal(&r)
+	if err != nil {
+		return err
+	}
+	return frags.Put([]byte(r.Number), v)
 }
 
 func truncateSync(path string, size int64) error {
@@ -257,6 +300,7 @@ func (d *Disk) stream(stream string) (*diskStream, error) {
 // Put writes f's frames to the stream's active segment, fsyncs them, and commits f's index
 // entry (bbolt fsyncs its commit). On an error nothing of f is kept.
 func (d *Disk) Put(stream string, f *Fragment) error {
+	f.Stats = statsOf(f)
 	ds, err := d.stream(stream)
 	if err != nil {
 		return err
@@ -275,7 +319,7 @@ func (d *Disk) Put(stream string, f *Fragment) error {
 		err = ds.file.Sync()
 	}
 	if err == nil {
-		r := record{Fragment: *f, Segment: ds.seq, Offset: off, Length: n, CRC: crc}
+		r := record{Fragment: *f, Format: recordFormat, Segment: ds.seq, Offset: off, Length: n, CRC: crc}
 		r.Frames = nil
 		err = d.db.Update(func(tx *bolt.Tx) error {
 			b, err := tx.Bucket(bucketStreams).CreateBucketIfNotExists([]byte(stream))
@@ -428,7 +472,7 @@ func (d *Disk) Frames(stream, number string) iter.Seq2[Frame, error] {
 				}
 			}
 			if v == nil {
-				return fmt.Errorf("store: stream %s has no fragment %s", stream, number)
+				return fmt.Errorf("%w: stream %s has no fragment %s", ErrNotFound, stream, number)
 			}
 			return json.Unmarshal(v, &r)
 		})
@@ -436,9 +480,28 @@ func (d *Disk) Frames(stream, number string) iter.Seq2[Frame, error] {
 			yield(Frame{}, err)
 			return
 		}
+		for fr, err := range d.read(stream, dir, r) {
+			if !yield(fr, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// read yields the frames of the fragment of record r from its segment in the stream's
+// directory dir, checking their checksum at the end.
+func (d *Disk) read(stream, dir string, r record) iter.Seq2[Frame, error] {
+	return func(yield func(Frame, error) bool) {
+		if d.opts.OnRead != nil {
+			d.opts.OnRead(stream, r.Number)
+		}
 		f, err := os.Open(filepath.Join(d.dir, "media", dir, segmentName(r.Segment)))
+		if errors.Is(err, os.ErrNotExist) {
+			// Retention removed the fragment's segment after its index entry was looked up.
+			err = fmt.Errorf("%w: %w", ErrNotFound, err)
+		}
 		if err != nil {
-			yield(Frame{}, fmt.Errorf("store: fragment %s of %s: %w", number, stream, err))
+			yield(Frame{}, fmt.Errorf("store: fragment %s of %s: %w", r.Number, stream, err))
 			return
 		}
 		defer f.Close()
@@ -449,7 +512,7 @@ func (d *Disk) Frames(stream, number string) iter.Seq2[Frame, error] {
 				return
 			}
 			if err != nil {
-				yield(Frame{}, fmt.Errorf("fragment %s of %s: %w", number, stream, err))
+				yield(Frame{}, fmt.Errorf("fragment %s of %s: %w", r.Number, stream, err))
 				return
 			}
 			if !yield(frame, nil) {

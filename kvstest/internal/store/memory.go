@@ -35,6 +35,7 @@ func (m *Memory) Put(stream string, f *Fragment) error {
 		frags = map[string]*Fragment{}
 		m.streams[stream] = frags
 	}
+	f.Stats = statsOf(f)
 	frags[f.Number] = f
 	return nil
 }
@@ -72,7 +73,7 @@ func (m *Memory) Frames(stream, number string) iter.Seq2[Frame, error] {
 			yield(Frame{}, ErrClosed)
 			return
 		case f == nil:
-			yield(Frame{}, fmt.Errorf("store: stream %s has no fragment %s", stream, number))
+			yield(Frame{}, fmt.Errorf("%w: stream %s has no fragment %s", ErrNotFound, stream, number))
 			return
 		}
 		for _, fr := range f.Frames {

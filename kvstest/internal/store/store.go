@@ -38,6 +38,7 @@ type Fragment struct {
 	Tracks            []mkv.TrackEntry
 	Tags              []mkv.SimpleTag // the producer's fragment metadata
 	Size              int64           // bytes of frame data
+	Stats             Stats           // of its frames: set by MediaStore.Put, kept in the index
 	Frames            []Frame         // nil in the results of MediaStore.Index
 }
 
@@ -54,11 +55,13 @@ type Frame struct {
 type MediaStore interface {
 	// Put stores a complete fragment of stream. When it returns nil the fragment is kept (for
 	// Disk: on disk, fsynced and indexed). The store may keep f's frames: the caller must not
-	// change them afterwards.
+	// change them afterwards. Put sets f.Stats from f's frames.
 	Put(stream string, f *Fragment) error
-	// Index returns the metadata of stream's fragments (Frames nil), in number order.
+	// Index returns the metadata of stream's fragments (Frames nil, Stats set), in number order.
 	Index(stream string) ([]Fragment, error)
-	// Frames yields the frames of stream's fragment number, reading them as they are used.
+	// Frames yields the frames of stream's fragment number, reading them as they are used. A
+	// fragment the store does not have (never stored, or removed, even while it was being read)
+	// yields an error that wraps ErrNotFound.
 	Frames(stream, number string) iter.Seq2[Frame, error]
 	// Remove forgets the named fragments of stream; numbers it does not have are ignored.
 	Remove(stream string, numbers ...string) error
@@ -76,6 +79,10 @@ type MediaStore interface {
 
 // ErrClosed is the error of a MediaStore used after Close.
 var ErrClosed = errors.New("store: closed")
+
+// ErrNotFound is wrapped by the errors of reading a fragment the store does not have: never
+// stored, or removed (by retention, say) before or while it was read.
+var ErrNotFound = errors.New("store: no such fragment")
 
 // lessNumber orders decimal fragment numbers (without leading zeros) numerically.
 func lessNumber(a, b string) bool {

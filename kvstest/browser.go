@@ -10,6 +10,8 @@ package kvstest
 import (
 	"net/http"
 	"strings"
+
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
 
 // WithConsole serves h to browsers at the control-plane endpoint: GET and HEAD requests for "/"
@@ -28,28 +30,28 @@ const exposedHeaders = "X-Amzn-Requestid, X-Amzn-Errortype, X-Amz-Request-Id, Co
 // answerBrowser adds the CORS headers to a response to a page, and answers the requests that
 // are not API calls: CORS preflights and, on the control plane, the console. It reports whether
 // it answered the request, and sets the operation name the log shows for it.
-func (s *Server) answerBrowser(p plane, c *call) bool {
-	r := c.r
+func (s *Server) answerBrowser(p plane, c *serve.Call) bool {
+	r := c.R
 	if r.Header.Get("Origin") != "" {
-		h := c.w.Header()
+		h := c.W.Header()
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Access-Control-Expose-Headers", exposedHeaders)
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			c.op = "CORSPreflight"
+			c.Op = "CORSPreflight"
 			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
 			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 				h.Set("Access-Control-Allow-Headers", req)
 			}
 			h.Set("Access-Control-Max-Age", "600")
 			h.Add("Vary", "Access-Control-Request-Headers")
-			c.w.WriteHeader(http.StatusNoContent)
+			c.W.WriteHeader(http.StatusNoContent)
 			return true
 		}
 	}
 	if p == controlPlane && s.opts.console != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
 		(r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/console/")) {
-		c.op = "Console"
-		s.opts.console.ServeHTTP(c.w, r)
+		c.Op = "Console"
+		s.opts.console.ServeHTTP(c.W, r)
 		return true
 	}
 	return false

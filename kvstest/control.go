@@ -3,12 +3,15 @@
 
 package kvstest
 
-import "github.com/kvsgo/sdk/kvstest/internal/state"
+import (
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
+	"github.com/kvsgo/sdk/kvstest/internal/state"
+)
 
-// The control-plane state of a Server; its streams carry their media (media_store.go).
+// The control-plane state of a Server; its streams carry their media (internal/mediaapi).
 type (
-	controlState = state.State[*mediaStore]
-	stream       = state.Stream[*mediaStore]
+	controlState = mediaapi.State
+	stream       = mediaapi.Stream
 	channel      = state.Channel
 )
 

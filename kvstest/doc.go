@@ -245,18 +245,29 @@
 // kvstest is the facade (Server, options, faults, test helpers) and wires the internal packages,
 // each of one concern and tested on its own; arrows point down only, and none imports kvstest:
 //
-//	kvstest            Server, options, faults; the router (control.go registers the control
-//	 │                 plane's operations), PutMedia/GetMedia, archived media (ListFragments,
-//	 │                 clips, HLS, DASH, images), the signaling handshake and API, persistence
-//	 ├─ internal/state   control plane: streams, channels, tags, edge, storage, notification and
-//	 │                   image configurations, pagination, snapshots; generic over stream media
-//	 │   └─ internal/relay  signaling relay of a channel, and serving one WebSocket within limits
-//	 ├─ internal/pack    packaging: tracks, samples, progressive and fragmented MP4, MPEG-TS;
-//	 │                   reads store.Frame
-//	 ├─ internal/sigv4   SigV4 verification of headers, presigned URLs and streaming payloads
-//	 ├─ internal/store   MediaStore: Memory, and Disk (bbolt index + per-stream segment files)
-//	 └─ internal/apierr  the error answer every package returns, and input decoding; state,
-//	                     relay, pack and sigv4 import it
+//	kvstest              Server, options, faults, records; the router (control.go registers the
+//	 │                   control plane's operations, media.go the data plane's), the signaling
+//	 │                   handshake and API, persistence (opening the store, restoring)
+//	 ├─ internal/archive   archived media: ListFragments, GetMediaForFragmentList, GetClip, HLS
+//	 │   │                 and DASH sessions and playback, GetImages (ffmpeg), the notifications
+//	 │   │                 and images of marked fragments
+//	 │   └─ internal/pack  packaging: tracks, samples, progressive and fragmented MP4, MPEG-TS
+//	 ├─ internal/mediaapi  each stream's media (fragments stored and arriving), PutMedia with its
+//	 │   │                 acknowledgements and event tags, GetMedia, MKV documents, fragment
+//	 │   │                 numbers, retention; archive reads its media
+//	 │   ├─ internal/state  control plane: streams, channels, tags, edge, storage, notification
+//	 │   │   │              and image configurations, pagination, snapshots; generic over the
+//	 │   │   │              stream's media
+//	 │   │   └─ internal/relay  signaling relay of a channel, and serving one WebSocket within limits
+//	 │   └─ internal/store  MediaStore: Memory, and Disk (bbolt index + per-stream segment files)
+//	 ├─ internal/serve     the call of an operation (request, writer, Fail, Reply), which every
+//	 │                     handler answers through
+//	 ├─ internal/sigv4     SigV4 verification of headers, presigned URLs and streaming payloads
+//	 └─ internal/apierr    the error answer every package returns, and input decoding; all but
+//	                       store import it
+//
+// A package drawn under another is imported by it. Besides: kvstest imports every package;
+// archive imports mediaapi, state and serve; mediaapi imports serve; pack reads store.Frame.
 //
 // # What is not emulated
 //

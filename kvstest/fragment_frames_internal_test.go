@@ -59,7 +59,7 @@ func TestStoredFramesLeaveMemory(t *testing.T) {
 			s.state.Mu.Lock()
 			st := s.state.Streams.ByName["cam"]
 			s.state.Unlock()
-			frags := st.Media.snapshot()
+			frags := st.Media.Snapshot()
 			if len(frags) != 3 || len(acked) != 3 {
 				t.Fatalf("%d fragments kept, %d persisted", len(frags), len(acked))
 			}
@@ -185,7 +185,8 @@ func testStoreReadFailure(t *testing.T, restart bool) {
 		}
 	}
 
-	want := []string{acked[0], fmt.Sprintf("error %d %s", internalErrorCode, acked[1]), acked[2]}
+	const internalError = 5000 // the in-band error of a fragment the service cannot read
+	want := []string{acked[0], fmt.Sprintf("error %d %s", internalError, acked[1]), acked[2]}
 	if got := getMediaNumbers(t, s, "cam"); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMedia served %q, want %q", got, want)
 	}

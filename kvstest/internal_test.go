@@ -18,20 +18,21 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
 
 // A streaming route registered the way putmedia.go will register PutMedia: it counts the bytes
 // of the body and reports a body that fails its hash.
 func init() {
-	streamRoute(dataPlane, http.MethodPost, "/testEcho", "TestEcho", func(s *Server, c *call) {
-		n, err := io.Copy(io.Discard, c.r.Body)
+	streamRoute(dataPlane, http.MethodPost, "/testEcho", "TestEcho", func(s *Server, c *serve.Call) {
+		n, err := io.Copy(io.Discard, c.R.Body)
 		if errors.Is(err, sigv4.ErrBodyHashMismatch) {
-			c.fail(apierr.InvalidArgument("%v", err))
+			c.Fail(apierr.InvalidArgument("%v", err))
 			return
 		}
-		c.w.WriteHeader(http.StatusOK)
-		fmt.Fprintf(c.w, "%d %s", n, c.accessKey)
+		c.W.WriteHeader(http.StatusOK)
+		fmt.Fprintf(c.W, "%d %s", n, c.AccessKey)
 	})
 }
 
@@ -164,9 +165,9 @@ func TestUnknownPaths(t *testing.T) {
 
 // A GET route on the WebSocket endpoint, as the signaling handlers will register theirs.
 func init() {
-	streamRoute(signalingWSPlane, http.MethodGet, "/testPresigned", "TestPresigned", func(s *Server, c *call) {
-		c.w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(c.w, c.r.URL.Query().Get("X-Amz-ChannelARN"))
+	streamRoute(signalingWSPlane, http.MethodGet, "/testPresigned", "TestPresigned", func(s *Server, c *serve.Call) {
+		c.W.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(c.W, c.R.URL.Query().Get("X-Amz-ChannelARN"))
 	})
 }
 

@@ -6,13 +6,9 @@ package kvstest
 
 import (
 	"fmt"
-	"strconv"
-	"sync"
-	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
-	"github.com/kvsgo/sdk/media"
 )
 
 // WithDataDir keeps the server's streams, signaling channels and stored media in the directory
@@ -30,17 +26,10 @@ func WithDataDir(dir string) Option {
 	return func(o *options) { o.dataDir = dir }
 }
 
-// fragmentNumberGap is how far the fragment counter jumps past the highest stored number when a
-// server restarts on a data directory, to stay above the numbers of fragments that were
-// received but not yet stored when it stopped.
-const fragmentNumberGap = 1 << 20
-
 // durability is the server's store and what runs over it.
 type durability struct {
 	store    store.MediaStore
 	disk     bool
-	floorMu  sync.Mutex
-	floorMs  int64 // fragment numbers never use an earlier time than this
 	stop     chan struct{}
 	loopDone chan struct{}
 }
@@ -61,13 +50,17 @@ func (s *Server) openStore() error {
 			return err
 		}
 		d.store, d.disk = ds, true
+	}
+	s.media = s.newMedia()
+	s.archive = s.newArchive()
+	if d.disk {
 		if err := s.restore(); err != nil {
-			_ = ds.Close()
+			_ = d.store.Close()
 			return fmt.Errorf("restoring from %s: %w", s.opts.dataDir, err)
 		}
 	}
 	d.stop, d.loopDone = make(chan struct{}), make(chan struct{})
-	go s.retentionLoop(d.stop, d.loopDone)
+	go s.media.RunRetention(d.stop, d.loopDone)
 	return nil
 }
 
@@ -91,8 +84,8 @@ func (s *Server) logStore(format string, args ...any) {
 }
 
 // restore reads the saved state, then each stream's fragment index (not their frames: restart
-// time does not grow with the media kept), and sets the fragment counter above every stored
-// number.
+// time does not grow with the media kept), and makes new fragment numbers count from above every
+// stored number.
 func (s *Server) restore() error {
 	st := s.dur.store
 	data, err := st.State()
@@ -104,7 +97,7 @@ func (s *Server) restore() error {
 			return err
 		}
 	}
-	var counter uint64
+	numbers := s.media.Numbers()
 	for _, stream := range s.state.Streams.ByName {
 		index, err := st.Index(stream.ARN)
 		if err != nil {
@@ -112,61 +105,12 @@ func (s *Server) restore() error {
 		}
 		m := stream.Media
 		for _, f := range index {
-			m.fragments = append(m.fragments, s.restoreFragment(stream, f))
-			ms, n, ok := parseFragmentNumber(f.Number)
-			if ok {
-				s.dur.floorMs = max(s.dur.floorMs, ms)
-				counter = max(counter, n)
-			}
+			m.Restored(s.media.RestoreFragment(stream, f))
+			numbers.Restored(f.Number)
 		}
 	}
-	if counter > 0 {
-		s.raiseFragmentCounter(counter + fragmentNumberGap)
-	}
+	numbers.Resume()
 	return nil
-}
-
-// parseFragmentNumber splits a number made by newFragmentNumber into its time and counter.
-func parseFragmentNumber(number string) (ms int64, counter uint64, ok bool) {
-	if len(number) != 47 {
-		return 0, 0, false
-	}
-	ms, err1 := strconv.ParseInt(number[11:29], 10, 64)
-	counter, err2 := strconv.ParseUint(number[29:], 10, 64)
-	return ms, counter, err1 == nil && err2 == nil
-}
-
-// raiseFragmentCounter makes the next fragment numbers count from above n.
-func (s *Server) raiseFragmentCounter(n uint64) {
-	for {
-		cur := s.fragmentCounter.Load()
-		if cur >= n || s.fragmentCounter.CompareAndSwap(cur, n) {
-			return
-		}
-	}
-}
-
-// fragmentNumber numbers a new fragment received at now: never with a time before the newest
-// stored fragment's, so that numbers keep growing across a restart even if the clock went back.
-func (s *Server) fragmentNumber(now time.Time) string {
-	d := &s.dur
-	d.floorMu.Lock()
-	if ms := now.UnixMilli(); ms > d.floorMs {
-		d.floorMs = ms
-	}
-	at := time.UnixMilli(d.floorMs)
-	d.floorMu.Unlock()
-	return s.newFragmentNumber(at)
-}
-
-// persist keeps a complete fragment of st in the store; with a data directory it returns once the
-// fragment is on disk. A failure is logged and becomes the ARCHIVAL_ERROR acknowledgement.
-func (s *Server) persist(st *stream, f *storedFragment) media.AckErrorID {
-	if err := s.storeFragment(st, f); err != nil {
-		s.logStore("kvstest: PutMedia: fragment %s of stream %s not stored: %v", f.Number, st.Name, err)
-		return media.AckErrArchivalError
-	}
-	return 0
 }
 
 // saveState saves the control-plane state after an operation changed it. Call with s.mu held.

@@ -98,7 +98,7 @@ func listed(t *testing.T, s *Server, name string) []string {
 	st := s.state.Streams.ByName[name]
 	s.state.Unlock()
 	var out []string
-	for _, f := range st.Media.snapshot() {
+	for _, f := range st.Media.Snapshot() {
 		out = append(out, f.Number)
 	}
 	control := kvs.NewFromConfig(s.Config())
@@ -137,11 +137,11 @@ func TestRetentionSweep(t *testing.T) {
 	if len(old) != 3 || len(young) != 2 {
 		t.Fatalf("persisted %d then %d fragments", len(old), len(young))
 	}
-	if n := s.sweepRetention(10); n != 0 {
+	if n := s.media.SweepRetention(10); n != 0 {
 		t.Fatalf("the sweep removed %d fragments none of which expired", n)
 	}
 	clk.Set(57*time.Minute + 30*time.Second) // the first three are over an hour old, the others not
-	if n := s.sweepRetention(2); n != 2 {
+	if n := s.media.SweepRetention(2); n != 2 {
 		t.Fatalf("a sweep of budget 2 removed %d", n)
 	}
 	clk.Set(0)
@@ -149,7 +149,7 @@ func TestRetentionSweep(t *testing.T) {
 		t.Fatalf("after the first sweep: %v", got)
 	}
 	clk.Set(57*time.Minute + 30*time.Second)
-	if n := s.sweepRetention(10); n != 1 {
+	if n := s.media.SweepRetention(10); n != 1 {
 		t.Fatalf("the second sweep removed %d", n)
 	}
 	clk.Set(0)
@@ -178,11 +178,11 @@ func TestRetentionSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Set(2 * time.Hour) // within 3 hours
-	if n := s.sweepRetention(10); n != 0 {
+	if n := s.media.SweepRetention(10); n != 0 {
 		t.Fatalf("with retention raised to 3 hours the sweep removed %d", n)
 	}
 	clk.Set(3*time.Hour + 5*time.Minute)
-	n := s.sweepRetention(10)
+	n := s.media.SweepRetention(10)
 	clk.Set(0)
 	if n != 2 || len(listed(t, s, "cam")) != 0 {
 		t.Fatalf("past 3 hours the sweep removed %d", n)
@@ -196,7 +196,7 @@ func TestRetentionSweep(t *testing.T) {
 	if _, err := control.DeleteStream(ctx, &kvs.DeleteStreamInput{StreamARN: streamARNOf(t, s, "gone")}); err != nil {
 		t.Fatal(err)
 	}
-	s.sweepRetention(10)
+	s.media.SweepRetention(10)
 	if stored, _ := s.dur.store.Streams(); len(stored) != 1 {
 		t.Fatalf("the store still has %d streams after one was deleted", len(stored))
 	}
@@ -276,17 +276,5 @@ func TestStoreWriteFailure(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no log line says why the fragment was not stored: %q", logs)
-	}
-}
-
-// TestFragmentNumbersNeverGoBack: a clock that goes back does not make numbers smaller.
-func TestFragmentNumbersNeverGoBack(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
-	now := time.Now()
-	a := s.fragmentNumber(now)
-	b := s.fragmentNumber(now.Add(-time.Hour))
-	if media.CompareFragmentNumbers(b, a) <= 0 {
-		t.Fatalf("number %s after %s", b, a)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvs"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
@@ -38,7 +39,7 @@ func TestRetentionRemovesFragmentBeingRead(t *testing.T) {
 					return
 				}
 				clk.Set(61 * time.Minute)
-				if n := s.sweepRetention(1); n != 1 {
+				if n := s.media.SweepRetention(1); n != 1 {
 					t.Errorf("the sweep removed %d fragments, want the oldest", n)
 				}
 				clk.Set(0)
@@ -66,7 +67,7 @@ func TestRetentionRemovesFragmentBeingRead(t *testing.T) {
 	}
 
 	arm(acked[1])
-	want := []string{fmt.Sprintf("error %d %s", fragmentNotFound, acked[1]), acked[2]}
+	want := []string{fmt.Sprintf("error %d %s", mediaapi.FragmentNotFound, acked[1]), acked[2]}
 	if got := fragmentListNumbers(t, s, "cam", acked[1:]); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetMediaForFragmentList served %q while retention removed %s, want %q", got, acked[1], want)
 	}

@@ -26,17 +26,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/internal/rpc"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 )
 
@@ -68,7 +66,7 @@ type route struct {
 	// sessionToken routes are not signed: the session token in their URL authorizes them, and
 	// the handler checks it (HLS and DASH playback).
 	sessionToken bool
-	handle       func(s *Server, c *call)
+	handle       func(s *Server, c *serve.Call)
 }
 
 // routes holds the operations of every endpoint by path. It is filled by the init functions of
@@ -90,22 +88,21 @@ func addRoute(p plane, path string, rt *route) {
 // is sent as JSON (an empty body when Out has no members, as the service does).
 func jsonRoute[In, Out any](p plane, path, op string, fn func(s *Server, now time.Time, in *In) (*Out, *apierr.Error)) {
 	empty := reflect.TypeFor[Out]().NumField() == 0
-	addRoute(p, path, &route{op: op, method: http.MethodPost, handle: func(s *Server, c *call) {
+	addRoute(p, path, &route{op: op, method: http.MethodPost, handle: func(s *Server, c *serve.Call) {
 		in := new(In)
-		if e := apierr.Decode(c.body, in); e != nil {
-			c.fail(e)
+		if !c.Decode(in) {
 			return
 		}
 		out, e := runLocked(s, p, op, in, fn)
 		if e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
 		if empty {
-			c.reply(nil)
+			c.Reply(nil)
 			return
 		}
-		c.reply(out)
+		c.Reply(out)
 	}})
 }
 
@@ -139,53 +136,8 @@ func controlOp[In, Out any](path, op string, fn func(st *controlState, now time.
 
 // streamRoute registers an operation whose handler reads the request body and writes the
 // response itself, such as PutMedia, GetMedia or a WebSocket connection.
-func streamRoute(p plane, method, path, op string, handle func(s *Server, c *call)) {
+func streamRoute(p plane, method, path, op string, handle func(s *Server, c *serve.Call)) {
 	addRoute(p, path, &route{op: op, method: method, streaming: true, handle: handle})
-}
-
-// call is one request being answered.
-type call struct {
-	op        string
-	w         http.ResponseWriter
-	r         *http.Request
-	body      []byte // the body of a JSON operation; nil for streaming ones, which read c.r.Body
-	requestID string
-	accessKey string // the access key ID that signed the request
-	// payloadHash is the payload hash a streaming request was signed with.
-	payloadHash string
-	detail      string // why the call failed, for the log
-}
-
-// fail answers the call with e.
-func (c *call) fail(e *apierr.Error) {
-	c.detail = e.Code
-	if e.Message != "" {
-		msg, _, _ := strings.Cut(e.Message, "\n")
-		if c.detail != "" {
-			c.detail += ": "
-		}
-		c.detail += msg
-	}
-	e.Write(c.w)
-}
-
-// reply answers the call with HTTP 200 and out as JSON, or an empty body when out is nil.
-func (c *call) reply(out any) {
-	if out == nil {
-		c.w.Header().Set("Content-Length", "0")
-		c.w.WriteHeader(http.StatusOK)
-		return
-	}
-	data, err := jsonwire.Marshal(out)
-	if err != nil {
-		c.fail(apierr.Internal(err))
-		return
-	}
-	h := c.w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	c.w.WriteHeader(http.StatusOK)
-	_, _ = c.w.Write(data)
 }
 
 // handler returns the HTTP handler of one endpoint.
@@ -216,37 +168,37 @@ func (s *Server) planeHandler(pick func(*http.Request) plane) http.Handler {
 		s.inflight.Add(1)
 		defer s.inflight.Done()
 		rec := &recorder{ResponseWriter: w}
-		c := &call{w: rec, r: r, requestID: newRequestID()}
-		w.Header()[apierr.RequestIDHeader] = []string{c.requestID}
+		c := &serve.Call{W: rec, R: r, RequestID: newRequestID()}
+		w.Header()[apierr.RequestIDHeader] = []string{c.RequestID}
 		if !s.answerBrowser(p, c) {
 			s.serve(p, c)
 		}
 		if s.opts.logf != nil {
-			op := c.op
+			op := c.Op
 			if op == "" {
 				op = "-"
 			}
-			s.opts.logf("kvstest: %s %s %s %s → %d %s", planeNames[p], r.Method, r.URL.Path, op, rec.status, c.detail)
+			s.opts.logf("kvstest: %s %s %s %s → %d %s", planeNames[p], r.Method, r.URL.Path, op, rec.status, c.Detail)
 		}
 	})
 }
 
-func (s *Server) serve(p plane, c *call) {
-	r := c.r
+func (s *Server) serve(p plane, c *serve.Call) {
+	r := c.R
 	rt := routes[p][r.URL.Path]
 	if rt == nil || r.Method != rt.method {
 		// The body is not read: answer at once and drop the connection, which may carry a stream.
-		c.w.Header().Set("Connection", "close")
+		c.W.Header().Set("Connection", "close")
 		if _, e := s.auth.VerifyStructure(r); e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
-		c.fail(unknownOperation(p, r))
+		c.Fail(unknownOperation(p, r))
 		return
 	}
-	c.op = rt.op
+	c.Op = rt.op
 	if rt.opOf != nil {
-		c.op = rt.opOf(r)
+		c.Op = rt.opOf(r)
 	}
 	hookReq := r
 	if rt.sessionToken {
@@ -254,38 +206,38 @@ func (s *Server) serve(p plane, c *call) {
 	} else if rt.streaming {
 		hashes, e := sigv4.StreamingPayloadHashes(r)
 		if e == nil {
-			c.accessKey, e = s.auth.Verify(r, hashes)
-			c.payloadHash = hashes[0] // which one the client signed with, for the record
+			c.AccessKey, e = s.auth.Verify(r, hashes)
+			c.PayloadHash = hashes[0] // which one the client signed with, for the record
 			if _, miss := s.auth.Verify(r, hashes[:1]); e == nil && len(hashes) > 1 && miss != nil {
-				c.payloadHash = hashes[1]
+				c.PayloadHash = hashes[1]
 			}
 		}
 		if e != nil {
 			// Answer at once and drop the connection, rather than drain a stream first.
-			c.w.Header().Set("Connection", "close")
-			c.fail(e)
+			c.W.Header().Set("Connection", "close")
+			c.Fail(e)
 			return
 		}
 		hookReq = r.Clone(r.Context())
 		hookReq.Body = http.NoBody
 	} else {
 		var e *apierr.Error
-		if c.body, e = readBody(r); e == nil {
-			sum := sha256.Sum256(c.body)
-			c.accessKey, e = s.auth.Verify(r, []string{hex.EncodeToString(sum[:])})
+		if c.Body, e = readBody(r); e == nil {
+			sum := sha256.Sum256(c.Body)
+			c.AccessKey, e = s.auth.Verify(r, []string{hex.EncodeToString(sum[:])})
 		}
 		if e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
 		hookReq = r.Clone(r.Context())
-		hookReq.Body = io.NopCloser(bytes.NewReader(c.body))
+		hookReq.Body = io.NopCloser(bytes.NewReader(c.Body))
 	}
-	if e := s.applyFaults(c.op, hookReq); e != nil {
+	if e := s.applyFaults(c.Op, hookReq); e != nil {
 		if rt.streaming {
-			c.w.Header().Set("Connection", "close")
+			c.W.Header().Set("Connection", "close")
 		}
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	rt.handle(s, c)
@@ -328,23 +280,6 @@ func readBody(r *http.Request) ([]byte, *apierr.Error) {
 		return nil, tooLarge
 	}
 	return data, nil
-}
-
-// sendContinue answers a request that asked for "Expect: 100-continue" with a bare
-// "100 Continue" before a handler writes its response ahead of reading the body. Go's server sends
-// 100 Continue by itself only when the body is read before anything is written; a streaming
-// operation (PutMedia) starts its response first, and without this the client would wait for its
-// expect timeout (a second, for libcurl) before sending the body.
-func sendContinue(w http.ResponseWriter, r *http.Request) {
-	if !r.ProtoAtLeast(1, 1) || !strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
-		return
-	}
-	// An informational response carries the headers set so far; the service's carries none.
-	h := w.Header()
-	saved := maps.Clone(h)
-	clear(h)
-	w.WriteHeader(http.StatusContinue)
-	maps.Copy(h, saved)
 }
 
 // newRequestID returns a random UUID, the form of the service's request IDs.

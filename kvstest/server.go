@@ -12,9 +12,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/kvsgo/sdk/kvstest/internal/archive"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
 )
@@ -57,11 +58,9 @@ type Server struct {
 
 	faults      faults
 	mediaFaults mediaFaults
-	dur         durability          // the store: memory or a data directory (persist.go)
-	events      eventRecords        // what marked fragments produced
-	putConns    putMediaConnections // the PutMedia connections accepted
-
-	fragmentCounter atomic.Uint64 // numbers the fragments stored, see newFragmentNumber
+	dur         durability        // the store: memory or a data directory (persist.go)
+	media       *mediaapi.Service // PutMedia and GetMedia over each stream's media (media.go)
+	archive     *archive.Service  // the archived-media API over the same media (media.go)
 
 	state *controlState // streams and channels; see internal/state
 }
@@ -100,8 +99,8 @@ func Start(opts ...Option) (*Server, error) {
 		auth: sigv4.Verifier{AccessKey: o.accessKey, SecretKey: o.secretKey, SessionToken: o.sessionToken,
 			AnyKey: o.anyKey, Region: o.region, Now: o.clock},
 	}
-	s.state = state.New(state.Config[*mediaStore]{Region: o.region, AccountID: o.accountID,
-		Limits: state.Limits(o.limits), Delays: state.Delays(o.delays), Clock: o.clock, NewMedia: newMediaStore})
+	s.state = state.New(state.Config[*mediaapi.Media]{Region: o.region, AccountID: o.accountID,
+		Limits: state.Limits(o.limits), Delays: state.Delays(o.delays), Clock: o.clock, NewMedia: mediaapi.NewMedia})
 	s.faults.reset()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 

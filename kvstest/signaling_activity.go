@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/relay"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
 
 func init() {
@@ -41,10 +41,9 @@ type DescribeSignalingChannelActivityOutput struct {
 	MessagesHeld int `json:"MessagesHeld"`
 }
 
-func (s *Server) describeSignalingChannelActivity(c *call) {
+func (s *Server) describeSignalingChannelActivity(c *serve.Call) {
 	in := new(DescribeSignalingChannelActivityInput)
-	if e := apierr.Decode(c.body, in); e != nil {
-		c.fail(e)
+	if !c.Decode(in) {
 		return
 	}
 	now := s.state.Lock()
@@ -55,7 +54,7 @@ func (s *Server) describeSignalingChannelActivity(c *call) {
 	}
 	s.state.Unlock()
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	out := &DescribeSignalingChannelActivityOutput{ViewerClientIds: []string{}}
@@ -65,5 +64,5 @@ func (s *Server) describeSignalingChannelActivity(c *call) {
 		out.ViewerClientIds = append(out.ViewerClientIds, a.Viewers...)
 	}
 	sort.Strings(out.ViewerClientIds)
-	c.reply(out)
+	c.Reply(out)
 }

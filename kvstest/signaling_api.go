@@ -16,6 +16,7 @@ import (
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/relay"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/sigv4"
 	"github.com/kvsgo/sdk/signaling"
 )
@@ -97,29 +98,28 @@ type offerFrame struct {
 // waits for the master's SDP_ANSWER to SenderClientId, for SignalingLimits.AlexaAnswerWait or,
 // by default, as long as the offer is kept. The answer is returned as the master sent it. When
 // none comes, the call succeeds without an Answer, as the service has been seen to do.
-func (s *Server) sendAlexaOfferToMaster(c *call) {
+func (s *Server) sendAlexaOfferToMaster(c *serve.Call) {
 	in := new(signaling.SendAlexaOfferToMasterInput)
-	if e := apierr.Decode(c.body, in); e != nil {
-		c.fail(e)
+	if !c.Decode(in) {
 		return
 	}
 	raw, err := jsonwire.Marshal(&offerFrame{Action: signaling.MessageTypeSDPOffer, MessagePayload: in.MessagePayload})
 	if err != nil {
-		c.fail(apierr.Internal(err))
+		c.Fail(apierr.Internal(err))
 		return
 	}
 	if _, err := signaling.DecodeOutgoing(raw); err != nil {
-		c.fail(apierr.InvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
+		c.Fail(apierr.InvalidArgument("The MessagePayload is not a base64-encoded SDP offer: %v", err))
 		return
 	}
 	frame, err := relay.Frame(in.SenderClientId, signaling.MessageTypeSDPOffer, in.MessagePayload)
 	if err != nil {
-		c.fail(apierr.InvalidArgument("The offer cannot be delivered: %v", err))
+		c.Fail(apierr.InvalidArgument("The offer cannot be delivered: %v", err))
 		return
 	}
 	rl, deleted, e := s.channelRelay(in.ChannelARN)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	expires := rl.HoldUntil()
@@ -136,10 +136,10 @@ func (s *Server) sendAlexaOfferToMaster(c *call) {
 	case out.Answer = <-answer: // "" when a newer offer from the same sender took over
 	case <-timer.C:
 	case <-deleted:
-		c.fail(apierr.ChannelNotFound())
+		c.Fail(apierr.ChannelNotFound())
 		return
-	case <-c.r.Context().Done():
+	case <-c.R.Context().Done():
 		return
 	}
-	c.reply(out)
+	c.Reply(out)
 }

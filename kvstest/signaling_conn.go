@@ -19,6 +19,7 @@ import (
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
 	"github.com/kvsgo/sdk/kvstest/internal/relay"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/signaling"
 )
 
@@ -56,29 +57,29 @@ func (q *connectQuery) check(viewer bool) *apierr.Error {
 }
 
 // connectSignaling answers a handshake and serves the connection.
-func (s *Server) connectSignaling(c *call) {
-	query := c.r.URL.Query()
+func (s *Server) connectSignaling(c *serve.Call) {
+	query := c.R.URL.Query()
 	viewer := query.Has(signaling.QueryClientID)
 	q := connectQuery{ChannelARN: query.Get(signaling.QueryChannelARN), ClientID: query.Get(signaling.QueryClientID)}
 	if e := q.check(viewer); e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	rl, deleted, e := s.channelRelay(q.ChannelARN)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	p := relay.NewPeer(q.ClientID)
 	if e := rl.Join(p); e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	defer rl.Leave(p)
 	clk := s.limitClock()
 	var lastHeard atomic.Int64 // when the client last sent a frame, in Unix nanoseconds
 	lastHeard.Store(clk.Now().UnixNano())
-	ws, err := websocket.Accept(c.w, c.r, &websocket.AcceptOptions{
+	ws, err := websocket.Accept(c.W, c.R, &websocket.AcceptOptions{
 		InsecureSkipVerify: true, // the service serves browsers of any origin
 		OnPingReceived: func(context.Context, []byte) bool {
 			lastHeard.Store(clk.Now().UnixNano())
@@ -86,11 +87,11 @@ func (s *Server) connectSignaling(c *call) {
 		},
 	})
 	if err != nil {
-		c.detail = err.Error() // Accept has answered the request
+		c.Detail = err.Error() // Accept has answered the request
 		return
 	}
 	ws.SetReadLimit(signaling.MaxFrameSize)
-	c.detail = "closed: " + relay.Serve(s.ctx, ws, rl, p, &lastHeard, deleted, s.opts.signaling.connectionLimits(), clk).String()
+	c.Detail = "closed: " + relay.Serve(s.ctx, ws, rl, p, &lastHeard, deleted, s.opts.signaling.connectionLimits(), clk).String()
 }
 
 // channelRelay finds an ACTIVE channel by ARN and returns its relay, created on first use, and

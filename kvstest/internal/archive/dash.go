@@ -3,7 +3,7 @@
 // manifest lays the session's fragments end to end, as the service says it adjusts its timeline;
 // the real start times are given with DisplayFragmentTimestamp ALWAYS.
 
-package kvstest
+package archive
 
 import (
 	"fmt"
@@ -27,15 +27,15 @@ const (
 )
 
 func init() {
-	sessionRoute(dashManifestPath, "GetDASHManifest", (*Server).dashManifest)
-	sessionRoute(dashInitPath, "GetMP4InitFragment", (*Server).dashInitFragment)
-	sessionRoute(dashMediaPath, "GetMP4MediaFragment", (*Server).dashMediaFragment)
+	sessionRoute(dashManifestPath, "GetDASHManifest", (*Service).dashManifest)
+	sessionRoute(dashInitPath, "GetMP4InitFragment", (*Service).dashInitFragment)
+	sessionRoute(dashMediaPath, "GetMP4MediaFragment", (*Service).dashMediaFragment)
 }
 
 // dashManifest serves the MPD of the session's window: static for ON_DEMAND, dynamic (reloaded
 // by players) otherwise, with an adaptation set per track whose segments are numbered by their
 // place in the session.
-func (s *Server) dashManifest(v *sessionView) {
+func (s *Service) dashManifest(v *sessionView) {
 	tl := newTimeline(v.frags[:v.end], v.p.clock)
 	total := tl.ends[v.end-1]
 	var b strings.Builder
@@ -90,24 +90,24 @@ func (v *sessionView) adaptationSet(b *strings.Builder, t *pack.Track, tl timeli
 
 // dashInitFragment serves the initialization segment of a track: the session's codec private
 // data, which does not change within a DASH session.
-func (s *Server) dashInitFragment(v *sessionView) { v.serveInit(v.frags[0]) }
+func (s *Service) dashInitFragment(v *sessionView) { v.serveInit(v.frags[0]) }
 
 // dashMediaFragment serves the media segment numbered SequenceNumber of a track. A fragment
 // whose tracks or codec private data differ from the session's first fails, as the service's
 // DASH sessions do.
-func (s *Server) dashMediaFragment(v *sessionView) {
+func (s *Service) dashMediaFragment(v *sessionView) {
 	i := v.q.sequence
 	if i < 0 || i >= v.end {
-		v.c.fail(apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
+		v.c.Fail(apierr.New(http.StatusNotFound, "ResourceNotFoundException", "The session has no fragment numbered %d.", i))
 		return
 	}
 	if !pack.SameTracks(v.frags[0].Tracks, v.frags[i].Tracks) {
-		v.c.fail(pack.InvalidCodecPrivateData("Fragment %s does not have the codec private data the DASH session started with.", v.frags[i].Number))
+		v.c.Fail(pack.InvalidCodecPrivateData("Fragment %s does not have the codec private data the DASH session started with.", v.frags[i].Number))
 		return
 	}
 	t, e := v.track()
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	frames, ok := s.sessionFrames(v, v.frags[i])

@@ -2,7 +2,7 @@
 // background, a bounded number per tick, and the media of deleted streams is dropped from the
 // store.
 
-package kvstest
+package mediaapi
 
 import (
 	"time"
@@ -16,7 +16,8 @@ const (
 	retentionBudget = 512
 )
 
-func (s *Server) retentionLoop(stop <-chan struct{}, done chan<- struct{}) {
+// RunRetention sweeps every retentionTick until stop is closed, then closes done.
+func (s *Service) RunRetention(stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	t := time.NewTicker(retentionTick)
 	defer t.Stop()
@@ -25,28 +26,28 @@ func (s *Server) retentionLoop(stop <-chan struct{}, done chan<- struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
-			s.sweepRetention(retentionBudget)
+			s.SweepRetention(retentionBudget)
 		}
 	}
 }
 
-// sweepRetention removes up to budget expired fragments, oldest first along each stream, and
+// SweepRetention removes up to budget expired fragments, oldest first along each stream, and
 // the stored media of streams that no longer exist; it returns how many it removed.
-func (s *Server) sweepRetention(budget int) int {
+func (s *Service) SweepRetention(budget int) int {
 	type kept struct {
-		st  *stream
+		st  *Stream
 		cut time.Time
 	}
-	now := s.state.Lock()
+	now := s.cfg.State.Lock()
 	var streams []kept
-	live := make(map[string]bool, len(s.state.Streams.ByName))
-	for _, st := range s.state.Streams.ByName {
+	live := make(map[string]bool, len(s.cfg.State.Streams.ByName))
+	for _, st := range s.cfg.State.Streams.ByName {
 		live[st.ARN] = true
 		if st.Retention > 0 {
 			streams = append(streams, kept{st, now.Add(-time.Duration(st.Retention) * time.Hour)})
 		}
 	}
-	s.state.Unlock()
+	s.cfg.State.Unlock()
 
 	removed := 0
 	for _, k := range streams {
@@ -70,17 +71,17 @@ func (s *Server) sweepRetention(budget int) int {
 		}
 		m.mu.Unlock()
 		if len(numbers) > 0 {
-			if err := s.dur.store.Remove(k.st.ARN, numbers...); err != nil {
-				s.logStore("kvstest: retention: removing %d fragments of stream %s: %v", len(numbers), k.st.Name, err)
+			if err := s.cfg.Store.Remove(k.st.ARN, numbers...); err != nil {
+				s.logf("kvstest: retention: removing %d fragments of stream %s: %v", len(numbers), k.st.Name, err)
 			}
 		}
 	}
 	if removed >= budget {
 		return removed
 	}
-	stored, err := s.dur.store.Streams()
+	stored, err := s.cfg.Store.Streams()
 	if err != nil {
-		s.logStore("kvstest: retention: listing the stored streams: %v", err)
+		s.logf("kvstest: retention: listing the stored streams: %v", err)
 		return removed
 	}
 	for _, arn := range stored {
@@ -91,14 +92,14 @@ func (s *Server) sweepRetention(budget int) int {
 			continue
 		}
 		// Checked again under the lock: a stream created since the list above is not dropped.
-		s.state.Mu.Lock()
-		if s.state.Streams.ByARN[arn] == nil {
-			if err := s.dur.store.Drop(arn); err != nil {
-				s.logStore("kvstest: retention: dropping the media of deleted stream %s: %v", arn, err)
+		s.cfg.State.Mu.Lock()
+		if s.cfg.State.Streams.ByARN[arn] == nil {
+			if err := s.cfg.Store.Drop(arn); err != nil {
+				s.logf("kvstest: retention: dropping the media of deleted stream %s: %v", arn, err)
 			}
 			removed++
 		}
-		s.state.Unlock()
+		s.cfg.State.Unlock()
 	}
 	return removed
 }

@@ -1,7 +1,7 @@
 // GetMedia: the emulator streams a stream's fragments, stored and arriving, as the service's MKV
 // documents, and ends the response when nothing new arrives for a while.
 
-package kvstest
+package mediaapi
 
 import (
 	"context"
@@ -9,37 +9,36 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 )
 
-func init() {
-	addRoute(dataPlane, "/getMedia", &route{op: "GetMedia", method: http.MethodPost, handle: (*Server).getMedia})
-}
+// FragmentNotFound is the in-band error of a start fragment that does not exist.
+const FragmentNotFound = 4000
 
-// fragmentNotFound is the in-band error of a start fragment that does not exist.
-const fragmentNotFound = 4000
-
-func (s *Server) getMedia(c *call) {
+// GetMedia answers a GetMedia call: the stream's fragments from the selector on, stored and
+// arriving, until nothing new arrives for Limits.GetMediaIdle.
+func (s *Service) GetMedia(c *serve.Call) {
 	in := new(media.GetMediaInput)
-	e := apierr.Decode(c.body, in)
+	e := apierr.Decode(c.Body, in)
 	if e == nil {
 		e = checkStartSelector(in.StartSelector)
 	}
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	now := s.state.Lock()
-	st, e := s.state.FindStream(in.StreamName, in.StreamARN)
+	now := s.cfg.State.Lock()
+	st, e := s.cfg.State.FindStream(in.StreamName, in.StreamARN)
 	if e == nil && st.Status(now) != "ACTIVE" {
 		e = apierr.StreamNotFound()
 	}
-	s.state.Unlock()
+	s.cfg.State.Unlock()
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	lim := s.opts.media.withDefaults()
+	lim := s.cfg.Limits
 	m := st.Media
 	m.mu.Lock()
 	allowed := m.getCalls.allow(time.Now(), lim.GetMediaCallsPerSecond)
@@ -51,10 +50,10 @@ func (s *Server) getMedia(c *call) {
 	m.mu.Unlock()
 	switch {
 	case !allowed:
-		c.fail(apierr.Throttled())
+		c.Fail(apierr.Throttled())
 		return
 	case readers >= lim.GetMediaConnections:
-		c.fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
+		c.Fail(apierr.New(http.StatusBadRequest, "ConnectionLimitExceededException",
 			"The stream %s already has %d GetMedia connections open, the most it may have.", st.Name, readers))
 		return
 	}
@@ -63,19 +62,19 @@ func (s *Server) getMedia(c *call) {
 		m.readers--
 		m.mu.Unlock()
 	}()
-	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w), limit: s.nextGetMediaFault().CutAfterBytes, rate: lim.GetMediaRate}
-	c.w.Header().Set("Content-Type", "video/webm")
-	c.w.WriteHeader(http.StatusOK)
-	out.flush()
+	out := NewWriter(c.W, s.nextGetFault().CutAfterBytes, lim.GetMediaRate)
+	c.W.Header().Set("Content-Type", "video/webm")
+	c.W.WriteHeader(http.StatusOK)
+	out.Flush()
 	if !found {
-		out.write(appendErrorDocument(nil, getMediaTags, after, fragmentNotFound, "Requested fragment is not found"))
-		out.finish()
+		out.Send(AppendErrorDocument(nil, getMediaTags, after, FragmentNotFound, "Requested fragment is not found"))
+		out.Finish()
 		return
 	}
-	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle, ctx: c.r.Context(),
+	r := &mediaReader{s: s, st: st, out: out, after: after, idle: lim.GetMediaIdle, ctx: c.R.Context(),
 		endAt: time.Now().Add(lim.GetMediaMaxDuration)}
 	r.run()
-	out.finish()
+	out.Finish()
 }
 
 // checkStartSelector checks that a selector carries the member its type needs: the service
@@ -100,7 +99,7 @@ func checkStartSelector(sel media.StartSelector) *apierr.Error {
 
 // startAfter returns the number of the fragment after which reading starts ("" for the very
 // first), and false when the selector names a fragment that does not exist. Call with m.mu held.
-func startAfter(m *mediaStore, sel media.StartSelector) (string, bool) {
+func startAfter(m *Media, sel media.StartSelector) (string, bool) {
 	frags := m.fragments
 	last := ""
 	if len(frags) > 0 {
@@ -114,7 +113,7 @@ func startAfter(m *mediaStore, sel media.StartSelector) (string, bool) {
 		if sel.StartSelectorType == media.StartSelectorTypeContinuationToken {
 			n = sel.ContinuationToken
 		}
-		return n, indexOf(frags, n) >= 0
+		return n, IndexOf(frags, n) >= 0
 	case media.StartSelectorTypeServerTimestamp, media.StartSelectorTypeProducerTimestamp:
 		i := indexAtTime(frags, sel.StartTimestamp, sel.StartSelectorType == media.StartSelectorTypeProducerTimestamp)
 		if i == 0 {
@@ -144,9 +143,9 @@ func previousNumber(n string) string {
 
 // mediaReader streams the fragments after a point.
 type mediaReader struct {
-	s     *Server
-	st    *stream
-	out   *mediaWriter
+	s     *Service
+	st    *Stream
+	out   *Writer
 	ctx   context.Context // the request's
 	after string
 	idle  time.Duration
@@ -159,8 +158,8 @@ func (r *mediaReader) run() {
 	quietSince := time.Now()
 	for !r.out.cut && time.Now().Before(r.endAt) {
 		m.mu.Lock()
-		var next *storedFragment
-		if i := indexAfter(m.fragments, r.after); i < len(m.fragments) {
+		var next *Fragment
+		if i := IndexAfter(m.fragments, r.after); i < len(m.fragments) {
 			next = m.fragments[i]
 		} else if m.live != nil && media.CompareFragmentNumbers(m.live.Number, r.after) > 0 {
 			next = m.live
@@ -197,15 +196,15 @@ func (r *mediaReader) run() {
 // its frames come; when its producer's connection drops inside it, the response is dropped too,
 // since the document cannot be completed. A stored fragment's frames (the rest of them, for one
 // that was live) are read from the store. It reports whether reading goes on.
-func (r *mediaReader) send(f *storedFragment) bool {
+func (r *mediaReader) send(f *Fragment) bool {
 	m := r.st.Media
-	buf := appendDocumentStart(r.buf[:0], f, getMediaTags)
+	buf := AppendDocumentStart(r.buf[:0], f, getMediaTags)
 	for sent, fresh := 0, true; ; fresh = false {
 		m.mu.Lock()
 		if f.stored() {
 			m.mu.Unlock()
 			var more bool
-			r.buf, more = r.s.writeStored("GetMedia", r.out, f, buf, sent, fresh, getMediaTags,
+			r.buf, more = r.s.WriteStored("GetMedia", r.out, f, buf, sent, fresh, getMediaTags,
 				func(b []byte) []byte { return appendDocumentEnd(b, f, r.behind(f)) })
 			return more
 		}
@@ -221,13 +220,13 @@ func (r *mediaReader) send(f *storedFragment) bool {
 		if done {
 			buf = appendDocumentEnd(buf, f, r.behind(f))
 		}
-		r.out.write(buf)
+		r.out.Send(buf)
 		r.buf, buf = buf, buf[:0]
 		switch {
 		case r.out.cut:
 			return false
 		case discarded:
-			r.out.abort()
+			r.out.Abort()
 			return false
 		case done:
 			return true
@@ -243,7 +242,7 @@ func (r *mediaReader) send(f *storedFragment) bool {
 }
 
 // behind returns how far f is behind the newest fragment of the stream.
-func (r *mediaReader) behind(f *storedFragment) time.Duration {
+func (r *mediaReader) behind(f *Fragment) time.Duration {
 	m := r.st.Media
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -257,9 +256,9 @@ func (r *mediaReader) behind(f *storedFragment) time.Duration {
 	return newest.Sub(f.ServerTimestamp)
 }
 
-// mediaWriter writes a media response, flushing each piece, at MediaLimits.GetMediaRate when
+// Writer writes a media response, flushing each piece, at Limits.GetMediaRate when
 // set, and drops the connection once a fault's byte budget is spent.
-type mediaWriter struct {
+type Writer struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	limit   int64 // bytes to send before the connection is cut; zero for no limit
@@ -269,7 +268,14 @@ type mediaWriter struct {
 	cut     bool // the fault fired: the handler must drop the connection
 }
 
-func (o *mediaWriter) write(b []byte) {
+// NewWriter returns a Writer of the response w: cut after limit bytes (none when zero), paced at
+// rate bytes per second (unpaced when zero).
+func NewWriter(w http.ResponseWriter, limit, rate int64) *Writer {
+	return &Writer{w: w, rc: http.NewResponseController(w), limit: limit, rate: rate}
+}
+
+// Send writes b, flushing each piece.
+func (o *Writer) Send(b []byte) {
 	if o.cut {
 		return
 	}
@@ -289,20 +295,21 @@ func (o *mediaWriter) write(b []byte) {
 		}
 		n, err := o.w.Write(piece)
 		o.written += int64(n)
-		o.flush()
+		o.Flush()
 		if err != nil {
 			return // the reader went away
 		}
 	}
 }
 
-func (o *mediaWriter) flush() { _ = o.rc.Flush() }
+// Flush sends what was written.
+func (o *Writer) Flush() { _ = o.rc.Flush() }
 
-// abort marks the response to be dropped without a clean end.
-func (o *mediaWriter) abort() { o.cut = true }
+// Abort marks the response to be dropped without a clean end.
+func (o *Writer) Abort() { o.cut = true }
 
-// finish ends the handler: cleanly, or by dropping the connection after a fault or an abort.
-func (o *mediaWriter) finish() {
+// Finish ends the handler: cleanly, or by dropping the connection after a fault or an abort.
+func (o *Writer) Finish() {
 	if o.cut {
 		panic(http.ErrAbortHandler)
 	}

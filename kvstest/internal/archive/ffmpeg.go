@@ -1,7 +1,7 @@
 // Decoding images with ffmpeg: the video of a shot, from its key frame, is piped into ffmpeg as
 // an Annex-B stream, and ffmpeg writes the one frame asked for as JPEG or PNG.
 
-package kvstest
+package archive
 
 import (
 	"bytes"
@@ -22,13 +22,12 @@ const imageTimeout = 30 * time.Second
 var errImageTooLarge = errors.New("the image is larger than GetImages may return")
 
 // imageDecoder returns the ffmpeg executable to decode images with, or "" and why there is none.
-func (s *Server) imageDecoder() (path, why string) {
-	o := s.opts.archived
-	if o.ffmpegSet {
-		if o.ffmpeg == "" {
+func (s *Service) imageDecoder() (path, why string) {
+	if !s.cfg.LookPath {
+		if s.cfg.FFmpeg == "" {
 			return "", "ffmpeg is not available (WithFFmpeg(\"\")): images cannot be decoded"
 		}
-		return o.ffmpeg, ""
+		return s.cfg.FFmpeg, ""
 	}
 	path, err := exec.LookPath("ffmpeg")
 	if err != nil {

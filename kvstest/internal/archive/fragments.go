@@ -1,8 +1,8 @@
 // Archived media: listing stored fragments and serving their media, read from what PutMedia
-// stored (media_store.go). The other archived-media operations are in clip.go, hls.go, dash.go,
-// archived_sessions.go and images.go.
+// stored (internal/mediaapi). The other archived-media operations are in clip.go, hls.go, dash.go,
+// sessions.go and images.go.
 
-package kvstest
+package archive
 
 import (
 	"math/rand/v2"
@@ -15,14 +15,15 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
 
 func init() {
-	addRoute(dataPlane, "/listFragments", &route{op: "ListFragments", method: http.MethodPost, handle: (*Server).listFragments})
-	addRoute(dataPlane, "/getMediaForFragmentList", &route{op: "GetMediaForFragmentList", method: http.MethodPost,
-		handle: (*Server).getMediaForFragmentList})
+	route("/listFragments", "ListFragments", http.MethodPost, (*Service).listFragments)
+	route("/getMediaForFragmentList", "GetMediaForFragmentList", http.MethodPost, (*Service).getMediaForFragmentList)
 }
 
 // The page sizes of ListFragments.
@@ -34,23 +35,22 @@ const (
 // archivedStream decodes the input of an archived-media call (a pointer to an input struct with
 // StreamName and StreamARN members) and finds its ACTIVE stream. Retention is required by the
 // operations that package media (NoDataRetentionException).
-func archivedStream(s *Server, c *call, in any, needRetention bool) (*stream, time.Time, bool) {
-	if e := apierr.Decode(c.body, in); e != nil {
-		c.fail(e)
+func archivedStream(s *Service, c *serve.Call, in any, needRetention bool) (*mediaapi.Stream, time.Time, bool) {
+	if !c.Decode(in) {
 		return nil, time.Time{}, false
 	}
 	v := reflect.ValueOf(in).Elem()
-	now := s.state.Lock()
-	st, e := s.state.FindStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
+	now := s.cfg.State.Lock()
+	st, e := s.cfg.State.FindStream(v.FieldByName("StreamName").String(), v.FieldByName("StreamARN").String())
 	if e == nil && st.Status(now) != "ACTIVE" {
 		e = apierr.StreamNotFound()
 	}
 	if e == nil && needRetention && st.Retention == 0 {
 		e = apierr.NoDataRetention("The stream %s keeps no data (a retention of 0 hours); the operation needs stored media.", st.Name)
 	}
-	s.state.Unlock()
+	s.cfg.State.Unlock()
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return nil, time.Time{}, false
 	}
 	return st, now, true
@@ -69,7 +69,7 @@ func clockOf(t archived.FragmentSelectorType) clock {
 }
 
 // start returns the start of f on the clock.
-func (k clock) start(f *storedFragment) time.Time {
+func (k clock) start(f *mediaapi.Fragment) time.Time {
 	if k == producerClock {
 		return f.ProducerTimestamp
 	}
@@ -77,8 +77,8 @@ func (k clock) start(f *storedFragment) time.Time {
 }
 
 // inRange returns the fragments that start within [from, to] on clock k, in their order.
-func inRange(frags []*storedFragment, k clock, from, to time.Time) []*storedFragment {
-	var out []*storedFragment
+func inRange(frags []*mediaapi.Fragment, k clock, from, to time.Time) []*mediaapi.Fragment {
+	var out []*mediaapi.Fragment
 	for _, f := range frags {
 		if t := k.start(f); !t.Before(from) && !t.After(to) {
 			out = append(out, f)
@@ -88,8 +88,8 @@ func inRange(frags []*storedFragment, k clock, from, to time.Time) []*storedFrag
 }
 
 // byStart orders fragments by their start on clock k, then by number.
-func byStart(frags []*storedFragment, k clock) {
-	slices.SortStableFunc(frags, func(a, b *storedFragment) int {
+func byStart(frags []*mediaapi.Fragment, k clock) {
+	slices.SortStableFunc(frags, func(a, b *mediaapi.Fragment) int {
 		if c := k.start(a).Compare(k.start(b)); c != 0 {
 			return c
 		}
@@ -99,8 +99,8 @@ func byStart(frags []*storedFragment, k clock) {
 
 // dedupeProducer keeps one fragment per producer timestamp, the oldest or the newest ingested,
 // in the order of frags.
-func dedupeProducer(frags []*storedFragment, keepNewest bool) []*storedFragment {
-	chosen := map[int64]*storedFragment{}
+func dedupeProducer(frags []*mediaapi.Fragment, keepNewest bool) []*mediaapi.Fragment {
+	chosen := map[int64]*mediaapi.Fragment{}
 	for _, f := range frags {
 		key := f.ProducerTimestamp.UnixMilli()
 		if cur, ok := chosen[key]; !ok || keepNewest == (media.CompareFragmentNumbers(f.Number, cur.Number) > 0) {
@@ -118,14 +118,14 @@ func dedupeProducer(frags []*storedFragment, keepNewest bool) []*storedFragment 
 
 // fragmentLength is the playback length of a fragment: that of its first video track (or of its
 // longest track when it has no video).
-func fragmentLength(f *storedFragment) time.Duration {
+func fragmentLength(f *mediaapi.Fragment) time.Duration {
 	play, _ := trackLengths(f)
 	return play
 }
 
 // fragmentSpan is the time a fragment covers: that of its longest track. Audio may run a few
 // milliseconds past the video.
-func fragmentSpan(f *storedFragment) time.Duration {
+func fragmentSpan(f *mediaapi.Fragment) time.Duration {
 	_, longest := trackLengths(f)
 	return longest
 }
@@ -134,7 +134,7 @@ func fragmentSpan(f *storedFragment) time.Duration {
 // has no video) and of its longest track, from the fragment's start (its cluster timecode, or
 // the track's first frame when that is earlier) to the end of the track's last frame, each
 // frame lasting as long as the track's mean frame interval.
-func trackLengths(f *storedFragment) (play, longest time.Duration) {
+func trackLengths(f *mediaapi.Fragment) (play, longest time.Duration) {
 	var video time.Duration
 	haveVideo := false
 	for i, t := range f.Tracks {
@@ -158,7 +158,7 @@ func trackLengths(f *storedFragment) (play, longest time.Duration) {
 // listFragments answers ListFragments: the kept fragments whose start on the selector's clock
 // falls in its range, paged by fragment number. Each page is shuffled, as the service promises
 // no order.
-func (s *Server) listFragments(c *call) {
+func (s *Service) listFragments(c *serve.Call) {
 	in := new(archived.ListFragmentsInput)
 	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
@@ -166,14 +166,14 @@ func (s *Server) listFragments(c *call) {
 	}
 	sel, after, e := s.fragmentListing(in)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	r := sel.TimestampRange
-	matched := inRange(st.Media.snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
+	matched := inRange(st.Media.Snapshot(), clockOf(sel.FragmentSelectorType), r.StartTimestamp, r.EndTimestamp)
 	start := 0
 	if after != "" {
-		start = indexAfter(matched, after)
+		start = mediaapi.IndexAfter(matched, after)
 	}
 	limit := defaultListFragments
 	if in.MaxResults != nil {
@@ -183,27 +183,27 @@ func (s *Server) listFragments(c *call) {
 	out := &archived.ListFragmentsOutput{Fragments: make([]archived.Fragment, 0, len(page))}
 	for _, f := range page {
 		out.Fragments = append(out.Fragments, archived.Fragment{
-			FragmentNumber: f.Number, FragmentSizeInBytes: documentSize(f), ProducerTimestamp: f.ProducerTimestamp,
+			FragmentNumber: f.Number, FragmentSizeInBytes: mediaapi.DocumentSize(f), ProducerTimestamp: f.ProducerTimestamp,
 			ServerTimestamp: f.ServerTimestamp, FragmentLengthInMilliseconds: fragmentLength(f).Milliseconds(),
 		})
 	}
 	rand.Shuffle(len(out.Fragments), func(i, j int) { out.Fragments[i], out.Fragments[j] = out.Fragments[j], out.Fragments[i] })
 	if start+limit < len(matched) {
-		out.NextToken = s.state.PageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
+		out.NextToken = s.cfg.State.PageToken("ListFragments", encodeListing(sel, page[len(page)-1].Number))
 	}
-	c.reply(out)
+	c.Reply(out)
 }
 
 // fragmentListing returns the selector of a ListFragments call and the number after which its
 // page starts: from its NextToken (which carries both) or from its FragmentSelector.
-func (s *Server) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *apierr.Error) {
+func (s *Service) fragmentListing(in *archived.ListFragmentsInput) (archived.FragmentSelector, string, *apierr.Error) {
 	if in.NextToken == "" {
 		if in.FragmentSelector == (archived.FragmentSelector{}) {
 			return archived.FragmentSelector{}, "", apierr.InvalidArgument("FragmentSelector is required when there is no NextToken.")
 		}
 		return in.FragmentSelector, "", nil
 	}
-	last, e := s.state.ResumeAfter("ListFragments", in.NextToken)
+	last, e := s.cfg.State.ResumeAfter("ListFragments", in.NextToken)
 	if e != nil {
 		return archived.FragmentSelector{}, "", e
 	}
@@ -236,38 +236,32 @@ func decodeListing(s string) (archived.FragmentSelector, string, bool) {
 		TimestampRange: archived.TimestampRange{StartTimestamp: time.UnixMilli(from).UTC(), EndTimestamp: time.UnixMilli(to).UTC()}}, parts[3], true
 }
 
-// documentSize is the size of a fragment's document in GetMediaForFragmentList: its header and
-// tags, and each frame as a SimpleBlock.
-func documentSize(f *storedFragment) int64 {
-	return int64(len(appendDocumentStart(nil, f, fragmentListTags))) + f.Stats.BlockBytes
-}
-
 // getMediaForFragmentList answers GetMediaForFragmentList: the document of each listed
 // fragment, in the order listed, in the format of GetMedia with the fragment-list tags; a
 // fragment that is not kept comes as a document carrying its number and the error.
-func (s *Server) getMediaForFragmentList(c *call) {
+func (s *Service) getMediaForFragmentList(c *serve.Call) {
 	in := new(archived.GetMediaForFragmentListInput)
 	st, _, ok := archivedStream(s, c, in, false)
 	if !ok {
 		return
 	}
-	frags := st.Media.snapshot()
-	out := &mediaWriter{w: c.w, rc: http.NewResponseController(c.w)}
-	c.w.Header().Set("Content-Type", "video/webm")
-	c.w.WriteHeader(http.StatusOK)
+	frags := st.Media.Snapshot()
+	out := mediaapi.NewWriter(c.W, 0, 0)
+	c.W.Header().Set("Content-Type", "video/webm")
+	c.W.WriteHeader(http.StatusOK)
 	var buf []byte
 	for _, n := range in.Fragments {
-		i := indexOf(frags, n)
+		i := mediaapi.IndexOf(frags, n)
 		if i < 0 {
-			out.write(appendErrorDocument(buf[:0], fragmentListTags, n, fragmentNotFound, "Requested fragment is not found"))
+			out.Send(mediaapi.AppendErrorDocument(buf[:0], mediaapi.FragmentListTags, n, mediaapi.FragmentNotFound, "Requested fragment is not found"))
 			continue
 		}
 		f := frags[i]
 		var more bool
-		buf, more = s.writeStored("GetMediaForFragmentList", out, f, appendDocumentStart(buf[:0], f, fragmentListTags), 0, true, fragmentListTags, nil)
-		if !more || c.r.Context().Err() != nil {
+		buf, more = s.cfg.Media.WriteStored("GetMediaForFragmentList", out, f, mediaapi.AppendDocumentStart(buf[:0], f, mediaapi.FragmentListTags), 0, true, mediaapi.FragmentListTags, nil)
+		if !more || c.R.Context().Err() != nil {
 			break
 		}
 	}
-	out.finish()
+	out.Finish()
 }

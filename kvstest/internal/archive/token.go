@@ -4,7 +4,7 @@
 // the server, so that a token the server did not issue, or one changed by hand, is refused
 // before any state is read. The service's tokens are opaque too; their content differs.
 
-package kvstest
+package archive
 
 import (
 	"crypto/hmac"
@@ -40,13 +40,13 @@ type sessionClaims struct {
 }
 
 // sessionToken returns the token of session p of the stream arn.
-func (s *Server) sessionToken(p *playbackSession, arn string) string {
+func (s *Service) sessionToken(p *playbackSession, arn string) string {
 	id, _ := hex.DecodeString(p.id)
 	raw := []byte{sessionTokenVersion, byte(p.kind)}
 	raw = binary.BigEndian.AppendUint64(raw, uint64(p.expires.UnixMilli()))
 	raw = append(raw, id...)
 	raw = append(raw, arn...)
-	raw = append(raw, sessionMAC(s.state.PageKey(), raw)...)
+	raw = append(raw, sessionMAC(s.cfg.State.PageKey(), raw)...)
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 

@@ -3,25 +3,26 @@
 // their URL. A stream keeps at most MaxSessions sessions of each kind; a new one closes the
 // oldest. Sessions expire after their Expires seconds on the server's clock.
 
-package kvstest
+package archive
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
 
 func init() {
-	addRoute(dataPlane, "/getHLSStreamingSessionURL", &route{op: "GetHLSStreamingSessionURL", method: http.MethodPost,
-		handle: (*Server).getHLSStreamingSessionURL})
-	addRoute(dataPlane, "/getDASHStreamingSessionURL", &route{op: "GetDASHStreamingSessionURL", method: http.MethodPost,
-		handle: (*Server).getDASHStreamingSessionURL})
+	route("/getHLSStreamingSessionURL", "GetHLSStreamingSessionURL", http.MethodPost, (*Service).getHLSStreamingSessionURL)
+	route("/getDASHStreamingSessionURL", "GetDASHStreamingSessionURL", http.MethodPost, (*Service).getDASHStreamingSessionURL)
 }
 
 // sessionKind is HLS or DASH.
@@ -61,10 +62,60 @@ type playbackSession struct {
 	showNum   bool // DASH kvs:fn
 }
 
-// sessionTable holds a stream's active sessions of each kind, oldest first. It is guarded by the
-// stream's mediaStore.mu.
+// sessionTable holds a stream's active sessions of each kind, oldest first. It is guarded by
+// sessionTables.mu.
 type sessionTable struct {
 	active [2][]*playbackSession
+}
+
+// sessionTables holds the session tables of the streams, by the stream's media (a stream
+// created again under the same name has other media, and so none of the old stream's sessions).
+type sessionTables struct {
+	mu       sync.Mutex
+	byStream map[*mediaapi.Media]*sessionTable
+}
+
+// add records session p of the stream whose media is m, closing the oldest of its kind beyond
+// limit, and forgets the tables whose sessions have all expired (those of deleted streams too).
+func (ts *sessionTables) add(m *mediaapi.Media, p *playbackSession, limit int) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.byStream == nil {
+		ts.byStream = map[*mediaapi.Media]*sessionTable{}
+	}
+	for key, t := range ts.byStream {
+		if key != m && t.expired(p.created) {
+			delete(ts.byStream, key)
+		}
+	}
+	t := ts.byStream[m]
+	if t == nil {
+		t = &sessionTable{}
+		ts.byStream[m] = t
+	}
+	t.add(p, limit)
+}
+
+// find returns the active session id of kind k of the stream whose media is m.
+func (ts *sessionTables) find(m *mediaapi.Media, k sessionKind, id string) *playbackSession {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if t := ts.byStream[m]; t != nil {
+		return t.find(k, id)
+	}
+	return nil
+}
+
+// expired reports whether every session of t has expired at now.
+func (t *sessionTable) expired(now time.Time) bool {
+	for _, list := range t.active {
+		for _, p := range list {
+			if !now.After(p.expires) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // add records p, forgets the sessions that expired, and closes the oldest beyond limit.
@@ -103,7 +154,7 @@ type sessionRequest struct {
 	options   func(*playbackSession) // sets the options of one kind only
 }
 
-func (s *Server) getHLSStreamingSessionURL(c *call) {
+func (s *Service) getHLSStreamingSessionURL(c *serve.Call) {
 	in := new(archived.GetHLSStreamingSessionURLInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -124,13 +175,13 @@ func (s *Server) getHLSStreamingSessionURL(c *call) {
 			}
 		}})
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	c.reply(&archived.GetHLSStreamingSessionURLOutput{HLSStreamingSessionURL: s.sessionURL(st, p, hlsMasterPath)})
+	c.Reply(&archived.GetHLSStreamingSessionURLOutput{HLSStreamingSessionURL: s.sessionURL(st, p, hlsMasterPath)})
 }
 
-func (s *Server) getDASHStreamingSessionURL(c *call) {
+func (s *Service) getDASHStreamingSessionURL(c *serve.Call) {
 	in := new(archived.GetDASHStreamingSessionURLInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -142,14 +193,14 @@ func (s *Server) getDASHStreamingSessionURL(c *call) {
 			p.showTime, p.showNum = in.DisplayFragmentTimestamp == archived.DisplayAlways, in.DisplayFragmentNumber == archived.DisplayAlways
 		}})
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	c.reply(&archived.GetDASHStreamingSessionURLOutput{DASHStreamingSessionURL: s.sessionURL(st, p, dashManifestPath)})
+	c.Reply(&archived.GetDASHStreamingSessionURLOutput{DASHStreamingSessionURL: s.sessionURL(st, p, dashManifestPath)})
 }
 
 // newSession checks a session request against the stream's media and records the session.
-func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playbackSession, *apierr.Error) {
+func (s *Service) newSession(st *mediaapi.Stream, now time.Time, r sessionRequest) (*playbackSession, *apierr.Error) {
 	p := &playbackSession{id: newSessionID(), kind: r.kind, created: now, mode: r.mode,
 		clock: clockOf(r.selector.FragmentSelectorType), from: r.selector.TimestampRange.StartTimestamp,
 		to: r.selector.TimestampRange.EndTimestamp}
@@ -171,10 +222,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	if e := p.checkRange(now); e != nil {
 		return nil, e
 	}
-	m := st.Media
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	all := append([]*storedFragment(nil), m.fragments...)
+	all := st.Media.Snapshot()
 	if p.mode == archived.PlaybackModeLive {
 		if len(all) == 0 || now.Sub(all[len(all)-1].ServerTimestamp) > liveWindow {
 			return nil, apierr.New(http.StatusNotFound, "ResourceNotFoundException",
@@ -191,7 +239,7 @@ func (s *Server) newSession(st *stream, now time.Time, r sessionRequest) (*playb
 	}
 	p.origin = p.clock.start(frags[0]).Add(-timelineMargin)
 	r.options(p)
-	m.sessions.add(p, s.opts.archived.limits.withDefaults().MaxSessions)
+	s.sessions.add(st.Media, p, s.cfg.Limits.MaxSessions)
 	return p, nil
 }
 
@@ -215,10 +263,10 @@ func (p *playbackSession) checkRange(now time.Time) *apierr.Error {
 // the range's fragments by start time, or for LIVE the fragments from the first it played in
 // the order they arrived. With producer timestamps, one fragment per timestamp is kept: the
 // newest.
-func (p *playbackSession) fragments(all []*storedFragment) []*storedFragment {
-	var frags []*storedFragment
+func (p *playbackSession) fragments(all []*mediaapi.Fragment) []*mediaapi.Fragment {
+	var frags []*mediaapi.Fragment
 	if p.mode == archived.PlaybackModeLive {
-		frags = all[max(0, indexOf(all, p.firstLive)):]
+		frags = all[max(0, mediaapi.IndexOf(all, p.firstLive)):]
 	} else {
 		to := p.to
 		if to.IsZero() {
@@ -239,7 +287,7 @@ func (p *playbackSession) fragments(all []*storedFragment) []*storedFragment {
 // fragments [first, end) of the session, and whether no fragment will be added. ON_DEMAND shows
 // the oldest max; LIVE the newest max; LIVE_REPLAY the newest max of those whose turn has come,
 // one more each time the one before has had the time to play.
-func (p *playbackSession) window(frags []*storedFragment, now time.Time) (first, end int, ended bool) {
+func (p *playbackSession) window(frags []*mediaapi.Fragment, now time.Time) (first, end int, ended bool) {
 	switch p.mode {
 	case archived.PlaybackModeOnDemand:
 		return 0, min(len(frags), p.max), true
@@ -265,6 +313,6 @@ func newSessionID() string {
 }
 
 // sessionURL returns the URL of a session's root resource (the master playlist or manifest).
-func (s *Server) sessionURL(st *stream, p *playbackSession, path string) string {
-	return s.ArchivedURL + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.ARN))
+func (s *Service) sessionURL(st *mediaapi.Stream, p *playbackSession, path string) string {
+	return s.cfg.State.Endpoints.Archived + path + "?SessionToken=" + url.QueryEscape(s.sessionToken(p, st.ARN))
 }

@@ -1,4 +1,4 @@
-package kvstest
+package archive
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/archived"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/state"
 )
 
@@ -16,9 +17,9 @@ func testSession(kind sessionKind, expires time.Time) *playbackSession {
 	return &playbackSession{id: newSessionID(), kind: kind, expires: expires}
 }
 
-// keyedServer returns a Server that only makes and reads tokens, with key.
-func keyedServer(key []byte) *Server {
-	return &Server{state: state.New(state.Config[*mediaStore]{PageKey: key})}
+// keyedServer returns a Service that only makes and reads tokens, with key.
+func keyedServer(key []byte) *Service {
+	return New(Config{State: state.New(state.Config[*mediaapi.Media]{PageKey: key})})
 }
 
 func TestSessionTokenRoundTrip(t *testing.T) {
@@ -30,7 +31,7 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 	if strings.ContainsAny(token, "+/=&%") {
 		t.Fatalf("token %q needs escaping in a URL", token)
 	}
-	c, err := decodeSessionToken(s.state.PageKey(), token)
+	c, err := decodeSessionToken(s.cfg.State.PageKey(), token)
 	if err != nil || c.kind != dashSession || !c.expires.Equal(exp) || c.id != p.id || c.arn != arn {
 		t.Fatalf("claims %+v, %v", c, err)
 	}
@@ -38,7 +39,7 @@ func TestSessionTokenRoundTrip(t *testing.T) {
 		if bad == token {
 			continue
 		}
-		if _, err := decodeSessionToken(s.state.PageKey(), bad); err == nil {
+		if _, err := decodeSessionToken(s.cfg.State.PageKey(), bad); err == nil {
 			t.Errorf("token %q was accepted", bad)
 		}
 	}
@@ -139,12 +140,12 @@ func FuzzDecodeListing(f *testing.F) {
 // issued: not with a line break inside, nor with other bits in their last character.
 func TestTokensHaveOneSpelling(t *testing.T) {
 	s := keyedServer(bytes.Repeat([]byte{7}, 32))
-	page := s.state.PageToken("ListStreams", "camera-12")
+	page := s.cfg.State.PageToken("ListStreams", "camera-12")
 	session := s.sessionToken(testSession(hlsSession, time.UnixMilli(1e12)), "arn:aws:kinesisvideo:us-east-1:1:stream/a/1")
-	if _, e := s.state.ResumeAfter("ListStreams", page); e != nil {
+	if _, e := s.cfg.State.ResumeAfter("ListStreams", page); e != nil {
 		t.Fatal(e)
 	}
-	if _, err := decodeSessionToken(s.state.PageKey(), session); err != nil {
+	if _, err := decodeSessionToken(s.cfg.State.PageKey(), session); err != nil {
 		t.Fatal(err)
 	}
 	// respell returns other spellings of tok: every other character in place of its last one
@@ -160,12 +161,12 @@ func TestTokensHaveOneSpelling(t *testing.T) {
 		return append(out, tok[:4]+"\n"+tok[4:], tok[:4]+"\r\n"+tok[4:])
 	}
 	for _, tok := range respell(page) {
-		if last, e := s.state.ResumeAfter("ListStreams", tok); e == nil && tok != page {
+		if last, e := s.cfg.State.ResumeAfter("ListStreams", tok); e == nil && tok != page {
 			t.Errorf("page token %q accepted (after %q)", tok, last)
 		}
 	}
 	for _, tok := range respell(session) {
-		if _, err := decodeSessionToken(s.state.PageKey(), tok); err == nil && tok != session {
+		if _, err := decodeSessionToken(s.cfg.State.PageKey(), tok); err == nil && tok != session {
 			t.Errorf("session token %q accepted", tok)
 		}
 	}

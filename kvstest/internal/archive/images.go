@@ -1,8 +1,8 @@
 // GetImages: images of the stored video at every sampling interval of a range, decoded by
-// ffmpeg (images_ffmpeg.go). Without ffmpeg, an image that has media carries MEDIA_ERROR, and
+// ffmpeg (ffmpeg.go). Without ffmpeg, an image that has media carries MEDIA_ERROR, and
 // the response's X-Kvstest-Images header (and the server's log) says why.
 
-package kvstest
+package archive
 
 import (
 	"encoding/base64"
@@ -13,11 +13,13 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 )
 
 func init() {
-	addRoute(dataPlane, "/getImages", &route{op: "GetImages", method: http.MethodPost, handle: (*Server).getImages})
+	route("/getImages", "GetImages", http.MethodPost, (*Service).getImages)
 }
 
 const (
@@ -34,7 +36,7 @@ const (
 // EndTimestamp, each with the image of the latest video frame at or before it in the fragment
 // that contains it, NO_MEDIA where no fragment does, and MEDIA_ERROR where the frame cannot be
 // decoded.
-func (s *Server) getImages(c *call) {
+func (s *Service) getImages(c *serve.Call) {
 	in := new(archived.GetImagesInput)
 	st, _, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -42,18 +44,18 @@ func (s *Server) getImages(c *call) {
 	}
 	r, e := newImageRequest(in)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	first := 0
 	if in.NextToken != "" {
-		last, e := s.state.ResumeAfter("GetImages", in.NextToken)
+		last, e := s.cfg.State.ResumeAfter("GetImages", in.NextToken)
 		n, err := strconv.Atoi(last)
 		if e == nil && (err != nil || n < 0) {
 			e = apierr.InvalidArgument("The NextToken %q is not valid.", in.NextToken)
 		}
 		if e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
 		first = n
@@ -66,7 +68,7 @@ func (s *Server) getImages(c *call) {
 	page := times[min(first, len(times)):min(len(times), first+size)]
 	out := &archived.GetImagesOutput{Images: make([]archived.Image, len(page))}
 	decoder, why := s.imageDecoder()
-	frags := st.Media.snapshot()
+	frags := st.Media.Snapshot()
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2) // ffmpeg processes at once
 	var mu sync.Mutex
@@ -76,7 +78,7 @@ func (s *Server) getImages(c *call) {
 		shot, ok, err := findShot(frags, r.clock, t)
 		switch {
 		case err != nil:
-			readErr = s.readError("GetImages", shot.frag, err)
+			readErr = s.cfg.Media.ReadError("GetImages", shot.frag, err)
 		case readErr != nil:
 		case !ok:
 			out.Images[i].Error = archived.ImageErrorNoMedia
@@ -88,7 +90,7 @@ func (s *Server) getImages(c *call) {
 				defer wg.Done()
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				img, err := r.decode(c.r.Context(), decoder, shot)
+				img, err := r.decode(c.R.Context(), decoder, shot)
 				if err == nil && base64.StdEncoding.EncodedLen(len(img)) > maxImageContent {
 					err = errImageTooLarge
 				}
@@ -105,17 +107,17 @@ func (s *Server) getImages(c *call) {
 	}
 	wg.Wait()
 	if readErr != nil {
-		c.fail(readErr)
+		c.Fail(readErr)
 		return
 	}
 	if first+size < len(times) {
-		out.NextToken = s.state.PageToken("GetImages", strconv.Itoa(first+size))
+		out.NextToken = s.cfg.State.PageToken("GetImages", strconv.Itoa(first+size))
 	}
 	if why != "" {
-		c.w.Header().Set(imagesHeader, why)
-		c.detail = why
+		c.W.Header().Set(imagesHeader, why)
+		c.Detail = why
 	}
-	c.reply(out)
+	c.Reply(out)
 }
 
 // imageRequest is a checked GetImages request.
@@ -175,7 +177,7 @@ var imagesPackaging = pack.Packaging{API: "GetImages", G711: true}
 // shot is the video to decode one image from: the samples of a fragment's video track from a
 // key frame on, and which of them (in presentation order) is the image.
 type shot struct {
-	frag    *storedFragment
+	frag    *mediaapi.Fragment
 	track   *pack.Track
 	samples []pack.Sample
 	index   int // the image is the index-th frame shown after the key frame
@@ -185,7 +187,7 @@ type shot struct {
 // latest frame shown at or before t. ok is false when no fragment contains t; track is nil when
 // the fragment has no H.264 or H.265 video with valid codec private data. An error is that of
 // reading the fragment's frames (shot.frag).
-func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error) {
+func findShot(frags []*mediaapi.Fragment, k clock, t time.Time) (shot, bool, error) {
 	for _, f := range frags {
 		start := k.start(f)
 		if t.Before(start) || t.After(start.Add(fragmentLength(f))) {
@@ -201,7 +203,7 @@ func findShot(frags []*storedFragment, k clock, t time.Time) (shot, bool, error)
 		if v == nil {
 			return shot{}, true, nil
 		}
-		frames, err := f.loadFrames()
+		frames, err := f.LoadFrames()
 		if err != nil {
 			return shot{frag: f}, false, err
 		}

@@ -1,6 +1,6 @@
 // GetClip: the stored fragments of a time range as one progressive MP4 file.
 
-package kvstest
+package archive
 
 import (
 	"net/http"
@@ -9,12 +9,14 @@ import (
 
 	"github.com/kvsgo/sdk/archived"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/pack"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/mkv"
 )
 
 func init() {
-	addRoute(dataPlane, "/getClip", &route{op: "GetClip", method: http.MethodPost, handle: (*Server).getClip})
+	route("/getClip", "GetClip", http.MethodPost, (*Service).getClip)
 }
 
 var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
@@ -22,7 +24,7 @@ var clipPackaging = pack.Packaging{API: "GetClip", G711: true}
 // getClip answers GetClip: the fragments that start in the range (one per producer timestamp,
 // the oldest ingested), cut after ClipMaxFragments fragments or ClipMaxBytes bytes of media,
 // laid end to end in an MP4 file.
-func (s *Server) getClip(c *call) {
+func (s *Service) getClip(c *serve.Call) {
 	in := new(archived.GetClipInput)
 	st, now, ok := archivedStream(s, c, in, true)
 	if !ok {
@@ -32,27 +34,27 @@ func (s *Server) getClip(c *call) {
 	r := sel.TimestampRange
 	k := clockOf(sel.FragmentSelectorType)
 	if e := checkRange(r.StartTimestamp, r.EndTimestamp, k, now); e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
-	frags := dedupeProducer(inRange(st.Media.snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
+	frags := dedupeProducer(inRange(st.Media.Snapshot(), k, r.StartTimestamp, r.EndTimestamp), false)
 	byStart(frags, k)
 	if len(frags) == 0 {
-		c.fail(errNoFragments())
+		c.Fail(errNoFragments())
 		return
 	}
 	frags = s.clipCut(frags)
 	tracks, e := clipPackaging.DescribeTracks(frags[0].Tracks)
 	if e != nil {
-		c.fail(e)
+		c.Fail(e)
 		return
 	}
 	tl := newTimeline(frags, k)
 	samplesOf := func(i int) ([][]pack.Sample, *apierr.Error) {
 		f := frags[i]
-		frames, err := f.loadFrames()
+		frames, err := f.LoadFrames()
 		if err != nil {
-			return nil, s.readError("GetClip", f, err)
+			return nil, s.cfg.Media.ReadError("GetClip", f, err)
 		}
 		if e := checkFragment(clipPackaging, tracks, f, frames); e != nil {
 			return nil, e
@@ -68,7 +70,7 @@ func (s *Server) getClip(c *call) {
 	chunks := make([][][]pack.Sample, len(frags))
 	for i := range frags {
 		if chunks[i], e = samplesOf(i); e != nil {
-			c.fail(e)
+			c.Fail(e)
 			return
 		}
 		for _, track := range chunks[i] {
@@ -79,14 +81,14 @@ func (s *Server) getClip(c *call) {
 	}
 	mp4, err := pack.NewProgressiveMP4(tracks, chunks)
 	if err != nil {
-		c.fail(apierr.Internal(err))
+		c.Fail(apierr.Internal(err))
 		return
 	}
-	h := c.w.Header()
+	h := c.W.Header()
 	h.Set("Content-Type", "video/mp4")
 	h.Set("Content-Length", strconv.FormatInt(mp4.Size(), 10))
-	c.w.WriteHeader(http.StatusOK)
-	err = mp4.Write(c.w, func(i int) ([][]pack.Sample, error) {
+	c.W.WriteHeader(http.StatusOK)
+	err = mp4.Write(c.W, func(i int) ([][]pack.Sample, error) {
 		chunk, e := samplesOf(i)
 		if e != nil {
 			return nil, e
@@ -95,15 +97,15 @@ func (s *Server) getClip(c *call) {
 	})
 	if err != nil {
 		// The headers are out: the connection is dropped, so that the file is not taken for whole.
-		s.logStore("kvstest: GetClip: the clip was cut after its headers: %v", err)
+		s.logf("kvstest: GetClip: the clip was cut after its headers: %v", err)
 		panic(http.ErrAbortHandler)
 	}
 }
 
 // clipCut keeps the fragments a clip holds: the first ClipMaxFragments, and no more media than
 // ClipMaxBytes (always at least one fragment).
-func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
-	lim := s.opts.archived.limits.withDefaults()
+func (s *Service) clipCut(frags []*mediaapi.Fragment) []*mediaapi.Fragment {
+	lim := s.cfg.Limits
 	var size int64
 	for i, f := range frags {
 		size += f.Size
@@ -116,7 +118,7 @@ func (s *Server) clipCut(frags []*storedFragment) []*storedFragment {
 
 // checkFragment checks that fragment f has the tracks described (the same codec private data)
 // and frames (its frames) they can parse.
-func checkFragment(p pack.Packaging, tracks []pack.Track, f *storedFragment, frames []storedFrame) *apierr.Error {
+func checkFragment(p pack.Packaging, tracks []pack.Track, f *mediaapi.Fragment, frames []mediaapi.Frame) *apierr.Error {
 	first := make([]mkv.TrackEntry, len(tracks))
 	for i := range tracks {
 		first[i] = tracks[i].Entry

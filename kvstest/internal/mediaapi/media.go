@@ -1,10 +1,9 @@
 // The media of a stream: the fragments PutMedia stored, the one being received, and the readers
 // waiting for more. GetMedia and the archived-media operations read from here.
 
-package kvstest
+package mediaapi
 
 import (
-	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -14,10 +13,10 @@ import (
 	"github.com/kvsgo/sdk/mkv"
 )
 
-// storedFragment is one fragment as the service keeps it: the producer's header, the fragment's
+// Fragment is one fragment as the service keeps it: the producer's header, the fragment's
 // metadata, the service's own numbering and timestamps, and its frames while it is received
-// (once stored, they are read from the store: fragment_frames.go).
-type storedFragment struct {
+// (once stored, they are read from the store: frames.go).
+type Fragment struct {
 	store.Fragment
 
 	complete  bool // every frame arrived (RECEIVED)
@@ -28,66 +27,54 @@ type storedFragment struct {
 	key      string           // its stream in the store
 }
 
-// storedFrame is one frame of a stored fragment.
-type storedFrame = store.Frame
+// Frame is one frame of a stored fragment.
+type Frame = store.Frame
 
 // Duration returns the time from the fragment's first frame to its last.
-func (f *storedFragment) Duration() time.Duration {
+func (f *Fragment) Duration() time.Duration {
 	return mkv.Timestamp(f.Stats.Last-f.Stats.First, f.TimecodeScale)
 }
 
-// frameTime returns a frame's producer time.
-func (f *storedFragment) frameTime(timecode int64) time.Time {
-	return f.ProducerTimestamp.Add(mkv.Timestamp(timecode-f.Timecode, f.TimecodeScale))
-}
-
-// mediaStore is the media of one stream, with a lock of its own so that long-running readers and
+// Media is the media of one stream, with a lock of its own so that long-running readers and
 // writers never hold the state lock (state.State.Mu) while they wait.
-type mediaStore struct {
+type Media struct {
 	mu        sync.Mutex
-	fragments []*storedFragment // kept fragments, in arrival order (and so in number order)
-	live      *storedFragment   // the fragment being received, if any
-	changed   chan struct{}     // closed and replaced when a frame or fragment arrives or ends
-	writers   int               // open PutMedia connections
-	readers   int               // open GetMedia connections
+	fragments []*Fragment   // kept fragments, in arrival order (and so in number order)
+	live      *Fragment     // the fragment being received, if any
+	changed   chan struct{} // closed and replaced when a frame or fragment arrives or ends
+	writers   int           // open PutMedia connections
+	readers   int           // open GetMedia connections
 	putCalls  rateWindow
 	getCalls  rateWindow
-	newFrags  pacer        // paces the start of fragments (MediaLimits.FragmentRate)
-	sessions  sessionTable // HLS and DASH sessions (archived_sessions.go)
+	newFrags  pacer // paces the start of fragments (Limits.FragmentRate)
 }
 
-func newMediaStore() *mediaStore {
-	return &mediaStore{changed: make(chan struct{})}
+// NewMedia returns the media of a new stream: none yet.
+func NewMedia() *Media {
+	return &Media{changed: make(chan struct{})}
 }
 
 // signal wakes the readers waiting for media. Call with m.mu held.
-func (m *mediaStore) signal() {
+func (m *Media) signal() {
 	close(m.changed)
 	m.changed = make(chan struct{})
 }
 
-// newFragmentNumber returns a fragment number shaped like the service's: 47 decimal digits,
-// growing with time and, within a Server, with every fragment it stores (the Server's own
-// counter, so that numbers in one test do not depend on what other Servers did).
-func (s *Server) newFragmentNumber(now time.Time) string {
-	return fmt.Sprintf("91343852333%018d%018d", now.UnixMilli(), s.fragmentCounter.Add(1))
-}
-
-// snapshot returns the kept fragments. The slice is a copy; the fragments themselves are never
+// Snapshot returns the kept fragments. The slice is a copy; the fragments themselves are never
 // changed once complete.
-func (m *mediaStore) snapshot() []*storedFragment {
+func (m *Media) Snapshot() []*Fragment {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]*storedFragment(nil), m.fragments...)
+	return append([]*Fragment(nil), m.fragments...)
 }
 
-// indexAfter returns the index of the first kept fragment numbered above number.
-func indexAfter(frags []*storedFragment, number string) int {
+// IndexAfter returns the index of the first kept fragment numbered above number.
+func IndexAfter(frags []*Fragment, number string) int {
 	return sort.Search(len(frags), func(i int) bool { return media.CompareFragmentNumbers(frags[i].Number, number) > 0 })
 }
 
-// indexOf returns the index of the kept fragment numbered number, or -1.
-func indexOf(frags []*storedFragment, number string) int {
+// IndexOf returns the index of the kept fragment numbered number, or -1.
+func IndexOf(frags []*Fragment, number string) int {
 	i := sort.Search(len(frags), func(i int) bool { return media.CompareFragmentNumbers(frags[i].Number, number) >= 0 })
 	if i < len(frags) && frags[i].Number == number {
 		return i
@@ -97,7 +84,7 @@ func indexOf(frags []*storedFragment, number string) int {
 
 // indexAtTime returns the index of the first kept fragment that contains t or starts after it,
 // by server or producer time.
-func indexAtTime(frags []*storedFragment, t time.Time, producer bool) int {
+func indexAtTime(frags []*Fragment, t time.Time, producer bool) int {
 	for i, f := range frags {
 		start := f.ServerTimestamp
 		if producer {
@@ -160,4 +147,12 @@ func (p *pacer) reserve(now time.Time, n int64, rate float64) time.Duration {
 // (at least 4 KiB), so that the pace is smooth.
 func paceSlice(rate int64) int {
 	return int(max(rate/20, 4<<10))
+}
+
+// Restored adds a fragment found in the store at startup (Service.RestoreFragment) after the
+// fragments kept so far; fragments are restored in number order, before the server serves.
+func (m *Media) Restored(f *Fragment) {
+	m.mu.Lock()
+	m.fragments = append(m.fragments, f)
+	m.mu.Unlock()
 }

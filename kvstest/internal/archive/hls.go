@@ -3,7 +3,7 @@
 // below /hls/v1/. Media times follow the session's clock (producer or server timestamps) from
 // the session's origin, and never go back (see newClockTimeline).
 
-package kvstest
+package archive
 
 import (
 	"fmt"
@@ -28,11 +28,11 @@ const (
 )
 
 func init() {
-	sessionRoute(hlsMasterPath, "GetHLSMasterPlaylist", (*Server).hlsMasterPlaylist)
-	sessionRoute(hlsMediaPath, "GetHLSMediaPlaylist", (*Server).hlsMediaPlaylist)
-	sessionRoute(hlsInitPath, "GetMP4InitFragment", (*Server).mp4InitFragment)
-	sessionRoute(hlsMP4Path, "GetMP4MediaFragment", (*Server).mp4MediaFragment)
-	sessionRoute(hlsTSPath, "GetTSFragment", (*Server).tsFragment)
+	sessionRoute(hlsMasterPath, "GetHLSMasterPlaylist", (*Service).hlsMasterPlaylist)
+	sessionRoute(hlsMediaPath, "GetHLSMediaPlaylist", (*Service).hlsMediaPlaylist)
+	sessionRoute(hlsInitPath, "GetMP4InitFragment", (*Service).mp4InitFragment)
+	sessionRoute(hlsMP4Path, "GetMP4MediaFragment", (*Service).mp4MediaFragment)
+	sessionRoute(hlsTSPath, "GetTSFragment", (*Service).tsFragment)
 }
 
 // ts reports whether the session packages MPEG-TS.
@@ -40,7 +40,7 @@ func (v *sessionView) ts() bool { return v.p.container == archived.ContainerForm
 
 // hlsMasterPlaylist lists the media playlists: one for video with the audio as a rendition of
 // it, or, with MPEG-TS, one for every track.
-func (s *Server) hlsMasterPlaylist(v *sessionView) {
+func (s *Service) hlsMasterPlaylist(v *sessionView) {
 	token := v.q.token
 	var b strings.Builder
 	b.WriteString("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n")
@@ -82,10 +82,10 @@ func (v *sessionView) bandwidth() int64 {
 // session's window, with the discontinuities its DiscontinuityMode asks for and those that a
 // change of codec private data needs, a new initialization segment after each such change, and
 // the fragments' start times with DisplayFragmentTimestamp ALWAYS.
-func (s *Server) hlsMediaPlaylist(v *sessionView) {
+func (s *Service) hlsMediaPlaylist(v *sessionView) {
 	t, e := v.track()
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	token := v.q.token
@@ -169,9 +169,9 @@ func (v *sessionView) discontinuities() []bool {
 
 // mp4InitFragment serves the initialization segment of a track, for the codec private data
 // numbered SequenceNumber (0 by default).
-func (s *Server) mp4InitFragment(v *sessionView) {
+func (s *Service) mp4InitFragment(v *sessionView) {
 	if v.ts() {
-		v.c.fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
+		v.c.Fail(apierr.InvalidArgument("The session packages MPEG-TS, which has no initialization fragment."))
 		return
 	}
 	seq := max(0, v.q.sequence)
@@ -181,14 +181,14 @@ func (s *Server) mp4InitFragment(v *sessionView) {
 		i++
 	}
 	if i == len(seqs) {
-		v.c.fail(apierr.InvalidArgument("The session has no codec private data numbered %d.", seq))
+		v.c.Fail(apierr.InvalidArgument("The session has no codec private data numbered %d.", seq))
 		return
 	}
 	v.serveInit(v.frags[i])
 }
 
 // mp4MediaFragment serves the media segment of one track of one fragment.
-func (s *Server) mp4MediaFragment(v *sessionView) {
+func (s *Service) mp4MediaFragment(v *sessionView) {
 	i, ok := v.containerFragment(false)
 	if !ok {
 		return
@@ -196,7 +196,7 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 	f := v.frags[i]
 	t, e := v.trackOf(f)
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	frames, ok := s.sessionFrames(v, f)
@@ -212,20 +212,20 @@ func (s *Server) mp4MediaFragment(v *sessionView) {
 // (MPEG-TS when ts is false, fMP4 when it is true), or has no such fragment.
 func (v *sessionView) containerFragment(ts bool) (int, bool) {
 	if v.ts() != ts {
-		v.c.fail(apierr.InvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
+		v.c.Fail(apierr.InvalidArgument("The session packages %s; this resource serves %s.", v.p.container,
 			map[bool]archived.ContainerFormat{false: archived.ContainerFormatFragmentedMP4, true: archived.ContainerFormatMPEGTS}[ts]))
 		return 0, false
 	}
 	i, e := v.fragment()
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return 0, false
 	}
 	return i, true
 }
 
 // tsFragment serves the MPEG-TS segment of one fragment, with all its tracks.
-func (s *Server) tsFragment(v *sessionView) {
+func (s *Service) tsFragment(v *sessionView) {
 	i, ok := v.containerFragment(true)
 	if !ok {
 		return
@@ -233,7 +233,7 @@ func (s *Server) tsFragment(v *sessionView) {
 	f := v.frags[i]
 	tracks, e := v.packing.DescribeTracks(f.Tracks)
 	if e != nil {
-		v.c.fail(e)
+		v.c.Fail(e)
 		return
 	}
 	frames, ok := s.sessionFrames(v, f)

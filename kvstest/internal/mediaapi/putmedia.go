@@ -1,7 +1,7 @@
 // PutMedia: the emulator reads the MKV stream as it arrives, turns each cluster into a
 // fragment, acknowledges it, and keeps it for GetMedia and the archived-media operations.
 
-package kvstest
+package mediaapi
 
 import (
 	"cmp"
@@ -15,30 +15,29 @@ import (
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
 	"github.com/kvsgo/sdk/kvstest/internal/apierr"
+	"github.com/kvsgo/sdk/kvstest/internal/serve"
 	"github.com/kvsgo/sdk/kvstest/internal/store"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
 
-func init() {
-	streamRoute(dataPlane, http.MethodPost, "/putMedia", "PutMedia", (*Server).putMedia)
-}
-
 // putMediaRequest is what the headers of a PutMedia request say.
 type putMediaRequest struct {
-	stream       *stream
+	stream       *Stream
 	relative     bool
 	start        time.Time
 	retention    func() int32 // the stream's retention now
 	connectionAt time.Time
 }
 
-func (s *Server) putMedia(c *call) {
-	lim := s.opts.media.withDefaults()
-	req, e := s.openPutMedia(c.r, lim)
+// PutMedia answers a PutMedia call: it reads the MKV stream as it arrives, and acknowledges each
+// fragment as it is buffered, received and persisted.
+func (s *Service) PutMedia(c *serve.Call) {
+	lim := s.cfg.Limits
+	req, e := s.openPutMedia(c.R, lim)
 	if e != nil {
-		c.w.Header().Set("Connection", "close")
-		c.fail(e)
+		c.W.Header().Set("Connection", "close")
+		c.Fail(e)
 		return
 	}
 	m := req.stream.Media
@@ -47,17 +46,17 @@ func (s *Server) putMedia(c *call) {
 		m.writers--
 		m.mu.Unlock()
 	}()
-	rc := http.NewResponseController(c.w)
+	rc := http.NewResponseController(c.W)
 	// Acknowledgements are written while the body is still being read: HTTP/1.1 servers in Go
 	// stop reading a request body once the response starts unless told otherwise.
 	_ = rc.EnableFullDuplex()
-	sendContinue(c.w, c.r)
-	c.w.Header().Set("Content-Type", "application/json")
-	c.w.WriteHeader(http.StatusOK)
+	c.SendContinue()
+	c.W.Header().Set("Content-Type", "application/json")
+	c.W.WriteHeader(http.StatusOK)
 	_ = rc.Flush()
-	record := s.addPutMediaConnection(req.stream.Name, c, req.connectionAt)
-	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutMediaFault(), acks: newAckStream(c.w, lim.IdleAckInterval, record.ack)}
-	in.body = &ingestBody{r: c.r.Body, rc: rc, in: in, note: record.read}
+	record := s.addConnection(req.stream.Name, c, req.connectionAt)
+	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutFault(), acks: newAckStream(c.W, lim.IdleAckInterval, record.ack)}
+	in.body = &ingestBody{r: c.R.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
 	if abort := in.run(); abort {
 		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly
@@ -65,7 +64,7 @@ func (s *Server) putMedia(c *call) {
 }
 
 // openPutMedia checks the headers and the stream, and counts the connection.
-func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaRequest, *apierr.Error) {
+func (s *Service) openPutMedia(r *http.Request, lim Limits) (*putMediaRequest, *apierr.Error) {
 	name, arn := r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")
 	if (name == "") == (arn == "") {
 		return nil, apierr.InvalidArgument("Exactly one of x-amzn-stream-name and x-amzn-stream-arn must be set.")
@@ -87,19 +86,19 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 	} else if req.relative {
 		return nil, apierr.InvalidArgument("x-amzn-producer-start-timestamp is needed with RELATIVE timecodes.")
 	}
-	now := s.state.Lock()
-	st, e := s.state.FindStream(name, arn)
+	now := s.cfg.State.Lock()
+	st, e := s.cfg.State.FindStream(name, arn)
 	if e == nil && !st.ServesMedia(now) {
 		e = apierr.StreamNotFound()
 	}
-	s.state.Unlock()
+	s.cfg.State.Unlock()
 	if e != nil {
 		return nil, e
 	}
 	req.stream = st
 	req.retention = func() int32 {
-		s.state.Mu.Lock()
-		defer s.state.Unlock()
+		s.cfg.State.Mu.Lock()
+		defer s.cfg.State.Unlock()
 		return st.Retention
 	}
 	m := st.Media
@@ -118,10 +117,10 @@ func (s *Server) openPutMedia(r *http.Request, lim MediaLimits) (*putMediaReques
 
 // ingest is the state of one PutMedia connection.
 type ingest struct {
-	s      *Server
+	s      *Service
 	req    *putMediaRequest
-	lim    MediaLimits
-	fault  PutMediaFault
+	lim    Limits
+	fault  PutFault
 	acks   *ackStream
 	body   *ingestBody
 	reader *mkv.Reader
@@ -130,11 +129,11 @@ type ingest struct {
 	info      mkv.Info
 	tracks    []mkv.TrackEntry
 	metadata  []mkv.SimpleTag // for the next fragment
-	events    fragmentEvents  // for the next fragment
+	events    Events          // for the next fragment
 	eventTags int             // the event tags and pairs in events
 	metaErr   media.AckErrorID
-	cur       *storedFragment
-	curEvents fragmentEvents
+	cur       *Fragment
+	curEvents Events
 	seen      map[uint64]bool // tracks with frames in cur
 	last      int64           // the timecode of the previous fragment
 	haveLast  bool
@@ -282,14 +281,14 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		return media.AckErrInvalidProducerTimestamp
 	}
 	in.paceFragment()
-	now := in.s.state.Now()
-	f := &storedFragment{Fragment: store.Fragment{
-		Number: in.s.fragmentNumber(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
+	now := in.s.cfg.State.Now()
+	f := &Fragment{Fragment: store.Fragment{
+		Number: in.s.numbers.Next(now), ServerTimestamp: now, ProducerTimestamp: producer.Round(time.Millisecond).UTC(),
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
 	}}
 	in.metadata = nil
 	in.cur, in.seen = f, map[uint64]bool{}
-	in.curEvents, in.events, in.eventTags = in.events, fragmentEvents{}, 0
+	in.curEvents, in.events, in.eventTags = in.events, Events{}, 0
 	if id := in.metaErr; id != 0 {
 		in.metaErr = 0
 		return id
@@ -306,7 +305,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 	return 0
 }
 
-// paceFragment waits, when MediaLimits.FragmentRate paces the stream's fragments, until a new
+// paceFragment waits, when Limits.FragmentRate paces the stream's fragments, until a new
 // one may start; reading the body waits meanwhile.
 func (in *ingest) paceFragment() {
 	if in.lim.FragmentRate <= 0 {
@@ -339,7 +338,7 @@ func (in *ingest) addFrame(fr mkv.Frame) media.AckErrorID {
 	in.seen[fr.Track] = true
 	m := in.req.stream.Media
 	m.mu.Lock()
-	f.Frames = append(f.Frames, storedFrame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: append([]byte(nil), fr.Data...)})
+	f.Frames = append(f.Frames, Frame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: append([]byte(nil), fr.Data...)})
 	f.Size += int64(len(fr.Data))
 	m.signal()
 	m.mu.Unlock()
@@ -390,9 +389,9 @@ func (in *ingest) finish() media.AckErrorID {
 	in.acks.send(ack, time.Time{})
 	if keep {
 		ack.EventType = media.AckEventPersisted
-		in.acks.sendAfter(ack, time.Now().Add(in.lim.PersistDelay), in.deliverEvents(f, in.curEvents))
+		in.acks.sendAfter(ack, time.Now().Add(in.lim.PersistDelay), in.s.marked(in.req.stream, f, in.curEvents))
 	}
-	in.curEvents = fragmentEvents{}
+	in.curEvents = Events{}
 	if in.fault.Stall && in.received == in.fault.StallAfterFragments {
 		in.acks.close() // written so far; nothing after
 		in.acks = newAckStream(discardWriter{}, in.lim.IdleAckInterval, nil)
@@ -450,8 +449,8 @@ type ingestBody struct {
 	rc   *http.ResponseController
 	in   *ingest
 	read int64
-	pace pacer        // MediaLimits.IngestRate
-	note func([]byte) // records the bytes read (PutMediaConnections)
+	pace pacer        // Limits.IngestRate
+	note func([]byte) // records the bytes read (Connections)
 }
 
 func (b *ingestBody) Read(p []byte) (int, error) {

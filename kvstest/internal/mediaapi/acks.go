@@ -1,6 +1,6 @@
 // The acknowledgement stream of a PutMedia response.
 
-package kvstest
+package mediaapi
 
 import (
 	"net/http"

@@ -164,7 +164,10 @@ func (r *mediaReader) run() {
 		} else if m.live != nil && media.CompareFragmentNumbers(m.live.Number, r.after) > 0 {
 			next = m.live
 		}
-		changed := m.changed
+		var changed <-chan struct{}
+		if next == nil {
+			changed = m.watch()
+		}
 		m.mu.Unlock()
 		if next != nil {
 			if !r.send(next) {
@@ -208,7 +211,7 @@ func (r *mediaReader) send(f *Fragment) bool {
 				func(b []byte) []byte { return appendDocumentEnd(b, f, r.behind(f)) })
 			return more
 		}
-		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.changed
+		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.watch()
 		m.mu.Unlock()
 		// The frames at hand go out in one write: a whole stored fragment at once, a live one as
 		// its frames come.

@@ -164,13 +164,20 @@ func (r *mediaReader) run() {
 		} else if m.live != nil && media.CompareFragmentNumbers(m.live.Number, r.after) > 0 {
 			next = m.live
 		}
+		if next != nil {
+			next.hold()
+		}
 		var changed <-chan struct{}
 		if next == nil {
 			changed = m.watch()
 		}
 		m.mu.Unlock()
 		if next != nil {
-			if !r.send(next) {
+			more := r.send(next)
+			m.mu.Lock()
+			next.unhold()
+			m.mu.Unlock()
+			if !more {
 				return
 			}
 			r.after, quietSince = next.Number, time.Now()

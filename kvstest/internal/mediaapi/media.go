@@ -25,6 +25,12 @@ type Fragment struct {
 	released bool             // its frames are no longer in memory but in the store
 	store    store.MediaStore // where its frames are, once stored
 	key      string           // its stream in the store
+
+	// The chunks of a fragment that is not kept go back to the pool once no GetMedia reader
+	// is sending it (chunks.go). Guarded by the stream's media lock.
+	chunks  []*[]byte // the chunks its frames lie in, until they go back
+	holders int       // GetMedia readers sending it
+	dropped bool      // not kept: the ingest is done with it
 }
 
 // Frame is one frame of a stored fragment.

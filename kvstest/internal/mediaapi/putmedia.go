@@ -351,40 +351,6 @@ func (in *ingest) addFrame(fr mkv.Frame) media.AckErrorID {
 	return 0
 }
 
-// Chunk sizes of a fragment's frame data: the first chunk is small, each next one twice the
-// size of the one before, up to maxChunk, so that a small fragment wastes little of its last
-// chunk and a large one takes one allocation per 64 KiB.
-const (
-	minChunk = 4 << 10
-	maxChunk = 64 << 10
-)
-
-// frameChunk copies the frames of one fragment into shared chunks: one allocation per chunk, each
-// frame a sub-slice of one, capped at its own length so that appending to it cannot reach the
-// next. A chunk is never written again where a frame lies, nor reused for another fragment: the
-// store and the GetMedia readers may hold the frames as long as they like, and the garbage
-// collector frees a chunk once none of its frames is held.
-type frameChunk struct {
-	buf  []byte // the chunk being filled: len is what is used
-	next int    // the size of the next chunk
-}
-
-// copy returns a copy of data in the fragment's chunks. A frame larger than the next chunk gets
-// an allocation of its own, and the chunk being filled stays as it is.
-func (c *frameChunk) copy(data []byte) []byte {
-	n := len(data)
-	if n > cap(c.buf)-len(c.buf) {
-		size := max(c.next, minChunk)
-		if n > size {
-			return append(make([]byte, 0, n), data...)
-		}
-		c.buf, c.next = make([]byte, 0, size), min(2*size, maxChunk)
-	}
-	off := len(c.buf)
-	c.buf = append(c.buf, data...)
-	return c.buf[off : off+n : off+n]
-}
-
 // finish completes the open fragment: it is checked, kept when the stream keeps data, and
 // acknowledged.
 func (in *ingest) finish() media.AckErrorID {
@@ -415,7 +381,10 @@ func (in *ingest) finish() media.AckErrorID {
 	if keep {
 		f.release()
 		m.fragments = append(m.fragments, f)
+	} else {
+		f.unkept(in.chunk.all) // no one may reach it after this but the readers sending it
 	}
+	in.chunk = frameChunk{}
 	if m.live == f {
 		m.live = nil
 	}
@@ -448,6 +417,8 @@ func (in *ingest) discard() {
 	m := in.req.stream.Media
 	m.mu.Lock()
 	f.discarded = true
+	f.unkept(in.chunk.all)
+	in.chunk = frameChunk{}
 	if m.live == f {
 		m.live = nil
 	}

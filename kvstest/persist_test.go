@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -268,7 +267,7 @@ func TestDataDirDamagedWhileStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer gm.Payload.Close()
-	if got := servedNumbers(t, media.NewFragmentReader(gm.Payload).Next, len(want)); !slices.Equal(got, want) {
+	if got := mediatest.Served(t, gm.Payload, len(want)); !slices.Equal(got, want) {
 		t.Errorf("GetMedia served %q, want %q", got, want)
 	}
 	list, err := env.client.GetMediaForFragmentList(ctx, &archived.GetMediaForFragmentListInput{StreamName: "cam", Fragments: stored})
@@ -276,29 +275,7 @@ func TestDataDirDamagedWhileStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer list.Payload.Close()
-	if got := servedNumbers(t, media.NewFragmentReader(list.Payload).Next, len(want)); !slices.Equal(got, want) {
+	if got := mediatest.Served(t, list.Payload, len(want)); !slices.Equal(got, want) {
 		t.Errorf("GetMediaForFragmentList served %q, want %q", got, want)
 	}
-}
-
-// servedNumbers reads n documents with next and returns the number of each fragment served
-// whole (with its two frames), or "error <id> <number>" for an in-band error.
-func servedNumbers(t *testing.T, next func() (*media.Fragment, error), n int) []string {
-	t.Helper()
-	var got []string
-	for range n {
-		f, err := next()
-		var se *media.StreamError
-		switch {
-		case errors.As(err, &se):
-			got = append(got, fmt.Sprintf("error %d %s", se.ID, se.FragmentNumber))
-		case err != nil:
-			t.Fatalf("after %q: %v", got, err)
-		case len(f.Frames) != 2:
-			t.Fatalf("fragment %s served with %d frames", f.FragmentNumber, len(f.Frames))
-		default:
-			got = append(got, f.FragmentNumber)
-		}
-	}
-	return got
 }

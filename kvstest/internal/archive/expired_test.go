@@ -6,7 +6,6 @@ package archive
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -44,20 +43,7 @@ func fragmentList(t *testing.T, url string, numbers []string) []string {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GetMediaForFragmentList: HTTP %d", resp.StatusCode)
 	}
-	r := media.NewFragmentReader(resp.Body)
-	var got []string
-	for {
-		f, err := r.Next()
-		var se *media.StreamError
-		switch {
-		case errors.As(err, &se):
-			got = append(got, fmt.Sprintf("error %d %s", se.ID, se.FragmentNumber))
-			continue
-		case err != nil:
-			return got
-		}
-		got = append(got, f.FragmentNumber)
-	}
+	return mediatest.Served(t, resp.Body, -1)
 }
 
 // logged reports whether a line of log starts with prefix and contains word.

@@ -3,8 +3,6 @@ package mediaapi
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -78,22 +76,7 @@ func getMediaNumbers(t *testing.T, url string) []string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	r := media.NewFragmentReader(resp.Body)
-	var got []string
-	for {
-		f, err := r.Next()
-		var se *media.StreamError
-		switch {
-		case errors.As(err, &se):
-			got = append(got, fmt.Sprintf("error %d %s", se.ID, se.FragmentNumber))
-			continue
-		case err != nil:
-			return got
-		case len(f.Frames) != 2:
-			t.Errorf("fragment %s served with %d frames", f.FragmentNumber, len(f.Frames))
-		}
-		got = append(got, f.FragmentNumber)
-	}
+	return mediatest.Served(t, resp.Body, -1)
 }
 
 // TestPutThenGet stores three fragments with PutMedia and reads them back with GetMedia from

@@ -139,15 +139,7 @@ func TestStoreWriteFailure(t *testing.T) {
 	var log mediatest.Log
 	s, url := newService(t, 1, Config{Store: disk, Logf: log.Logf})
 	acks := mediatest.Put(t, url+"/putMedia", "cam", mediatest.Stream(t, 3))
-	var kinds []string
-	for _, a := range acks {
-		k := string(a.EventType)
-		if a.EventType == media.AckEventError {
-			k += ":" + a.ErrorID.String()
-		}
-		kinds = append(kinds, k)
-	}
-	if got, want := strings.Join(kinds, " "), "BUFFERING RECEIVED PERSISTED BUFFERING ERROR:"+media.AckErrArchivalError.String(); got != want {
+	if got, want := mediatest.Kinds(acks), "BUFFERING RECEIVED PERSISTED BUFFERING ERROR:"+media.AckErrArchivalError.String(); got != want {
 		t.Fatalf("acks %q, want %q", got, want)
 	}
 	if got := stored(t, s); len(got) != 1 || got[0] != acks[2].FragmentNumber {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,6 +98,47 @@ func Numbers(acks []media.Ack, kind media.AckEventType) []string {
 	return out
 }
 
+// Kinds returns the kinds of the acknowledgements, space-separated, an ERROR with its ID
+// ("ERROR:ARCHIVAL_ERROR").
+func Kinds(acks []media.Ack) string {
+	var s []string
+	for _, a := range acks {
+		k := string(a.EventType)
+		if a.EventType == media.AckEventError {
+			k += ":" + a.ErrorID.String()
+		}
+		s = append(s, k)
+	}
+	return strings.Join(s, " ")
+}
+
+// Served reads n MKV documents of GetMedia or GetMediaForFragmentList from body (all of them
+// until the body ends when n < 0) and returns what they served: each fragment's number, or
+// "error <id> <number>" for an in-band error document. Each fragment must have the two frames
+// of a Stream's.
+func Served(t testing.TB, body io.Reader, n int) []string {
+	t.Helper()
+	r := media.NewFragmentReader(body)
+	var got []string
+	for n < 0 || len(got) < n {
+		f, err := r.Next()
+		var se *media.StreamError
+		switch {
+		case errors.As(err, &se):
+			got = append(got, fmt.Sprintf("error %d %s", se.ID, se.FragmentNumber))
+		case err != nil && n < 0:
+			return got
+		case err != nil:
+			t.Fatalf("after %q: %v", got, err)
+		case len(f.Frames) != 2:
+			t.Fatalf("fragment %s served with %d frames, want 2", f.FragmentNumber, len(f.Frames))
+		default:
+			got = append(got, f.FragmentNumber)
+		}
+	}
+	return got
+}
+
 // OpenDisk opens a disk store in dir with opts, closed when the test ends.
 func OpenDisk(t testing.TB, dir string, opts store.DiskOptions) *store.Disk {
 	t.Helper()
@@ -147,6 +189,13 @@ func (c *Clock) Set(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = now
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // ReadTrigger runs a function the first time the frames of a chosen fragment are read from a

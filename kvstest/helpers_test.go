@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/kvstest/internal/mediatest"
 )
 
 func TestMain(m *testing.M) { wiretest.VerifyNoLeaks(m) }
@@ -82,24 +82,9 @@ func must[T any](t *testing.T) func(T, error) T {
 }
 
 // clock is a settable clock for WithClock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = mediatest.Clock
 
-func newClock() *clock { return &clock{now: time.Now()} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *clock { return mediatest.NewClock(time.Now()) }
 
 // response is a raw answer of the server.
 type response struct {

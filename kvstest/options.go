@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/kvsgo/sdk/kvstest/internal/relay"
-	"github.com/kvsgo/sdk/kvstest/internal/store"
 )
 
 // Option configures a Server; pass options to NewServer or Start.
@@ -42,9 +41,8 @@ type options struct {
 	events       eventOptions
 	// putMediaCapture is how many bytes of each PutMedia body are kept (WithPutMediaCapture).
 	putMediaCapture int
-	console         http.Handler             // served at / and /console/ of the control plane (browser.go)
-	dataDir         string                   // where the store keeps everything; memory when empty (persist.go)
-	diskHook        func(*store.DiskOptions) // lets internal tests make disk writes fail
+	console         http.Handler // served at / and /console/ of the control plane (browser.go)
+	dataDir         string       // where the store keeps everything; memory when empty (persist.go)
 }
 
 // The defaults of a Server: the region and credentials kvslocal documents, and an example

@@ -41,11 +41,7 @@ func (s *Server) openStore() error {
 	if s.opts.dataDir == "" {
 		d.store = store.NewMemory()
 	} else {
-		opts := store.DiskOptions{Logf: s.logStore}
-		if s.opts.diskHook != nil {
-			s.opts.diskHook(&opts)
-		}
-		ds, err := store.OpenDisk(s.opts.dataDir, opts)
+		ds, err := store.OpenDisk(s.opts.dataDir, store.DiskOptions{Logf: s.logStore})
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/kvsgo/sdk/internal/wiretest"
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/kvstest/internal/mediatest"
 	"github.com/kvsgo/sdk/media"
 )
 
@@ -217,5 +218,64 @@ func TestDataDirInUse(t *testing.T) {
 	start2(t, kvstest.WithDataDir(dir))
 	if _, err := kvstest.Start(kvstest.WithDataDir(dir)); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("a second server on the same data directory: %v", err)
+	}
+}
+
+// TestDataDirDamagedWhileStopped damages a stored fragment on disk while the server is stopped.
+// A server started again on the directory restores from the fragment index, not the frames, so
+// it starts and lists every fragment; it finds the damage when it serves the fragment:
+// GetMedia and GetMediaForFragmentList answer it with the in-band error 5000 and serve the
+// others whole. (Damage found by a running server, and the log: internal/mediaapi and
+// internal/archive.)
+func TestDataDirDamagedWhileStopped(t *testing.T) {
+	dir := t.TempDir()
+	srv := start2(t, kvstest.WithDataDir(dir))
+	env := envOn(t, srv, "cam")
+	must[*kvs.CreateStreamOutput](t)(env.control.CreateStream(ctx, &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1}))
+	acks, err := put(t, env.media, "cam", bytes.NewReader(mediatest.Stream(t, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := mediatest.Numbers(acks, media.AckEventPersisted)
+	if len(stored) != 3 {
+		t.Fatalf("%d fragments persisted: %v", len(stored), acks)
+	}
+	srv.Close()
+	mediatest.DamageMiddle(t, dir)
+
+	env = envOn(t, start2(t, kvstest.WithDataDir(dir)), "cam")
+	frags, err := env.client.FragmentsInRange(ctx, archived.FragmentRange{StreamName: "cam",
+		Selector: producerRange(time.UnixMilli(mediatest.Start), time.UnixMilli(mediatest.Start+10_000))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, f := range frags {
+		listed = append(listed, f.FragmentNumber)
+	}
+	slices.SortFunc(listed, media.CompareFragmentNumbers)
+	if !slices.Equal(listed, stored) {
+		t.Fatalf("the restarted server lists %q, want %q", listed, stored)
+	}
+
+	const internalError = 5000 // the in-band error of a fragment the service cannot read
+	want := []string{stored[0], fmt.Sprintf("error %d %s", internalError, stored[1]), stored[2]}
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	gm, err := env.media.GetMedia(gctx, &media.GetMediaInput{StreamName: "cam", StartSelector: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gm.Payload.Close()
+	if got := mediatest.Served(t, gm.Payload, len(want)); !slices.Equal(got, want) {
+		t.Errorf("GetMedia served %q, want %q", got, want)
+	}
+	list, err := env.client.GetMediaForFragmentList(ctx, &archived.GetMediaForFragmentListInput{StreamName: "cam", Fragments: stored})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer list.Payload.Close()
+	if got := mediatest.Served(t, list.Payload, len(want)); !slices.Equal(got, want) {
+		t.Errorf("GetMediaForFragmentList served %q, want %q", got, want)
 	}
 }

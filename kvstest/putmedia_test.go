@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvsgo/sdk/kvs"
 	"github.com/kvsgo/sdk/kvstest"
+	"github.com/kvsgo/sdk/kvstest/internal/mediatest"
 	"github.com/kvsgo/sdk/media"
 	"github.com/kvsgo/sdk/mkv"
 )
@@ -85,17 +86,7 @@ func put(t *testing.T, client *media.Client, name string, r io.Reader) ([]media.
 	}
 }
 
-func kinds(acks []media.Ack) string {
-	var s []string
-	for _, a := range acks {
-		k := string(a.EventType)
-		if a.EventType == media.AckEventError {
-			k += ":" + a.ErrorID.String()
-		}
-		s = append(s, k)
-	}
-	return strings.Join(s, " ")
-}
+func kinds(acks []media.Ack) string { return mediatest.Kinds(acks) }
 
 func TestPutMediaAcknowledgesEachFragment(t *testing.T) {
 	_, client, _, name := mediaSetup(t, 24)

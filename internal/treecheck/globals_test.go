@@ -16,13 +16,14 @@ import (
 // reason it cannot leak between clients, servers or tests. Keys are "dir.name" relative to the
 // module root.
 var allowedGlobals = map[string]string{
-	"internal/jsonwire.cache":        "memoizes each Go type's codec, a pure function of the type (as encoding/json does)",
-	"internal/jsonwire.buildLock":    "guards the codec memo above",
-	"internal/validate.compiled":     "memoizes compiled name patterns, a pure function of the pattern text",
-	"internal/validate.compileMutex": "guards the pattern memo above",
-	"internal/validate.plans":        "memoizes each Go type's validation plan, a pure function of the type",
-	"internal/validate.planLock":     "guards the plan memo above",
-	"kvstest.routes":                 "the emulator's route table, filled by init functions and read-only afterwards",
+	"internal/jsonwire.cache":         "memoizes each Go type's codec, a pure function of the type (as encoding/json does)",
+	"internal/jsonwire.buildLock":     "guards the codec memo above",
+	"internal/validate.compiled":      "memoizes compiled name patterns, a pure function of the pattern text",
+	"internal/validate.compileMutex":  "guards the pattern memo above",
+	"internal/validate.plans":         "memoizes each Go type's validation plan, a pure function of the type",
+	"internal/validate.planLock":      "guards the plan memo above",
+	"kvstest.routes":                  "the emulator's route table, filled by init functions and read-only afterwards",
+	"kvstest/internal/archive.routes": "the archived-media API's route table, filled by init functions and read-only afterwards (Routes returns a copy)",
 }
 
 // TestNoPackageLevelMutableState scans every package of the module (test files aside) for

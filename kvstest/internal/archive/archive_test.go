@@ -24,17 +24,24 @@ import (
 // data, both served at the returned URL: POST /putMedia and every route of Routes.
 func newArchive(t *testing.T) (*Service, string) {
 	t.Helper()
-	st := state.New(state.Config[*mediaapi.Media]{Region: "us-east-1", AccountID: "123456789012", Clock: time.Now, NewMedia: mediaapi.NewMedia})
+	return newArchiveOn(t, time.Now, store.NewMemory(), nil)
+}
+
+// newArchiveOn is newArchive with the server's clock, the media store and the log of both
+// services.
+func newArchiveOn(t *testing.T, clock func() time.Time, ms store.MediaStore, logf func(string, ...any)) (*Service, string) {
+	t.Helper()
+	st := state.New(state.Config[*mediaapi.Media]{Region: "us-east-1", AccountID: "123456789012", Clock: clock, NewMedia: mediaapi.NewMedia})
 	now := st.Lock()
 	_, e := st.CreateStream(now, &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: 1})
 	st.Unlock()
 	if e != nil {
 		t.Fatal(e)
 	}
-	m := mediaapi.New(mediaapi.Config{State: st, Store: store.NewMemory(), Limits: mediaapi.Limits{
+	m := mediaapi.New(mediaapi.Config{State: st, Store: ms, Logf: logf, Limits: mediaapi.Limits{
 		PutMediaCallsPerSecond: 5, PutMediaConnections: 1, MaxFragmentSize: 1 << 20, MaxFragmentDuration: 20 * time.Second,
 		MaxFragmentMetadata: 10, IdleAckInterval: 3 * time.Second, IdleTimeout: 30 * time.Second, MaxConnectionDuration: time.Minute}})
-	a := New(Config{State: st, Media: m, Limits: Limits{ClipMaxFragments: 200, ClipMaxBytes: 100 << 20, MaxSessions: 2}})
+	a := New(Config{State: st, Media: m, Logf: logf, Limits: Limits{ClipMaxFragments: 200, ClipMaxBytes: 100 << 20, MaxSessions: 2}})
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /putMedia", func(w http.ResponseWriter, r *http.Request) { m.PutMedia(&serve.Call{Op: "PutMedia", W: w, R: r}) })
 	for _, rt := range Routes() {

@@ -12,6 +12,7 @@ package archive
 import (
 	"context"
 	"io"
+	"slices"
 
 	"github.com/kvsgo/sdk/kvstest/internal/mediaapi"
 	"github.com/kvsgo/sdk/kvstest/internal/serve"
@@ -86,5 +87,5 @@ func route(path, op, method string, handle func(s *Service, c *serve.Call)) {
 	routes = append(routes, Route{Path: path, Op: op, Method: method, Handle: handle})
 }
 
-// Routes returns the operations of the archived-media API.
-func Routes() []Route { return routes }
+// Routes returns the operations of the archived-media API (a copy: the table never changes).
+func Routes() []Route { return slices.Clone(routes) }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,18 +20,30 @@ import (
 	"github.com/kvsgo/sdk/mkv"
 )
 
-// newService returns a Service over a memory store with one stream, "cam", that keeps data
-// (when retention > 0), served at the returned URL: POST /putMedia and /getMedia.
-func newService(t *testing.T, retention int32, cfg Config) (*Service, string) {
+// newState returns a state on clock with one stream, "cam", that keeps data for retention hours.
+func newState(t *testing.T, clock func() time.Time, retention int32) *State {
 	t.Helper()
-	st := state.New(state.Config[*Media]{Region: "us-east-1", AccountID: "123456789012", Clock: time.Now, NewMedia: NewMedia})
+	st := state.New(state.Config[*Media]{Region: "us-east-1", AccountID: "123456789012", Clock: clock, NewMedia: NewMedia})
 	now := st.Lock()
 	_, e := st.CreateStream(now, &kvs.CreateStreamInput{StreamName: "cam", DataRetentionInHours: retention})
 	st.Unlock()
 	if e != nil {
 		t.Fatal(e)
 	}
-	cfg.State, cfg.Store = st, store.NewMemory()
+	return st
+}
+
+// newService returns a Service with one stream, "cam", that keeps data (when retention > 0),
+// served at the returned URL: POST /putMedia and /getMedia. The state and store are cfg's when
+// set, else newState on real time and a memory store.
+func newService(t *testing.T, retention int32, cfg Config) (*Service, string) {
+	t.Helper()
+	if cfg.State == nil {
+		cfg.State = newState(t, time.Now, retention)
+	}
+	if cfg.Store == nil {
+		cfg.Store = store.NewMemory()
+	}
 	cfg.Limits = Limits{PutMediaCallsPerSecond: 5, GetMediaCallsPerSecond: 5, PutMediaConnections: 1, GetMediaConnections: 3,
 		MaxFragmentSize: 1 << 20, MaxFragmentDuration: 20 * time.Second, MaxFragmentMetadata: 10, IdleAckInterval: 3 * time.Second,
 		IdleTimeout: 30 * time.Second, MaxConnectionDuration: time.Minute, GetMediaIdle: 50 * time.Millisecond, GetMediaMaxDuration: time.Minute}
@@ -52,6 +65,20 @@ func newService(t *testing.T, retention int32, cfg Config) (*Service, string) {
 	return s, ts.URL
 }
 
+// getMediaNumbers reads "cam" by GetMedia from EARLIEST at url until the response ends, and
+// returns the fragments served ("error <id> <number>" for an in-band error), each checked to
+// have its two frames.
+func getMediaNumbers(t *testing.T, url string) []string {
+	t.Helper()
+	in, _ := json.Marshal(media.GetMediaInput{StreamName: "cam", StartSelector: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
+	resp, err := http.Post(url+"/getMedia", "application/json", bytes.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	return mediatest.Served(t, resp.Body, -1)
+}
+
 // TestPutThenGet stores three fragments with PutMedia and reads them back with GetMedia from
 // EARLIEST: each is acknowledged BUFFERING, RECEIVED and PERSISTED, recorded as a connection,
 // and served with its frames, in order.
@@ -66,25 +93,7 @@ func TestPutThenGet(t *testing.T) {
 		t.Errorf("connection records %+v", conns)
 	}
 
-	in, _ := json.Marshal(media.GetMediaInput{StreamName: "cam", StartSelector: media.StartSelector{StartSelectorType: media.StartSelectorTypeEarliest}})
-	resp, err := http.Post(url+"/getMedia", "application/json", bytes.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	r := media.NewFragmentReader(resp.Body)
-	var got []string
-	for {
-		f, err := r.Next()
-		if err != nil {
-			break
-		}
-		if len(f.Frames) != 2 {
-			t.Errorf("fragment %s served with %d frames", f.FragmentNumber, len(f.Frames))
-		}
-		got = append(got, f.FragmentNumber)
-	}
-	if len(got) != 3 || got[0] != persisted[0] || got[2] != persisted[2] {
+	if got := getMediaNumbers(t, url); !slices.Equal(got, persisted) {
 		t.Fatalf("GetMedia served %v, want %v", got, persisted)
 	}
 	for _, f := range s.cfg.State.Streams.ByName["cam"].Media.Snapshot() {

@@ -15,9 +15,9 @@ const (
 	chunkSizes = 5 // 4, 8, 16, 32 and 64 KiB
 )
 
-// chunkPools keeps the chunks of fragments that were not kept, one pool per size. A sync.Pool
-// lets the garbage collector free what is not reused.
-var chunkPools [chunkSizes]sync.Pool
+// chunkPool keeps the chunks of fragments that were not kept, one pool per size, for a Service's
+// next fragments. A sync.Pool lets the garbage collector free what is not reused.
+type chunkPool [chunkSizes]sync.Pool
 
 // sizeClass returns the pool of chunks of size (a power of two from minChunk to maxChunk).
 func sizeClass(size int) int {
@@ -28,16 +28,25 @@ func sizeClass(size int) int {
 	return c
 }
 
-// newChunk returns an empty chunk of capacity size, from the pool when one is there. A chunk from
-// the pool holds old bytes beyond its length, which no frame shows: frames are sub-slices of what
-// copy wrote.
-func newChunk(size int) *[]byte {
-	if c, ok := chunkPools[sizeClass(size)].Get().(*[]byte); ok {
-		*c = (*c)[:0]
-		return c
+// get returns an empty chunk of capacity size, from the pool when one is there (p may be nil:
+// then always a new one). A chunk from the pool holds old bytes beyond its length, which no frame
+// shows: frames are sub-slices of what copy wrote.
+func (p *chunkPool) get(size int) *[]byte {
+	if p != nil {
+		if c, ok := p[sizeClass(size)].Get().(*[]byte); ok {
+			*c = (*c)[:0]
+			return c
+		}
 	}
 	b := make([]byte, 0, size)
 	return &b
+}
+
+// put gives chunk c back to the pool (p may be nil: then the garbage collector frees it).
+func (p *chunkPool) put(c *[]byte) {
+	if p != nil {
+		p[sizeClass(cap(*c))].Put(c)
+	}
 }
 
 // frameChunk copies the frames of one fragment into shared chunks: one allocation (or one reused
@@ -48,9 +57,10 @@ func newChunk(size int) *[]byte {
 // pool only once the ingest is done with it and no GetMedia reader is sending it (Fragment.unkept,
 // Fragment.unhold).
 type frameChunk struct {
-	buf  *[]byte   // the chunk being filled: len is what is used
-	all  []*[]byte // the chunks of the fragment, buf included
-	next int       // the size of the next chunk
+	pool *chunkPool // where chunks come from and go back to (nil: allocated, never reused)
+	buf  *[]byte    // the chunk being filled: len is what is used
+	all  []*[]byte  // the chunks of the fragment, buf included
+	next int        // the size of the next chunk
 }
 
 // copy returns a copy of data in the fragment's chunks. A frame larger than the next chunk gets
@@ -62,7 +72,7 @@ func (c *frameChunk) copy(data []byte) []byte {
 		if n > size {
 			return append(make([]byte, 0, n), data...)
 		}
-		c.buf, c.next = newChunk(size), min(2*size, maxChunk)
+		c.buf, c.next = c.pool.get(size), min(2*size, maxChunk)
 		c.all = append(c.all, c.buf)
 	}
 	b := *c.buf
@@ -83,11 +93,11 @@ func (f *Fragment) unhold() {
 }
 
 // unkept notes that the ingest is done with f, which is not kept (no retention, or discarded),
-// and hands it f's chunks: they go back to the pool now if no reader is sending f, else when the
-// last one is done. Call with the stream's media lock held, in the same critical section that
+// and hands it f's chunks (c): they go back to their pool now if no reader is sending f, else when
+// the last one is done. Call with the stream's media lock held, in the same critical section that
 // makes f unreachable to new readers (m.live no longer f).
-func (f *Fragment) unkept(chunks []*[]byte) {
-	f.chunks, f.dropped = chunks, true
+func (f *Fragment) unkept(c frameChunk) {
+	f.chunks, f.pool, f.dropped = c.all, c.pool, true
 	f.recycle()
 }
 
@@ -98,7 +108,7 @@ func (f *Fragment) recycle() {
 		return
 	}
 	for _, c := range f.chunks {
-		chunkPools[sizeClass(cap(*c))].Put(c)
+		f.pool.put(c)
 	}
 	f.chunks, f.Frames = nil, nil
 }

@@ -58,7 +58,8 @@ func TestFrameChunkCopies(t *testing.T) {
 // when the ingest is done with it and the last GetMedia reader sending it is done; until then
 // its frames are intact, and once they went back the fragment shows no frames.
 func TestChunksReusedOnlyWhenNoOneHolds(t *testing.T) {
-	var c frameChunk
+	var pool chunkPool
+	c := frameChunk{pool: &pool}
 	f := &Fragment{}
 	want := make([]byte, 3000)
 	for i := range want {
@@ -69,13 +70,13 @@ func TestChunksReusedOnlyWhenNoOneHolds(t *testing.T) {
 	}
 	f.hold() // two readers
 	f.hold()
-	f.unkept(c.all)
+	f.unkept(c)
 	f.unhold()
 	if f.Frames == nil || f.chunks == nil {
 		t.Fatal("chunks given back while a reader still sends the fragment")
 	}
 	// Drain the pools, so that a chunk given back too early would show as reused below.
-	var other frameChunk
+	other := frameChunk{pool: &pool}
 	junk := make([]byte, 3000)
 	for i := range junk {
 		junk[i] = 0xee
@@ -93,7 +94,7 @@ func TestChunksReusedOnlyWhenNoOneHolds(t *testing.T) {
 		t.Fatal("the last reader is done and the fragment is not kept, but its chunks did not go back")
 	}
 	kept := &Fragment{}
-	var k frameChunk
+	k := frameChunk{pool: &pool}
 	kept.Frames = append(kept.Frames, Frame{Data: k.copy(want)})
 	kept.hold()
 	kept.unhold() // a kept fragment (never unkept) keeps its chunks: the store may hold its frames

@@ -292,7 +292,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
 	}}
 	in.metadata = nil
-	in.cur, in.seen, in.chunk = f, map[uint64]bool{}, frameChunk{}
+	in.cur, in.seen, in.chunk = f, map[uint64]bool{}, frameChunk{pool: &in.s.chunks}
 	in.curEvents, in.events, in.eventTags = in.events, Events{}, 0
 	if id := in.metaErr; id != 0 {
 		in.metaErr = 0
@@ -382,7 +382,7 @@ func (in *ingest) finish() media.AckErrorID {
 		f.release()
 		m.fragments = append(m.fragments, f)
 	} else {
-		f.unkept(in.chunk.all) // no one may reach it after this but the readers sending it
+		f.unkept(in.chunk) // no one may reach it after this but the readers sending it
 	}
 	in.chunk = frameChunk{}
 	if m.live == f {
@@ -417,7 +417,7 @@ func (in *ingest) discard() {
 	m := in.req.stream.Media
 	m.mu.Lock()
 	f.discarded = true
-	f.unkept(in.chunk.all)
+	f.unkept(in.chunk)
 	in.chunk = frameChunk{}
 	if m.live == f {
 		m.live = nil

@@ -28,35 +28,41 @@ type Connection struct {
 // Connections returns a copy of the record of every PutMedia connection accepted, oldest first.
 func (s *Service) Connections() []Connection {
 	s.conns.mu.Lock()
-	defer s.conns.mu.Unlock()
-	out := make([]Connection, len(s.conns.list))
-	for i, c := range s.conns.list {
+	list := slices.Clone(s.conns.list)
+	s.conns.mu.Unlock()
+	out := make([]Connection, len(list))
+	for i, r := range list {
+		r.mu.Lock()
+		c := r.c
 		out[i] = *c
 		out[i].Header = c.Header.Clone()
 		out[i].Body = slices.Clone(c.Body)
 		out[i].Acks = slices.Clone(c.Acks)
+		r.mu.Unlock()
 	}
 	return out
 }
 
-// connections is the record behind Connections.
+// connections is the record behind Connections. Each connection's record has a lock of its own,
+// so that noting the bytes of every read does not serialise the connections on one lock.
 type connections struct {
 	mu   sync.Mutex
-	list []*Connection
+	list []*connRecord
 }
 
 // addConnection records a new connection.
 func (s *Service) addConnection(stream string, c0 *serve.Call, at time.Time) *connRecord {
-	c := &Connection{StreamName: stream, Header: c0.R.Header.Clone(), PayloadHash: c0.PayloadHash, Accepted: at}
+	r := &connRecord{c: &Connection{StreamName: stream, Header: c0.R.Header.Clone(), PayloadHash: c0.PayloadHash, Accepted: at},
+		capture: s.cfg.Capture}
 	s.conns.mu.Lock()
-	s.conns.list = append(s.conns.list, c)
+	s.conns.list = append(s.conns.list, r)
 	s.conns.mu.Unlock()
-	return &connRecord{conns: &s.conns, c: c, capture: s.cfg.Capture}
+	return r
 }
 
-// connRecord updates the record of one connection.
+// connRecord is the record of one connection, and updates it.
 type connRecord struct {
-	conns   *connections
+	mu      sync.Mutex // guards c
 	c       *Connection
 	capture int
 }
@@ -66,8 +72,8 @@ func (r *connRecord) read(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	r.conns.mu.Lock()
-	defer r.conns.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	c := r.c
 	if c.FirstByte.IsZero() {
 		c.FirstByte = time.Now()
@@ -80,7 +86,7 @@ func (r *connRecord) read(p []byte) {
 
 // ack notes an acknowledgement written.
 func (r *connRecord) ack(a media.Ack) {
-	r.conns.mu.Lock()
+	r.mu.Lock()
 	r.c.Acks = append(r.c.Acks, a)
-	r.conns.mu.Unlock()
+	r.mu.Unlock()
 }

@@ -164,10 +164,20 @@ func (r *mediaReader) run() {
 		} else if m.live != nil && media.CompareFragmentNumbers(m.live.Number, r.after) > 0 {
 			next = m.live
 		}
-		changed := m.changed
+		if next != nil {
+			next.hold()
+		}
+		var changed <-chan struct{}
+		if next == nil {
+			changed = m.watch()
+		}
 		m.mu.Unlock()
 		if next != nil {
-			if !r.send(next) {
+			more := r.send(next)
+			m.mu.Lock()
+			next.unhold()
+			m.mu.Unlock()
+			if !more {
 				return
 			}
 			r.after, quietSince = next.Number, time.Now()
@@ -208,7 +218,7 @@ func (r *mediaReader) send(f *Fragment) bool {
 				func(b []byte) []byte { return appendDocumentEnd(b, f, r.behind(f)) })
 			return more
 		}
-		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.changed
+		frames, complete, discarded, changed := f.Frames[sent:], f.complete, f.discarded, m.watch()
 		m.mu.Unlock()
 		// The frames at hand go out in one write: a whole stored fragment at once, a live one as
 		// its frames come.

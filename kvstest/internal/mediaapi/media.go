@@ -25,6 +25,13 @@ type Fragment struct {
 	released bool             // its frames are no longer in memory but in the store
 	store    store.MediaStore // where its frames are, once stored
 	key      string           // its stream in the store
+
+	// The chunks of a fragment that is not kept go back to the pool once no GetMedia reader
+	// is sending it (chunks.go). Guarded by the stream's media lock.
+	chunks  []*[]byte  // the chunks its frames lie in, until they go back
+	pool    *chunkPool // where they go back to
+	holders int        // GetMedia readers sending it
+	dropped bool       // not kept: the ingest is done with it
 }
 
 // Frame is one frame of a stored fragment.
@@ -41,7 +48,8 @@ type Media struct {
 	mu        sync.Mutex
 	fragments []*Fragment   // kept fragments, in arrival order (and so in number order)
 	live      *Fragment     // the fragment being received, if any
-	changed   chan struct{} // closed and replaced when a frame or fragment arrives or ends
+	changed   chan struct{} // closed and replaced when a frame or fragment arrives or ends, if watched
+	watched   bool          // a reader took changed (watch) since it was last replaced
 	writers   int           // open PutMedia connections
 	readers   int           // open GetMedia connections
 	putCalls  rateWindow
@@ -54,10 +62,22 @@ func NewMedia() *Media {
 	return &Media{changed: make(chan struct{})}
 }
 
-// signal wakes the readers waiting for media. Call with m.mu held.
+// signal wakes the readers waiting for media. Call with m.mu held. When no reader took the
+// channel since the last signal, there is no one to wake and nothing is replaced: a stream
+// without readers costs no channel per frame.
 func (m *Media) signal() {
+	if !m.watched {
+		return
+	}
 	close(m.changed)
-	m.changed = make(chan struct{})
+	m.changed, m.watched = make(chan struct{}), false
+}
+
+// watch returns the channel that the next change closes. Call with m.mu held, after looking at
+// the media: a change made after the call closes the channel returned.
+func (m *Media) watch() <-chan struct{} {
+	m.watched = true
+	return m.changed
 }
 
 // Snapshot returns the kept fragments. The slice is a copy; the fragments themselves are never

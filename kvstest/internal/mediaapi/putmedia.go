@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kvsgo/sdk/internal/jsonwire"
@@ -58,7 +59,10 @@ func (s *Service) PutMedia(c *serve.Call) {
 	in := &ingest{s: s, req: req, lim: lim, fault: s.nextPutFault(), acks: newAckStream(c.W, lim.IdleAckInterval, record.ack)}
 	in.body = &ingestBody{r: c.R.Body, rc: rc, in: in, note: record.read}
 	in.reader = mkv.NewReader(in.body, func(o *mkv.ReaderOptions) { o.Limits.MaxElementSize = lim.MaxFragmentSize })
-	if abort := in.run(); abort {
+	in.body.startDeadlines()
+	abort := in.run()
+	in.body.stopDeadlines()
+	if abort {
 		panic(http.ErrAbortHandler) // drop the connection without ending the response cleanly
 	}
 }
@@ -135,6 +139,7 @@ type ingest struct {
 	cur       *Fragment
 	curEvents Events
 	seen      map[uint64]bool // tracks with frames in cur
+	chunk     frameChunk      // where cur's frames are copied
 	last      int64           // the timecode of the previous fragment
 	haveLast  bool
 	received  int
@@ -287,7 +292,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
 	}}
 	in.metadata = nil
-	in.cur, in.seen = f, map[uint64]bool{}
+	in.cur, in.seen, in.chunk = f, map[uint64]bool{}, frameChunk{pool: &in.s.chunks}
 	in.curEvents, in.events, in.eventTags = in.events, Events{}, 0
 	if id := in.metaErr; id != 0 {
 		in.metaErr = 0
@@ -336,9 +341,10 @@ func (in *ingest) addFrame(fr mkv.Frame) media.AckErrorID {
 		return media.AckErrMaxFragmentDurationReached
 	}
 	in.seen[fr.Track] = true
+	data := in.chunk.copy(fr.Data) // outside the lock: readers only see it once appended
 	m := in.req.stream.Media
 	m.mu.Lock()
-	f.Frames = append(f.Frames, Frame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: append([]byte(nil), fr.Data...)})
+	f.Frames = append(f.Frames, Frame{Track: fr.Track, Timecode: fr.Timecode, Keyframe: fr.Keyframe, Data: data})
 	f.Size += int64(len(fr.Data))
 	m.signal()
 	m.mu.Unlock()
@@ -375,7 +381,10 @@ func (in *ingest) finish() media.AckErrorID {
 	if keep {
 		f.release()
 		m.fragments = append(m.fragments, f)
+	} else {
+		f.unkept(in.chunk) // no one may reach it after this but the readers sending it
 	}
+	in.chunk = frameChunk{}
 	if m.live == f {
 		m.live = nil
 	}
@@ -408,6 +417,8 @@ func (in *ingest) discard() {
 	m := in.req.stream.Media
 	m.mu.Lock()
 	f.discarded = true
+	f.unkept(in.chunk)
+	in.chunk = frameChunk{}
 	if m.live == f {
 		m.live = nil
 	}
@@ -433,6 +444,7 @@ func (in *ingest) fail(id media.AckErrorID) {
 // connection with unread data resets it, and the reset can destroy the acknowledgements still
 // on their way to the producer.
 func (in *ingest) drain() {
+	in.body.stopDeadlines()
 	_ = in.body.rc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	_, _ = io.Copy(io.Discard, io.LimitReader(in.body.r, 1<<20))
 }
@@ -442,8 +454,17 @@ func (in *ingest) cutNow() bool {
 	return in.fault.CutAfterFragments > 0 && in.received >= in.fault.CutAfterFragments
 }
 
-// ingestBody reads the request body for the ingest: it keeps the idle deadline moving, tells the
-// acknowledgements when data arrives, and cuts the connection when a fault says so.
+// ingestBody reads the request body for the ingest: it ends a read that waited IdleTimeout for
+// data, tells the acknowledgements when data arrives, and cuts the connection when a fault says
+// so.
+//
+// The connection's read deadline is its end (MaxConnectionDuration), set once; the idle timeout
+// is a timer, not a deadline moved on every read (a SetReadDeadline per read was a visible share
+// of the emulator's CPU at hundreds of producers). The timer fires IdleTimeout after the read in
+// progress began, and only then moves the deadline to now, which ends that read as the moved
+// deadline did; a read begun after it fired restores the deadline first. So a read fails
+// exactly when it waited IdleTimeout, as before, and the time spent between reads (pacing,
+// persisting) does not count.
 type ingestBody struct {
 	r    io.Reader
 	rc   *http.ResponseController
@@ -451,6 +472,50 @@ type ingestBody struct {
 	read int64
 	pace pacer        // Limits.IngestRate
 	note func([]byte) // records the bytes read (Connections)
+
+	end       time.Time // the connection's end: MaxConnectionDuration after it opened
+	mu        sync.Mutex
+	idle      *time.Timer // fires IdleTimeout after the read in progress began
+	readStart time.Time   // when the read in progress (or the last read) began
+	fired     bool        // the timer moved the deadline to now: the next read restores it
+	stopped   bool        // the handler is done with the connection
+}
+
+// startDeadlines sets the connection's read deadline to its end and starts the idle timer.
+func (b *ingestBody) startDeadlines() {
+	b.end = b.in.req.connectionAt.Add(b.in.lim.MaxConnectionDuration)
+	_ = b.rc.SetReadDeadline(b.end)
+	b.mu.Lock()
+	b.readStart = time.Now()
+	b.idle = time.AfterFunc(b.in.lim.IdleTimeout, b.checkIdle)
+	b.mu.Unlock()
+}
+
+// checkIdle runs when the idle timer fires: it ends a read that waited IdleTimeout, else waits
+// for the rest of the current read's IdleTimeout.
+func (b *ingestBody) checkIdle() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopped {
+		return
+	}
+	if wait := time.Until(b.readStart.Add(b.in.lim.IdleTimeout)); wait > 0 {
+		b.idle.Reset(wait)
+		return
+	}
+	b.fired = true
+	_ = b.rc.SetReadDeadline(time.Now())
+}
+
+// stopDeadlines stops the idle timer; after it returns, the timer moves no deadline. Call
+// before the handler sets a deadline of its own or returns.
+func (b *ingestBody) stopDeadlines() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	if b.idle != nil {
+		b.idle.Stop()
+	}
 }
 
 func (b *ingestBody) Read(p []byte) (int, error) {
@@ -461,11 +526,16 @@ func (b *ingestBody) Read(p []byte) (int, error) {
 		}
 		p = p[:min(int64(len(p)), limit-b.read)]
 	}
-	deadline := time.Now().Add(in.lim.IdleTimeout)
-	if end := in.req.connectionAt.Add(in.lim.MaxConnectionDuration); end.Before(deadline) {
-		deadline = end
+	b.mu.Lock()
+	b.readStart = time.Now()
+	if b.fired && !b.stopped {
+		// The timer ended a read that came back with data at that very moment, or fired between
+		// reads: this read has its full IdleTimeout.
+		b.fired = false
+		_ = b.rc.SetReadDeadline(b.end)
+		b.idle.Reset(in.lim.IdleTimeout)
 	}
-	_ = b.rc.SetReadDeadline(deadline)
+	b.mu.Unlock()
 	rate := in.lim.IngestRate
 	if rate > 0 {
 		p = p[:min(len(p), paceSlice(rate))]

@@ -49,6 +49,7 @@ type Service struct {
 	cfg     Config
 	conns   connections
 	numbers Numbers
+	chunks  chunkPool // of fragments not kept, for the next ones
 }
 
 // New returns a Service working with cfg.

@@ -4,7 +4,7 @@
 
 package mediaapi
 
-import "sync"
+import "github.com/kvsgo/sdk/internal/blockpool"
 
 // Chunk sizes of a fragment's frame data: the first chunk is small, each next one twice the
 // size of the one before, up to maxChunk, so that a small fragment wastes little of its last
@@ -16,8 +16,19 @@ const (
 )
 
 // chunkPool keeps the chunks of fragments that were not kept, one pool per size, for a Service's
-// next fragments. A sync.Pool lets the garbage collector free what is not reused.
-type chunkPool [chunkSizes]sync.Pool
+// next fragments. Unlike a sync.Pool it keeps them across garbage collections (a thousand streams
+// give their chunks back at once when their fragments end together, and need them over the next
+// fragment's duration), and lets go of those unused for a while (blockpool.DefaultIdle).
+type chunkPool [chunkSizes]*blockpool.Pool
+
+// newChunkPool returns an empty chunkPool.
+func newChunkPool() *chunkPool {
+	var p chunkPool
+	for i := range p {
+		p[i] = blockpool.New(minChunk<<i, 0)
+	}
+	return &p
+}
 
 // sizeClass returns the pool of chunks of size (a power of two from minChunk to maxChunk).
 func sizeClass(size int) int {
@@ -31,21 +42,17 @@ func sizeClass(size int) int {
 // get returns an empty chunk of capacity size, from the pool when one is there (p may be nil:
 // then always a new one). A chunk from the pool holds old bytes beyond its length, which no frame
 // shows: frames are sub-slices of what copy wrote.
-func (p *chunkPool) get(size int) *[]byte {
+func (p *chunkPool) get(size int) []byte {
 	if p != nil {
-		if c, ok := p[sizeClass(size)].Get().(*[]byte); ok {
-			*c = (*c)[:0]
-			return c
-		}
+		return p[sizeClass(size)].Get()
 	}
-	b := make([]byte, 0, size)
-	return &b
+	return make([]byte, 0, size)
 }
 
 // put gives chunk c back to the pool (p may be nil: then the garbage collector frees it).
-func (p *chunkPool) put(c *[]byte) {
+func (p *chunkPool) put(c []byte) {
 	if p != nil {
-		p[sizeClass(cap(*c))].Put(c)
+		p[sizeClass(cap(c))].Put(c)
 	}
 }
 
@@ -58,28 +65,31 @@ func (p *chunkPool) put(c *[]byte) {
 // Fragment.unhold).
 type frameChunk struct {
 	pool *chunkPool // where chunks come from and go back to (nil: allocated, never reused)
-	buf  *[]byte    // the chunk being filled: len is what is used
-	all  []*[]byte  // the chunks of the fragment, buf included
+	buf  []byte     // the chunk being filled: len is what is used
+	all  [][]byte   // the chunks of the fragment (their lengths as they were when each was added)
 	next int        // the size of the next chunk
 }
 
-// copy returns a copy of data in the fragment's chunks. A frame larger than the next chunk gets
-// an allocation of its own (never reused), and the chunk being filled stays as it is.
+// copy returns a copy of data in the fragment's chunks. A frame that does not fit in the rest of
+// the chunk being filled goes to a new chunk, of the next size or, for a larger frame, of the
+// smallest size that holds it; only a frame larger than maxChunk gets an allocation of its own
+// (never reused), and the chunk being filled stays as it is.
 func (c *frameChunk) copy(data []byte) []byte {
 	n := len(data)
-	if c.buf == nil || n > cap(*c.buf)-len(*c.buf) {
-		size := max(c.next, minChunk)
-		if n > size {
+	if c.buf == nil || n > cap(c.buf)-len(c.buf) {
+		if n > maxChunk {
 			return append(make([]byte, 0, n), data...)
+		}
+		size := max(c.next, minChunk)
+		for size < n {
+			size <<= 1
 		}
 		c.buf, c.next = c.pool.get(size), min(2*size, maxChunk)
 		c.all = append(c.all, c.buf)
 	}
-	b := *c.buf
-	off := len(b)
-	b = append(b, data...)
-	*c.buf = b
-	return b[off : off+n : off+n]
+	off := len(c.buf)
+	c.buf = append(c.buf, data...)
+	return c.buf[off : off+n : off+n]
 }
 
 // hold notes that a GetMedia reader is sending f. Call with the stream's media lock held.

@@ -28,7 +28,7 @@ type Fragment struct {
 
 	// The chunks of a fragment that is not kept go back to the pool once no GetMedia reader
 	// is sending it (chunks.go). Guarded by the stream's media lock.
-	chunks  []*[]byte  // the chunks its frames lie in, until they go back
+	chunks  [][]byte   // the chunks its frames lie in, until they go back
 	pool    *chunkPool // where they go back to
 	holders int        // GetMedia readers sending it
 	dropped bool       // not kept: the ingest is done with it

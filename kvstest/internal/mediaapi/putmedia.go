@@ -292,7 +292,7 @@ func (in *ingest) start(tc int64) media.AckErrorID {
 		Timecode: tc, TimecodeScale: scale, Info: in.info, Tracks: in.tracks, Tags: in.metadata,
 	}}
 	in.metadata = nil
-	in.cur, in.seen, in.chunk = f, map[uint64]bool{}, frameChunk{pool: &in.s.chunks}
+	in.cur, in.seen, in.chunk = f, map[uint64]bool{}, frameChunk{pool: in.s.chunks}
 	in.curEvents, in.events, in.eventTags = in.events, Events{}, 0
 	if id := in.metaErr; id != 0 {
 		in.metaErr = 0

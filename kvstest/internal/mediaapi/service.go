@@ -49,12 +49,12 @@ type Service struct {
 	cfg     Config
 	conns   connections
 	numbers Numbers
-	chunks  chunkPool // of fragments not kept, for the next ones
+	chunks  *chunkPool // of fragments not kept, for the next ones
 }
 
 // New returns a Service working with cfg.
 func New(cfg Config) *Service {
-	return &Service{cfg: cfg}
+	return &Service{cfg: cfg, chunks: newChunkPool()}
 }
 
 // Numbers returns the fragment numbering of the service.

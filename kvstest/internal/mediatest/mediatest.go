@@ -58,7 +58,14 @@ func Stream(t testing.TB, n int, tags ...mkv.Tag) []byte {
 // returns the acknowledgements up to the end of the response.
 func Put(t testing.TB, url, stream string, body []byte) []media.Ack {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	return PutFrom(t, url, stream, bytes.NewReader(body))
+}
+
+// PutFrom is Put with the body read from body as the request goes (a pipe lets the caller pace
+// it).
+func PutFrom(t testing.TB, url, stream string, body io.Reader) []media.Ack {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}

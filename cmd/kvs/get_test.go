@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,28 +274,48 @@ func TestGetInterruptAndResume(t *testing.T) {
 }
 
 // TestGetFollowsNow starts a get at NOW, then uploads: the get follows the new fragments as they
-// arrive, until interrupted.
+// arrive, across the end of a response, until interrupted. Every step waits for an event: the
+// upload begins once the get's first GetMedia response is open (the emulator has placed NOW
+// then), and the first response ends, as the service ends one after a while without fragments,
+// once the get wrote the fifth fragment. The emulator ends no response by itself (its
+// GetMediaIdle is a hang guard), so that a slow upload cannot end one before its first fragment
+// and move NOW past it.
 func TestGetFollowsNow(t *testing.T) {
-	srv, cfg := emulator(t)
+	const hang = time.Minute // only a test that hangs waits that long for an event
+	srv, cfg := emulator(t, kvstest.WithMediaLimits(kvstest.MediaLimits{GetMediaIdle: hang}))
 	createTestStream(t, cfg, "live", 1)
+	watch := &getMediaWatch{next: srv.Client(), opened: make(chan struct{}, 16), endFirst: make(chan struct{})}
+	getCfg := cfg.Copy()
+	getCfg.HTTPClient = watch
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan result, 1)
 	go func() {
-		done <- kvsRun(t, invocation{ctx: ctx, cfg: cfg, stdout: pw}, "get", "--stream", "live", "-v")
+		done <- kvsRun(t, invocation{ctx: ctx, cfg: &getCfg, stdout: pw}, "get", "--stream", "live", "-v")
 		pw.Close()
 	}()
-	for srv.Calls("GetMedia") == 0 {
-		time.Sleep(10 * time.Millisecond)
+	awaitResponse := func(what string) {
+		t.Helper()
+		select {
+		case <-watch.opened:
+		case r := <-done:
+			t.Fatalf("kvs get ended %s: exit status %d, stderr:\n%s", what, r.code, r.stderr)
+		case <-time.After(hang):
+			t.Fatalf("no GetMedia response %s after %v", what, hang)
+		}
 	}
-	time.Sleep(100 * time.Millisecond) // the call reaches its stream
+	awaitResponse("at first") // NOW is placed: every fragment uploaded from here on is new
 	kvsRun(t, invocation{cfg: cfg}, "put", "--stream", "live", "-q", sharedFile(t, ffmpegSample)).mustSucceed(t)
 	read := make(chan error, 1)
+	fifth := make(chan struct{})
 	go func() { // read the output as it comes, so that kvs get never waits for us
 		fr := media.NewFragmentReader(pr)
 		n := 0
 		for ; ; n++ {
+			if n == 5 {
+				close(fifth)
+			}
 			if _, err := fr.Next(); err != nil {
 				_, _ = io.Copy(io.Discard, pr)
 				if n != 5 || err != io.EOF {
@@ -303,9 +326,15 @@ func TestGetFollowsNow(t *testing.T) {
 			}
 		}
 	}()
-	for srv.Calls("GetMedia") < 2 { // the first response ended after the fifth fragment
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case <-fifth:
+	case err := <-read:
+		t.Fatalf("before the fifth fragment: %v", err)
+	case <-time.After(hang):
+		t.Fatalf("kvs get wrote no fifth fragment in %v", hang)
 	}
+	close(watch.endFirst)
+	awaitResponse("after the first ended") // it follows on
 	cancel()
 	if err := <-read; err != nil {
 		t.Error(err)
@@ -314,6 +343,67 @@ func TestGetFollowsNow(t *testing.T) {
 	if n := strings.Count(r.stderr, "kvs get: fragment "); n != 5 || !strings.Contains(r.stderr, "interrupted after 5 fragments") {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
+}
+
+// getMediaWatch is an HTTP client that reports every GetMedia response it opens on opened (the
+// service has placed the call's start selector by then), and ends the first one cleanly once
+// endFirst is closed.
+type getMediaWatch struct {
+	next     aws.HTTPClient
+	opened   chan struct{} // a value per response opened, while there is room
+	endFirst chan struct{}
+	n        atomic.Int32
+}
+
+func (w *getMediaWatch) Do(r *http.Request) (*http.Response, error) {
+	resp, err := w.next.Do(r)
+	if err != nil || !strings.HasSuffix(r.URL.Path, "/getMedia") || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	if w.n.Add(1) == 1 {
+		resp.Body = newEndingBody(resp.Body, w.endFirst)
+	}
+	select {
+	case w.opened <- struct{}{}:
+	default:
+	}
+	return resp, nil
+}
+
+// endingBody is a response body that ends (io.EOF) once end is closed, as a response the
+// service ends between fragments.
+type endingBody struct {
+	io.ReadCloser
+	end  <-chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+func newEndingBody(body io.ReadCloser, end <-chan struct{}) *endingBody {
+	b := &endingBody{ReadCloser: body, end: end, done: make(chan struct{})}
+	go func() {
+		select {
+		case <-end:
+			_ = body.Close() // a pending Read returns
+		case <-b.done:
+		}
+	}()
+	return b
+}
+
+func (b *endingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	select {
+	case <-b.end:
+		return n, io.EOF
+	default:
+		return n, err
+	}
+}
+
+func (b *endingBody) Close() error {
+	b.once.Do(func() { close(b.done) })
+	return b.ReadCloser.Close()
 }
 
 // TestDocWriterKeepsSummaries re-encodes the real captures chunk by chunk as kvs get writes

@@ -12,6 +12,16 @@ const never = time.Hour
 
 func same(a, b []byte) bool { return &a[:1][0] == &b[:1][0] }
 
+// among reports whether b is one of the blocks in list.
+func among(b []byte, list [][]byte) bool {
+	for _, g := range list {
+		if same(b, g) {
+			return true
+		}
+	}
+	return false
+}
+
 func TestGetReturnsEmptyBlocksOfTheSize(t *testing.T) {
 	p := New(1024, never)
 	b := p.Get()
@@ -53,12 +63,7 @@ func TestKeepsBlocksAcrossCollections(t *testing.T) {
 		t.Fatalf("%d blocks free after three collections; want the 100 given back", n)
 	}
 	for range 100 {
-		b := p.Get()
-		found := false
-		for _, g := range given {
-			found = found || same(b, g)
-		}
-		if !found {
+		if !among(p.Get(), given) {
 			t.Fatal("Get after the collections returned a new block, not one given back")
 		}
 	}
@@ -93,12 +98,7 @@ func TestTrimLetsGoOfWhatStayedIdle(t *testing.T) {
 		t.Fatalf("after the second trim: %d free; want the 3 that were used", n)
 	}
 	for range 3 {
-		b := p.Get()
-		found := false
-		for _, g := range taken {
-			found = found || same(b, g)
-		}
-		if !found {
+		if !among(p.Get(), taken) {
 			t.Fatal("a block used in the period was let go, and one idle kept")
 		}
 	}
